@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Quarry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "quarry", targets: ["quarry"]),
+        .library(name: "QuarryKit", targets: ["QuarryKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System-library shims: a module map and a shim header, nothing else.
+        .systemLibrary(
+            name: "CPoppler", pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Reporting"),
+        .target(name: "Documents", dependencies: ["CPoppler"]),
+        .target(
+            name: "Store",
+            dependencies: ["Documents", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "QuarryKit",
+            dependencies: ["Documents", "Store", "Reporting", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "quarry",
+            dependencies: ["QuarryKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
+        .testTarget(name: "CLITests", dependencies: ["quarry"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,82 @@
+/// A piece of one page's text. `start`/`end` are code-point offsets into that page's text
+/// (0-based, end exclusive), so `text` is always exactly that slice of the page.
+public struct Chunk: Sendable, Equatable {
+    public let pageNumber: Int
+    public let start: Int
+    public let end: Int
+    public let text: String
+
+    public init(pageNumber: Int, start: Int, end: Int, text: String) {
+        self.pageNumber = pageNumber; self.start = start; self.end = end; self.text = text
+    }
+}
+
+/// Splits pages into chunks of at most `maxLength` code points, never across a page, preferring
+/// to cut at paragraph breaks, then sentence ends, then line breaks, then spaces. Leading and
+/// trailing whitespace is left out of every chunk; a page with no text gives no chunks.
+public struct Chunker: Sendable {
+    public let maxLength: Int
+    /// Chunks shorter than this are avoided when a later boundary fits.
+    public let minLength: Int
+
+    public init(maxLength: Int = 1000, minLength: Int = 300) {
+        precondition(maxLength > 0 && minLength <= maxLength, "Chunker needs 0 < minLength <= maxLength")
+        self.maxLength = maxLength; self.minLength = minLength
+    }
+
+    public func chunks(of document: Document) -> [Chunk] {
+        document.pages.flatMap { chunks(of: $0) }
+    }
+
+    public func chunks(of page: Page) -> [Chunk] {
+        let scalars = Array(page.text.unicodeScalars)
+        return spans(of: scalars).map { range in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[range])
+            return Chunk(pageNumber: page.number, start: range.lowerBound, end: range.upperBound, text: String(view))
+        }
+    }
+
+    /// The chunk ranges of a text, in order, without overlap.
+    func spans(of s: [Unicode.Scalar]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        while true {
+            while start < s.count, s[start].properties.isWhitespace { start += 1 }
+            guard start < s.count else { break }
+            var end = s.count
+            if end - start > maxLength { end = bestCut(s, from: start) }
+            var trimmed = end
+            while trimmed > start, s[trimmed - 1].properties.isWhitespace { trimmed -= 1 }
+            result.append(start..<trimmed)
+            start = end
+        }
+        return result
+    }
+
+    /// Where to end a chunk starting at `start` when the rest is too long: the latest boundary of
+    /// the strongest kind found between `minLength` and `maxLength`, else a hard cut.
+    private func bestCut(_ s: [Unicode.Scalar], from start: Int) -> Int {
+        let limit = start + maxLength
+        var best = [Int?](repeating: nil, count: 4)   // paragraph, sentence, line, space
+        var i = start + 1
+        while i < limit {
+            let c = s[i]
+            if c == "\n" {
+                let paragraph = s[i - 1] == "\n"
+                best[paragraph ? 0 : 2] = i
+                if Self.sentenceEnders.contains(s[i - 1]) { best[1] = i }
+            } else if c.properties.isWhitespace {
+                best[3] = i
+                if Self.sentenceEnders.contains(s[i - 1]) { best[1] = i }
+            }
+            i += 1
+        }
+        let floor = start + minLength
+        for cut in best { if let cut, cut >= floor { return cut } }
+        for cut in best { if let cut { return cut } }
+        return limit
+    }
+
+    private static let sentenceEnders: Set<Unicode.Scalar> = [".", "!", "?", ";", ":", "。", "！", "？"]
+}

@@ -1,0 +1,59 @@
+import GRDB
+
+/// A chunk that matches a lexical search, with where it sits in its document.
+public struct SearchHit: Sendable, Codable, Equatable {
+    public let chunkID: Int64
+    public let documentID: Int64
+    public let path: String
+    public let page: Int
+    public let start: Int
+    public let end: Int
+    /// A short excerpt with the matched terms between the highlight markers.
+    public let snippet: String
+    /// BM25 relevance; higher is better.
+    public let score: Double
+}
+
+/// Turns what a user types into a safe FTS5 query: every word and every "quoted phrase" becomes a
+/// quoted FTS5 string, so operators and punctuation in the input are searched, never parsed.
+public enum FTSQuery {
+    /// nil when the input has nothing searchable. `matchAll` joins terms with AND instead of OR.
+    public static func make(_ input: String, matchAll: Bool = false) -> String? {
+        var terms: [String] = []
+        var inQuotes = false
+        for (i, part) in input.split(separator: "\"", omittingEmptySubsequences: false).enumerated() {
+            inQuotes = i % 2 == 1
+            let pieces = inQuotes ? [String(part)] : part.split(whereSeparator: \.isWhitespace).map(String.init)
+            for piece in pieces where piece.contains(where: { $0.isLetter || $0.isNumber }) {
+                terms.append("\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            }
+        }
+        return terms.isEmpty ? nil : terms.joined(separator: matchAll ? " AND " : " OR ")
+    }
+}
+
+extension Store {
+    /// BM25 search over chunks, best first.
+    public func search(_ input: String, limit: Int = 10, matchAll: Bool = false,
+                       highlight: (String, String) = ("[", "]")) throws(StoreError) -> [SearchHit] {
+        guard let match = FTSQuery.make(input, matchAll: matchAll) else { return [] }
+        return try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end",
+                           snippet(chunks_fts, 0, ?, ?, '…', 24) AS snippet, bm25(chunks_fts) AS rank
+                    FROM chunks_fts
+                    JOIN chunks c ON c.id = chunks_fts.rowid
+                    JOIN documents d ON d.id = c.document_id
+                    WHERE chunks_fts MATCH ?
+                    ORDER BY rank LIMIT ?
+                    """, arguments: [highlight.0, highlight.1, match, limit]).map { row in
+                    SearchHit(chunkID: row["id"], documentID: row["document_id"], path: row["path"],
+                              page: row["page_number"], start: row["start"], end: row["end"],
+                              snippet: (row["snippet"] as String).replacingOccurrences(of: "\n", with: " "),
+                              score: -(row["rank"] as Double))
+                }
+            }
+        }
+    }
+}

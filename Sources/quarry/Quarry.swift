@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import QuarryKit
+import Store
+
+/// The `quarry` command.
+@main
+struct Quarry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarry",
+        abstract: "Turn folders of documents into queryable tables.",
+        discussion: """
+            Start by ingesting a folder, then look around:
+              quarry ingest Fixtures/documents
+              quarry documents
+              quarry search "invoice total"
+              quarry query "SELECT kind, count(*) FROM documents GROUP BY kind"
+              quarry run Pipelines/fixtures.yaml
+
+            Everything lives in one SQLite file (quarry.db, or --db FILE).
+
+            Exit status: 0 success, 1 a runtime error (e.g. the database), 2 bad usage or input
+            (unknown option, missing path, invalid pipeline), 3 some documents failed but others
+            were ingested.
+            """,
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self])
+
+    /// Runs the command line, mapping errors to the documented exit codes.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIFailure {
+            if !error.message.isEmpty { Output.error(error.message) }
+            Foundation.exit(error.code)
+        } catch let error as QuarryError {
+            Output.error(error.description)
+            if case .store = error { Foundation.exit(ExitStatus.runtime) }
+            Foundation.exit(ExitStatus.usage)
+        } catch let error as StoreError {
+            Output.error(error.description)
+            Foundation.exit(ExitStatus.runtime)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The exit codes `quarry` promises.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let runtime: Int32 = 1
+    static let usage: Int32 = 2
+    static let partial: Int32 = 3
+}
+
+/// An error already phrased for the user, with the exit code to end with.
+struct CLIFailure: Error {
+    let message: String
+    let code: Int32
+}
+
+/// `--db`, shared by every command that touches the database.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The project database.", valueName: "file"))
+    var db: String = "quarry.db"
+
+    /// Opens the database, which must exist unless `create` is true.
+    func open(create: Bool = false) throws -> Store {
+        try Store(path: db, create: create)
+    }
+}
