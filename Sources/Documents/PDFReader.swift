@@ -50,46 +50,18 @@ public enum PDFReader {
     private static func readPage(_ page: OpaquePointer, number: Int) -> Page {
         var width = 0.0, height = 0.0
         poppler_page_get_size(page, &width, &height)
-        let text = take(poppler_page_get_text(page)) ?? ""
+        let raw = take(poppler_page_get_text(page), trim: false) ?? ""
         var rects: UnsafeMutablePointer<PopplerRectangle>?
         var count: guint = 0
-        var words: [WordBox] = []
-        if poppler_page_get_text_layout(page, &rects, &count) != 0, let rects {
-            words = wordBoxes(text: text, rects: UnsafeBufferPointer(start: rects, count: Int(count)))
-            g_free(rects)
+        guard poppler_page_get_text_layout(page, &rects, &count) != 0, let rects else {
+            return Page(number: number, text: raw, width: width, height: height)
         }
-        return Page(number: number, text: text, width: width, height: height, words: words)
-    }
-
-    /// Groups per-character rectangles into words. Poppler gives one rectangle per code point of
-    /// the page text, except for the bidi controls it inserts around right-to-left runs; if a page
-    /// still disagrees, its words get no boxes rather than wrong ones.
-    static func wordBoxes(text: String, rects: UnsafeBufferPointer<PopplerRectangle>) -> [WordBox] {
-        let scalars = Array(text.unicodeScalars)
-        let skipsBidi = scalars.count != rects.count
-        if skipsBidi, scalars.count(where: { !isBidiControl($0) }) != rects.count { return [] }
-        var words: [WordBox] = []
-        var start: Int?
-        var box = Box(x0: 0, y0: 0, x1: 0, y1: 0)
-        var next = 0   // the next rectangle to use
-        for (i, scalar) in scalars.enumerated() {
-            if skipsBidi, isBidiControl(scalar) { continue }
-            let r = rects[next]
-            next += 1
-            if scalar.properties.isWhitespace {
-                if let s = start { words.append(WordBox(start: s, end: i, box: box)); start = nil }
-                continue
-            }
-            let charBox = Box(x0: Float(min(r.x1, r.x2)), y0: Float(min(r.y1, r.y2)),
-                              x1: Float(max(r.x1, r.x2)), y1: Float(max(r.y1, r.y2)))
-            if start == nil { start = i; box = charBox } else { box = box.union(charBox) }
+        defer { g_free(rects) }
+        let boxes = UnsafeBufferPointer(start: rects, count: Int(count)).map { r in
+            Box(x0: Float(min(r.x1, r.x2)), y0: Float(min(r.y1, r.y2)), x1: Float(max(r.x1, r.x2)), y1: Float(max(r.y1, r.y2)))
         }
-        if let s = start { words.append(WordBox(start: s, end: scalars.count, box: box)) }
-        return words
-    }
-
-    private static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value) || s.value == 0x200E || s.value == 0x200F
+        let layout = PageLayout(text: raw, charBoxes: boxes)
+        return Page(number: number, text: layout.text, width: width, height: height, words: layout.words)
     }
 
     private static func metadata(_ doc: OpaquePointer) -> DocumentMetadata {
@@ -106,10 +78,11 @@ public enum PDFReader {
             formatVersion: take(poppler_document_get_pdf_version_string(doc)))
     }
 
-    /// Copies a glib-owned string and frees it; empty strings become nil.
-    private static func take(_ s: UnsafeMutablePointer<gchar>?) -> String? {
+    /// Copies a glib-owned string and frees it; with `trim`, blank strings become nil.
+    private static func take(_ s: UnsafeMutablePointer<gchar>?, trim: Bool = true) -> String? {
         guard let s else { return nil }
         defer { g_free(s) }
+        guard trim else { return String(cString: s) }
         let value = String(cString: s).trimmingCharacters(in: .whitespacesAndNewlines)
         return value.isEmpty ? nil : value
     }

@@ -10,19 +10,21 @@ public struct PipelineRunner: Sendable {
 
     public let pipeline: Pipeline
     public let store: Store
+    public let parsing: Ingestor.Parsing
 
-    public init(pipeline: Pipeline, store: Store) {
+    public init(pipeline: Pipeline, store: Store, parsing: Ingestor.Parsing = .inProcess) {
         self.pipeline = pipeline
         self.store = store
+        self.parsing = parsing
     }
 
-    public func run(progress: any ProgressReporter = SilentProgress()) async throws(QuarryError) -> [StageResult] {
+    public func run(progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> [StageResult] {
         var results: [StageResult] = []
         for stage in pipeline.stages {
             switch stage {
             case .ingest(let paths, let password):
-                let ingestor = Ingestor(store: store, password: password)
-                results.append(.ingest(try await ingestor.ingest(paths, progress: progress)))
+                let ingestor = Ingestor(store: store, password: password, parsing: parsing)
+                results.append(.ingest(try ingestor.ingest(paths, progress: progress)))
             }
         }
         return results

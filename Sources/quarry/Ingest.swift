@@ -2,7 +2,7 @@ import ArgumentParser
 import QuarryKit
 
 /// `quarry ingest`: read files into the database.
-struct Ingest: AsyncParsableCommand {
+struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read PDFs, text and Markdown files into the database.",
         discussion: """
@@ -34,10 +34,10 @@ struct Ingest: AsyncParsableCommand {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to ingest") }
     }
 
-    func run() async throws {
+    func run() throws {
         let store = try database.open(create: true)
-        let ingestor = Ingestor(store: store, password: password)
-        let report = try await ingestor.ingest(paths, progress: TerminalProgress(showNotices: !json))
+        let ingestor = Ingestor(store: store, password: password, parsing: .parallel)
+        let report = try ingestor.ingest(paths, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }
     }

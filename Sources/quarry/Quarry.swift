@@ -23,7 +23,7 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self])
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self, ParseWorkerCommand.self])
 
     /// Runs the command line, mapping errors to the documented exit codes.
     static func main() async {
@@ -76,5 +76,13 @@ struct DatabaseOption: ParsableArguments {
     /// Opens the database, which must exist unless `create` is true.
     func open(create: Bool = false) throws -> Store {
         try Store(path: db, create: create)
+    }
+}
+
+extension Ingestor.Parsing {
+    /// Parse in worker processes running this same executable, one per core.
+    static var parallel: Ingestor.Parsing {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return .workers(executable: me, count: ProcessInfo.processInfo.activeProcessorCount)
     }
 }

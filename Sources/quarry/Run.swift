@@ -3,7 +3,7 @@ import QuarryKit
 import Store
 
 /// `quarry run`: run a pipeline file.
-struct Run: AsyncParsableCommand {
+struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline file (see Pipelines/).",
         discussion: """
@@ -30,11 +30,11 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print the stage reports as JSON.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let pipeline = try Pipeline.load(file)
         let store = try Store(path: db ?? pipeline.database ?? "quarry.db", create: true)
         if !json { Output.message("Running pipeline \(pipeline.name) into \(Output.display(store.path))") }
-        let results = try await PipelineRunner(pipeline: pipeline, store: store)
+        let results = try PipelineRunner(pipeline: pipeline, store: store, parsing: .parallel)
             .run(progress: TerminalProgress(showNotices: !json))
         var failed = false
         var reports: [IngestReport] = []
