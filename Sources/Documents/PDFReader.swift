@@ -1,20 +1,28 @@
 import Foundation
+import Synchronization
 internal import CPoppler
 
 /// Reads PDFs through poppler-glib: text per page in reading order, a box for every word,
-/// page sizes and document metadata. Safe to use from several threads on different files.
+/// page sizes and document metadata.
+///
+/// Poppler is not thread-safe across documents (its colour management crashes under concurrent
+/// use), so reads in one process take turns; parallel ingest runs parse worker processes instead.
 public enum PDFReader {
+    private static let poppler = Mutex(())
+
     /// Parses `file`. Encrypted files open with the empty user password unless `password` is given.
+    ///
+    /// The file is opened by its path rather than from the mapped bytes: poppler 22.12 crashes when
+    /// an in-memory document is opened with a password.
     public static func read(_ file: SourceFile, password: String? = nil) throws(DocumentError) -> Document {
-        let result: Result<Document, DocumentError> = file.bytes.withUnsafeBytes { raw in
-            // The GBytes borrows the mapped file; the document is fully read and freed in this scope.
-            guard let base = raw.baseAddress, raw.count > 0 else {
-                return .failure(.invalidPDF(path: file.path, reason: "the file is empty"))
-            }
-            let bytes = g_bytes_new_static(base, gsize(raw.count))
-            defer { g_bytes_unref(bytes) }
+        guard !file.bytes.isEmpty else { throw .invalidPDF(path: file.path, reason: "the file is empty") }
+        let result: Result<Document, DocumentError> = poppler.withLock { _ in
             var error: UnsafeMutablePointer<GError>?
-            guard let doc = poppler_document_new_from_bytes(bytes, password, &error) else {
+            guard let uri = g_filename_to_uri(file.path, nil, &error) else {
+                return .failure(openError(error, path: file.path, passwordGiven: false))
+            }
+            defer { g_free(uri) }
+            guard let doc = poppler_document_new_from_file(uri, password, &error) else {
                 return .failure(openError(error, path: file.path, passwordGiven: password != nil))
             }
             defer { g_object_unref(UnsafeMutableRawPointer(doc)) }
