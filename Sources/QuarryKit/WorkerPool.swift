@@ -60,15 +60,16 @@ private final class OutcomeChannel: Sendable {
     func send(_ outcome: ParseOutcome) { state.withLock { $0.items.append(outcome) }; signal.signal() }
     func finishOne() { state.withLock { $0.finished += 1 }; signal.signal() }
 
+    /// Hands every outcome to `body` until all `drivers` have finished and nothing is left.
     func receive(drivers: Int, _ body: (ParseOutcome) -> Void) {
         while true {
-            signal.wait()
             let (items, done) = state.withLock { s in
                 defer { s.items.removeAll() }
                 return (s.items, s.finished == drivers)
             }
             items.forEach(body)
-            if done && state.withLock({ $0.items.isEmpty }) { return }
+            if done { return }
+            signal.wait()
         }
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    let fixtures = CLI.repository.appendingPathComponent("Fixtures/documents").path
+
+    @Test func helpTeachesEveryCommand() throws {
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0)
+        for command in ["ingest", "documents", "search", "query", "run"] { #expect(help.stdout.contains(command)) }
+        #expect(!help.stdout.contains("parse-worker"))
+        let ingest = try CLI.run(["ingest", "--help"])
+        #expect(ingest.stdout.contains("Examples:") && ingest.stdout.contains("--password"))
+    }
+
+    @Test func badUsageExitsWithTwo() throws {
+        #expect(try CLI.run(["ingest"]).status == 2)
+        #expect(try CLI.run(["ingest", "--frobnicate", "x"]).status == 2)
+        let missing = try CLI.run(["ingest", "/no/such/dir", "--db", CLI.scratch().appendingPathComponent("x.db").path])
+        #expect(missing.status == 2 && missing.stderr.contains("/no/such/dir"))
+        #expect(try CLI.run(["search", "x", "--limit", "0"]).status == 2)
+    }
+
+    @Test func ingestDocumentsSearchAndQueryEndToEnd() throws {
+        let dir = try CLI.scratch()
+        let db = dir.appendingPathComponent("q.db").path
+        let ingest = try CLI.run(["ingest", fixtures, "--db", db, "--json"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let report = try #require(ingest.json as? [String: Any])
+        let count = try FileManager.default.contentsOfDirectory(atPath: fixtures).count
+        #expect(report["ingested"] as? Int == count && report["failed"] as? Int == 0)
+
+        let again = try #require(try CLI.run(["ingest", fixtures, "--db", db, "--json"]).json as? [String: Any])
+        #expect(again["unchanged"] as? Int == count && again["ingested"] as? Int == 0)
+
+        let docs = try #require(try CLI.run(["documents", "--db", db, "--json"]).json as? [[String: Any]])
+        #expect(docs.count == count && docs.allSatisfy { $0["status"] as? String == "ok" })
+        #expect(try CLI.run(["documents", "--db", db]).stdout.contains("\(count) documents"))
+
+        let hits = try #require(try CLI.run(["search", "invoice total", "--db", db, "--json", "--limit", "3"]).json as? [[String: Any]])
+        #expect(hits.count == 3)
+        // The hit's offsets select its chunk from the page text.
+        let hit = hits[0]
+        let sql = """
+            SELECT substr(p.text, \(hit["start"]!) + 1, \(hit["end"]!) - \(hit["start"]!)) = c.text AS same
+            FROM chunks c JOIN pages p USING (document_id, page_number) WHERE c.id = \(hit["chunk_id"]!)
+            """
+        let same = try #require(try CLI.run(["query", sql, "--db", db, "--format", "json"]).json as? [[String: Any]])
+        #expect(same.first?["same"] as? Int == 1)
+
+        let csv = try CLI.run(["query", "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind", "--db", db, "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("kind,n\nmarkdown,1\npdf,"))
+        let write = try CLI.run(["query", "DELETE FROM documents", "--db", db])
+        #expect(write.status == 1 && write.stderr.contains("only reads"))
+    }
+
+    @Test func partialFailureExitsWithThreeAndLandsTheRest() throws {
+        let dir = try CLI.scratch()
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        let good = ["invoice-pelican-freight-pf-18-1225.pdf", "receipt-kopitiam-sri-melor-1.txt"]
+        for name in good {
+            try FileManager.default.copyItem(atPath: fixtures + "/" + name, toPath: docs.appendingPathComponent(name).path)
+        }
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/" + good[0]))
+        try pdf.prefix(700).write(to: docs.appendingPathComponent("truncated.pdf"))
+        try Data([0, 159, 146, 150, 0, 1, 2, 3]).write(to: docs.appendingPathComponent("blob.bin"))
+        let result = try CLI.run(["ingest", docs.path, "--db", dir.appendingPathComponent("q.db").path, "--json"])
+        #expect(result.status == 3)
+        let report = try #require(result.json as? [String: Any])
+        #expect(report["ingested"] as? Int == 2 && report["failed"] as? Int == 2)
+        let failures = try #require(report["failures"] as? [[String: String]])
+        #expect(Set(failures.compactMap { $0["path"].map { ($0 as NSString).lastPathComponent } }) == ["truncated.pdf", "blob.bin"])
+        #expect(failures.allSatisfy { !($0["reason"] ?? "").isEmpty })
+    }
+
+    @Test func runsTheBundledPipeline() throws {
+        let dir = try CLI.scratch()
+        let db = dir.appendingPathComponent("p.db").path
+        let run = try CLI.run(["run", CLI.repository.appendingPathComponent("Pipelines/fixtures.yaml").path, "--db", db])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("ingest: Ingested") && run.stdout.contains("documents,"))
+
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "stages:\n  - ingest:\n      path: x\n".write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try CLI.run(["run", bad.path, "--db", db])
+        #expect(failed.status == 2 && failed.stderr.contains("bad.yaml:3") && failed.stderr.contains("ingest.path"))
+    }
+}
