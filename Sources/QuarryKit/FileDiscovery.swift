@@ -1,7 +1,7 @@
 import Foundation
 
 /// Expands the paths a user names into the files to ingest: files as given, folders recursively;
-/// hidden files and folders (names starting with a dot) are skipped. Paths come back absolute,
+/// hidden files and folders (names starting with a dot) are skipped and symbolic links followed. Paths come back absolute,
 /// standardised, de-duplicated and sorted, so runs are deterministic.
 public enum FileDiscovery {
     public static func files(in paths: [String]) throws(QuarryError) -> [String] {
@@ -12,12 +12,15 @@ public enum FileDiscovery {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw .noSuchPath(path) }
             guard isDirectory.boolValue else { found.insert(url.path); continue }
-            let keys: [URLResourceKey] = [.isRegularFileKey]
-            guard let walker = fm.enumerator(at: url, includingPropertiesForKeys: keys,
+            guard let walker = fm.enumerator(at: url, includingPropertiesForKeys: nil,
                                              options: [.skipsHiddenFiles]) else { continue }
-            for case let file as URL in walker
-            where (try? file.resourceValues(forKeys: Set(keys)).isRegularFile) == true {
-                found.insert(file.standardizedFileURL.path)
+            for case let entry as URL in walker {
+                // Symbolic links are followed to the file they name.
+                let file = entry.resolvingSymlinksInPath()
+                var isFolder: ObjCBool = false
+                if fm.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue {
+                    found.insert(file.standardizedFileURL.path)
+                }
             }
         }
         return found.sorted()
