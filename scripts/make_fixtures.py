@@ -33,6 +33,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -239,7 +240,7 @@ class Doc:
 
 
 def pick_items(rng: random.Random, catalog, count, qty_choices) -> list[Item]:
-    chosen = rng.sample(catalog, count) if count <= len(catalog) else catalog[:]
+    chosen = rng.sample(catalog, count) if count < len(catalog) else catalog[:]
     items = []
     for entry in chosen:
         desc, price = entry[0], entry[1]
@@ -901,7 +902,7 @@ def pelican_pdf(doc: Doc, path: Path) -> int:
         lines_at(c, L, y, ["Phone (02) 5550 1877   accounts@pelicanfreight.example"], size=9)
         c.setFont("Helvetica-Bold", 9)
         c.drawString(L + 110 * mm, H - 36 * mm, "Invoice to:")
-        lines_at(c, L + 110 * mm, H - 48 * mm, [doc.customer.name] + doc.customer.address, size=9.5)
+        lines_at(c, L + 110 * mm, H - 36 * mm - 12, [doc.customer.name] + doc.customer.address, size=9.5, leading=12)
         # a boxed row of key fields
         y = H - 82 * mm
         boxes = [("Invoice Date", d_dmy(doc.date)), ("Invoice Number", doc.number),
@@ -1198,7 +1199,7 @@ COPPERLEAF = Party("Copperleaf Books", ["88 Larch Street", "Fairhaven Mills, VT 
 
 def copperleaf_pdf(doc: Doc, path: Path) -> int:
     W = 80 * mm
-    H = (120 + 6 * len(doc.items)) * mm
+    H = (84 + 8 * len(doc.items)) * mm
     L, R = 5 * mm, W - 5 * mm
     c = new_canvas(str(path), (W, H), f"Receipt {doc.number}", doc.vendor.name)
     y = H - 12 * mm
@@ -1243,6 +1244,7 @@ def copperleaf_pdf(doc: Doc, path: Path) -> int:
               "Thank you for shopping local!"]:
         c.drawCentredString(W / 2, y, s)
         y -= 10
+    assert y > 4 * mm, "receipt content overflows the roll"
     c.showPage()
     c.save()
     return 1
@@ -1291,7 +1293,7 @@ def kopitiam_txt(doc: Doc) -> str:
 
 def maple_txt(doc: Doc) -> str:
     w = 40
-    out = ["", center("MAPLE & TIDE", w), center("COFFEE CO.", w)]
+    out = ["", center(doc.vendor.name.upper(), w)]
     out += [center(s, w) for s in doc.vendor.address]
     out += [center("(902) 555-0199", w), center("HST # 000000418 RT0001", w), "=" * w]
     out.append(lr(f"Order #{doc.number}", f"{d_dmon(doc.date)} {doc.extra['time']}", w))
@@ -1364,7 +1366,7 @@ def weber_txt(doc: Doc) -> str:
     out.append(center("Preise netto zzgl. MwSt.", w))
     out.append("=" * w)
     out.append(lr(f"Bon-Nr. {doc.number}", f"{d_de(doc.date)} {doc.extra['time']}", w))
-    out.append(f"Kunde: {doc.extra['customer_line']}")
+    out.append(f"Kunde: Kd.-Nr. {doc.extra['customer_no']} {doc.customer.name}")
     out.append("=" * w)
     for it in doc.items:
         out.append(it.description)
@@ -1447,7 +1449,7 @@ def build_documents():
     rng = random.Random(1101)
     customer = Party("Pennywhistle Architects LLP", ["3 Foundry Yard", "Oakhurst", "OK7 2LP"])
     d = Doc("", "invoice", HARROWGATE, customer, "HOS-24-0317", dt.date(2024, 3, 14), dt.date(2024, 4, 13),
-            "GBP", pick_items(rng, HARROWGATE_CATALOG, 46, [1, 1, 2, 2, 3, 4, 5, 6, 10, 12, 20]),
+            "GBP", pick_items(rng, HARROWGATE_CATALOG, len(HARROWGATE_CATALOG), [1, 1, 2, 2, 3, 4, 5, 6, 10, 12, 20]),
             D(20), "30 days from date of invoice",
             {"account": "PEN001", "po": "PA-7781", "deliver_to": ["Pennywhistle Architects LLP", "Studio 2, 3 Foundry Yard", "Oakhurst", "OK7 2LP"]})
     docs.append((d, harrowgate_pdf))
@@ -1564,9 +1566,9 @@ def build_documents():
            ("Dachlatte 30x50 mm, 4 m", "3.15", {"unit": "Stk"}),
            ("Schalbrett 24x200 mm, lfm", "2.35", {"unit": "m"}),
            ("Bewehrungsstahl 10 mm, 6 m", "7.80", {"unit": "Stk"})]
-    d = Doc("", "receipt", WEBER, None, "004711", dt.date(2024, 9, 3), None, "EUR",
+    d = Doc("", "receipt", WEBER, Party("Brandt Bau GmbH", []), "004711", dt.date(2024, 9, 3), None, "EUR",
             pick_items(rng, bau, 4, [2, 5, 10, 24, 40]), D(19), None,
-            {"time": "07:32", "customer_line": "Kd.-Nr. 20418 Brandt Bau GmbH"})
+            {"time": "07:32", "customer_no": "20418"})
     docs.append((d, weber_txt))
 
     # -- Markdown invoice
@@ -1672,15 +1674,23 @@ def scanned_pdf(path: Path, tmpdir: Path) -> None:
     c.showPage()
     png = tmpdir / "scan.png"
     scan_image_png(png)
-    # page 2: image only, no text operators
+    # page 2: image only, no text operators.  reportlab starts every page with
+    # an empty "BT /F1 12 Tf 14.4 TL ET" that selects a default font; drop it
+    # so the page's content stream has no text object at all.
+    preamble = c._preamble
+    c._preamble = re.sub(r"\s*BT .*? ET", "", preamble)
     c.drawImage(str(png), 20 * mm, H - 20 * mm - 80 * mm, width=170 * mm, height=170 * mm * 420 / 900)
     c.showPage()
+    c._preamble = preamble
     c.save()
 
 
 def rotated_pdf(path: Path) -> None:
     W, H = A4
-    c = new_canvas(str(path), A4, "Rotated page", "Quarry fixtures")
+    # reportlab swaps the MediaBox of a page with /Rotate 90, so ask for a
+    # landscape canvas to get a portrait MediaBox [0 0 595 842]: the content is
+    # laid out portrait and a viewer shows it turned 90 degrees clockwise.
+    c = new_canvas(str(path), (H, W), "Rotated page", "Quarry fixtures")
     c.setPageRotation(90)
     c.setFont("Helvetica-Bold", 16)
     c.drawString(25 * mm, H - 30 * mm, "Rotated page text")
