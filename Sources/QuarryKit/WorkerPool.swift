@@ -36,8 +36,8 @@ final class WorkerPool: Sendable {
                     } else {
                         let reason = worker?.failureDescription ?? "could not start the parse worker"
                         worker?.close(); worker = nil
-                        let stamp = FileStamp(path: job.path, sha256: "", size: FileStat.of(job.path)?.size ?? 0,
-                                              mtime: FileStat.of(job.path)?.mtime ?? 0)
+                        let stat = FileStat.of(job.path)
+                        let stamp = FileStamp(path: job.path, sha256: "", size: stat?.size ?? 0, mtime: stat?.mtime ?? 0)
                         results.send(.failed(stamp, nil, reason))
                     }
                 }

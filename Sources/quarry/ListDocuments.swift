@@ -21,7 +21,7 @@ struct ListDocuments: AsyncParsableCommand {
 
     func run() async throws {
         let documents = try database.open().documents()
-        if json { try Output.json(documents.map(JSONDocument.init)) } else { Self.printListing(documents) }
+        if json { try Output.json(documents) } else { Self.printListing(documents) }
     }
 
     /// Prints documents as a table with a one-line summary.
@@ -35,18 +35,5 @@ struct ListDocuments: AsyncParsableCommand {
         let failed = documents.filter { $0.status == .failed }.count
         let partial = documents.filter { $0.status == .partial }.count
         print("\(documents.count) documents, \(documents.reduce(0) { $0 + $1.pageCount }) pages; \(partial) partial, \(failed) failed.")
-    }
-}
-
-/// The JSON shape of a document listing, with the database's column names.
-struct JSONDocument: Encodable {
-    let id: Int64, path: String, sha256: String, kind: String?, page_count: Int, status: String
-    let error: String?, ingested_at: String, pages_without_text: Int, title: String?, author: String?
-    let chunk_count: Int
-
-    init(_ d: DocumentRecord) {
-        id = d.id; path = d.path; sha256 = d.sha256; kind = d.kind; page_count = d.pageCount
-        status = d.status.rawValue; error = d.error; ingested_at = d.ingestedAt
-        pages_without_text = d.pagesWithoutText; title = d.title; author = d.author; chunk_count = d.chunkCount
     }
 }

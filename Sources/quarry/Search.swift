@@ -43,21 +43,11 @@ struct Search: AsyncParsableCommand {
         let bold = !json && Output.stdoutIsTerminal
         let hits = try store.search(terms, limit: limit, matchAll: all,
                                     highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
-        if json { try Output.json(hits.map(JSONHit.init)); return }
+        if json { try Output.json(hits); return }
         guard !hits.isEmpty else { print("No matches for \(terms)."); return }
         for (i, hit) in hits.enumerated() {
             print("\(i + 1). \(Output.display(hit.path))  page \(hit.page)  [\(hit.start)..<\(hit.end)]  score \(String(format: "%.2f", hit.score))")
             print("   \(hit.snippet)")
         }
-    }
-}
-
-/// The JSON shape of a search hit.
-struct JSONHit: Encodable {
-    let document_id: Int64, path: String, page: Int, start: Int, end: Int, chunk_id: Int64, snippet: String, score: Double
-
-    init(_ h: SearchHit) {
-        document_id = h.documentID; path = h.path; page = h.page; start = h.start; end = h.end
-        chunk_id = h.chunkID; snippet = h.snippet; score = h.score
     }
 }
