@@ -2,18 +2,21 @@ import Foundation
 
 /// Appends little-endian values to a byte buffer.
 public struct BinaryWriter {
-    public private(set) var data = Data()
+    private var bytes: [UInt8] = []
 
-    public init() {}
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    /// What has been written so far.
+    public var data: Data { Data(bytes) }
 
     public mutating func put<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
     public mutating func put(_ value: Float) { put(value.bitPattern) }
     public mutating func put(_ value: Double) { put(value.bitPattern) }
     public mutating func put(_ value: Bool) { put(UInt8(value ? 1 : 0)) }
-    public mutating func put(_ value: Data) { put(UInt32(value.count)); data.append(value) }
-    public mutating func put(_ value: String) { put(Data(value.utf8)) }
+    public mutating func put(_ value: Data) { put(UInt32(value.count)); bytes.append(contentsOf: value) }
+    public mutating func put(_ value: String) { put(UInt32(value.utf8.count)); bytes.append(contentsOf: value.utf8) }
     public mutating func put(_ value: String?) { put(value != nil); if let value { put(value) } }
     public mutating func put(_ value: Double?) { put(value != nil); if let value { put(value) } }
 }
@@ -57,7 +60,7 @@ public struct BinaryReader {
 /// box in points from the page's top-left corner).
 public enum WordBoxCoding {
     public static func encode(_ words: [WordBox]) -> Data {
-        var w = BinaryWriter()
+        var w = BinaryWriter(capacity: words.count * 24)
         for word in words {
             w.put(UInt32(word.start)); w.put(UInt32(word.end))
             w.put(word.box.x0); w.put(word.box.y0); w.put(word.box.x1); w.put(word.box.y1)

@@ -42,12 +42,12 @@ public struct Chunker: Sendable {
         var result: [Range<Int>] = []
         var start = 0
         while true {
-            while start < s.count, s[start].properties.isWhitespace { start += 1 }
+            while start < s.count, s[start].isSpace { start += 1 }
             guard start < s.count else { break }
             var end = s.count
             if end - start > maxLength { end = bestCut(s, from: start) }
             var trimmed = end
-            while trimmed > start, s[trimmed - 1].properties.isWhitespace { trimmed -= 1 }
+            while trimmed > start, s[trimmed - 1].isSpace { trimmed -= 1 }
             result.append(start..<trimmed)
             start = end
         }
@@ -66,7 +66,7 @@ public struct Chunker: Sendable {
                 let paragraph = s[i - 1] == "\n"
                 best[paragraph ? 0 : 2] = i
                 if Self.sentenceEnders.contains(s[i - 1]) { best[1] = i }
-            } else if c.properties.isWhitespace {
+            } else if c.isSpace {
                 best[3] = i
                 if Self.sentenceEnders.contains(s[i - 1]) { best[1] = i }
             }

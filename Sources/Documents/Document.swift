@@ -33,7 +33,7 @@ public struct WordBox: Sendable, Equatable {
 }
 
 /// One page of a document. `number` starts at 1. Text documents have no size and no boxes.
-public struct Page: Sendable {
+public struct Page: Sendable, Equatable {
     public let number: Int
     public let text: String
     public let width: Double?
@@ -46,7 +46,7 @@ public struct Page: Sendable {
     }
 
     /// Whether the page carries any text at all (a scanned page without a text layer does not).
-    public var hasText: Bool { text.unicodeScalars.contains { !$0.properties.isWhitespace } }
+    public var hasText: Bool { text.unicodeScalars.contains { !$0.isSpace } }
 
     /// The box around the words that overlap a code-point range of the page text, if known.
     public func box(covering range: Range<Int>) -> Box? {
@@ -77,7 +77,7 @@ public struct DocumentMetadata: Sendable, Codable, Equatable {
 }
 
 /// A parsed document: its pages in order and its metadata.
-public struct Document: Sendable {
+public struct Document: Sendable, Equatable {
     public let kind: DocumentKind
     public let pages: [Page]
     public let metadata: DocumentMetadata

@@ -27,14 +27,14 @@ struct PageLayout {
             if skipsBidi, Self.isBidiControl(scalar) { out.append(scalar); boxes.append(nil); continue }
             let box = charBoxes[next]
             next += 1
-            if scalar.properties.isWhitespace {
+            if scalar.isSpace {
                 previous = nil
             } else {
                 if let previous, Self.apart(previous, box) { out.append(" "); boxes.append(nil) }
                 previous = box
             }
             out.append(scalar)
-            boxes.append(scalar.properties.isWhitespace ? nil : box)
+            boxes.append(scalar.isSpace ? nil : box)
         }
         text = String(out)
         words = Self.words(Array(out), boxes)
@@ -54,7 +54,7 @@ struct PageLayout {
         var words: [WordBox] = []
         var current: WordBox?
         for (i, scalar) in scalars.enumerated() {
-            if scalar.properties.isWhitespace {
+            if scalar.isSpace {
                 if let w = current { words.append(w); current = nil }
             } else if let box = boxes[i] {
                 if var w = current { w.end = i + 1; w.box = w.box.union(box); current = w }

@@ -39,3 +39,10 @@ import Testing
         #expect(page.box(covering: 3..<4) == nil)
     }
 }
+
+@Test func fastWhitespaceAgreesWithUnicode() {
+    for value in UInt32(0)...0x3100 {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        #expect(scalar.isSpace == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+    }
+}
