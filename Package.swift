@@ -1,6 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Quarry",
     platforms: [.macOS(.v14)],
@@ -23,17 +25,23 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "Reporting"),
+        // Numeric code is compiled optimised in every configuration: unoptimised, the encoder's
+        // loops run ~50x slower and the test suite would spend minutes embedding fixtures.
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["Tensors"], swiftSettings: optimised),
         .target(name: "Documents", dependencies: ["CPoppler"]),
         .target(
             name: "Store",
-            dependencies: ["Documents", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Reporting", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Documents", "Store", "Models", "Reporting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
-            dependencies: ["QuarryKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["QuarryKit", "Tensors", "Models", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),

@@ -37,14 +37,40 @@ public struct Chunker: Sendable {
         }
     }
 
-    /// The chunk ranges of a text, in order, without overlap.
-    func spans(of s: [Unicode.Scalar]) -> [Range<Int>] {
+    /// Chunks of the document's pages that also fit a token budget: a chunk of more than `limit`
+    /// tokens (as `count` measures them) is split again, at the same kinds of boundaries, until
+    /// every piece fits, so an encoder with a fixed input length never silently drops text.
+    public func chunks(of document: Document, tokenLimit limit: Int, count: (String) -> Int) -> [Chunk] {
+        document.pages.flatMap { page in
+            let scalars = Array(page.text.unicodeScalars)
+            return spans(of: scalars).flatMap { fitted($0, of: scalars, limit: limit, count: count) }.map { range in
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[range])
+                return Chunk(pageNumber: page.number, start: range.lowerBound, end: range.upperBound, text: String(view))
+            }
+        }
+    }
+
+    private func fitted(_ range: Range<Int>, of s: [Unicode.Scalar], limit: Int, count: (String) -> Int) -> [Range<Int>] {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: s[range])
+        let tokens = count(String(view))
+        guard tokens > limit, range.count > 1 else { return [range] }
+        // Aim a little under the budget; a piece that still does not fit is split again.
+        let length = max(1, min(range.count - 1, range.count * limit * 9 / (tokens * 10)))
+        let smaller = Chunker(maxLength: length, minLength: min(minLength, length / 3))
+        return smaller.spans(of: s, in: range).flatMap { smaller.fitted($0, of: s, limit: limit, count: count) }
+    }
+
+    /// The chunk ranges of a text (or of `range` of it), in order, without overlap.
+    func spans(of s: [Unicode.Scalar], in range: Range<Int>? = nil) -> [Range<Int>] {
         var result: [Range<Int>] = []
-        var start = 0
+        var start = range?.lowerBound ?? 0
+        let stop = range?.upperBound ?? s.count
         while true {
-            while start < s.count, s[start].isSpace { start += 1 }
-            guard start < s.count else { break }
-            var end = s.count
+            while start < stop, s[start].isSpace { start += 1 }
+            guard start < stop else { break }
+            var end = stop
             if end - start > maxLength { end = bestCut(s, from: start) }
             var trimmed = end
             while trimmed > start, s[trimmed - 1].isSpace { trimmed -= 1 }

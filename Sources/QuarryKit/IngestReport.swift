@@ -23,13 +23,15 @@ public struct IngestReport: Sendable, Codable, Equatable {
     public var pages = 0
     public var pagesWithoutText = 0
     public var chunks = 0
+    /// Chunks embedded in this run (new documents' and earlier ones' that lacked vectors).
+    public var embedded = 0
     public var failures: [Failure] = []
     public var warnings: [Warning] = []
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case ingested, replaced, unchanged, failed, pages, chunks, failures, warnings
+        case ingested, replaced, unchanged, failed, pages, chunks, embedded, failures, warnings
         case pagesWithoutText = "pages_without_text"
     }
 }

@@ -2,11 +2,14 @@ import Foundation
 import Documents
 import Store
 import Reporting
+import Models
 
 /// Ingests files into a store: skips files whose size, time and content are unchanged, parses
-/// new and changed ones (in parallel worker processes when given an executable), and writes each
-/// document in its own transaction from this one thread, so an interrupted run loses at most the
-/// documents in flight and a rerun resumes where it stopped.
+/// new and changed ones (in parallel worker processes when given an executable), chunks them and,
+/// with an encoder, embeds every chunk, and writes each document with its chunks and vectors in
+/// one transaction from this one thread, so an interrupted run loses at most the documents in
+/// flight and a rerun resumes where it stopped. Documents stored earlier without vectors (or
+/// with another model's) are embedded at the end of the run.
 public struct Ingestor: Sendable {
     /// Where parsing happens.
     public enum Parsing: Sendable {
@@ -20,11 +23,16 @@ public struct Ingestor: Sendable {
     public var password: String?
     public var parsing: Parsing
     public var chunker = Chunker()
+    /// Embeds chunks when set; chunks are then also cut to fit its input length.
+    public var encoder: SentenceEncoder?
+    /// Chunks per encoder batch.
+    public var batchSize = 32
 
-    public init(store: Store, password: String? = nil, parsing: Parsing = .inProcess) {
+    public init(store: Store, password: String? = nil, parsing: Parsing = .inProcess, encoder: SentenceEncoder? = nil) {
         self.store = store
         self.password = password
         self.parsing = parsing
+        self.encoder = encoder
     }
 
     /// Ingests the files and folders named by `paths`.
@@ -65,7 +73,34 @@ public struct Ingestor: Sendable {
             WorkerPool(executable: executable, count: count).run(jobs, handle: handle)
         }
         if let failure { throw .store(failure) }
+        if let encoder {
+            do throws(StoreError) { try embedMissing(with: encoder, into: &report, progress: progress) } catch { throw .store(error) }
+        }
         return report
+    }
+
+    /// Chunks for a document, cut to the encoder's input length when there is one.
+    func chunks(of document: Document) -> [Chunk] {
+        guard let encoder else { return chunker.chunks(of: document) }
+        return chunker.chunks(of: document, tokenLimit: encoder.textTokenLimit, count: encoder.tokenCount)
+    }
+
+    func vectors(for chunks: [Chunk]) -> ChunkVectors? {
+        encoder.map { ChunkVectors(model: $0.name, vectors: $0.encode(chunks.map(\.text), batchSize: batchSize)) }
+    }
+
+    /// Re-chunks and embeds documents stored without vectors from `encoder`'s model.
+    private func embedMissing(with encoder: SentenceEncoder, into report: inout IngestReport,
+                              progress: any ProgressReporter) throws(StoreError) {
+        let documents = try store.documentsMissingVectors(model: encoder.name)
+        for (i, id) in documents.enumerated() {
+            progress.report(ProgressEvent(task: "embed", completed: i, total: documents.count))
+            let document = Document(kind: .text, pages: try store.pages(documentID: id))
+            let chunks = chunks(of: document)
+            try store.replaceChunks(documentID: id, chunks: chunks, vectors: vectors(for: chunks))
+            report.embedded += chunks.count
+        }
+        if !documents.isEmpty { progress.report(ProgressEvent(task: "embed", completed: documents.count, total: documents.count)) }
     }
 
     /// The single writer: stores one outcome and counts it.
@@ -73,8 +108,10 @@ public struct Ingestor: Sendable {
                        progress: any ProgressReporter) throws(StoreError) {
         switch outcome {
         case .parsed(let stamp, let document):
-            let chunks = chunker.chunks(of: document)
-            try store.replaceDocument(stamp, document: document, chunks: chunks)
+            let chunks = chunks(of: document)
+            let vectors = vectors(for: chunks)
+            try store.replaceDocument(stamp, document: document, chunks: chunks, vectors: vectors)
+            report.embedded += vectors?.vectors.rows ?? 0
             report.ingested += 1
             if old != nil { report.replaced += 1 }
             report.pages += document.pages.count

@@ -11,13 +11,14 @@ import Yams
 ///   - ingest:
 ///       paths: [../Fixtures/documents]
 ///       password: secret        # optional, for encrypted PDFs
+///       embed: true             # optional; false skips chunk embeddings
 /// ```
 ///
 /// Relative paths are resolved against the folder of the pipeline file.
 public struct Pipeline: Sendable {
     /// One step of a pipeline. Later capabilities add extract, tune and ask stages.
     public enum Stage: Sendable {
-        case ingest(paths: [String], password: String?)
+        case ingest(paths: [String], password: String?, embed: Bool)
     }
 
     public let file: String
@@ -72,7 +73,7 @@ struct PipelineParser {
         }
         switch name {
         case "ingest":
-            let options = try mapping(body, key: "ingest", allowed: ["paths", "password"])
+            let options = try mapping(body, key: "ingest", allowed: ["paths", "password", "embed"])
             guard let pathsNode = options["paths"] else { throw fail(body, key: "ingest.paths", "the ingest stage needs `paths`") }
             let paths: [String]
             if let one = pathsNode.scalar?.string { paths = [one] } else if let many = pathsNode.sequence, !many.isEmpty {
@@ -83,7 +84,8 @@ struct PipelineParser {
             } else {
                 throw fail(pathsNode, key: "ingest.paths", "expected a path or a list of paths")
             }
-            return .ingest(paths: paths.map(resolve), password: try string(options["password"], key: "ingest.password"))
+            return .ingest(paths: paths.map(resolve), password: try string(options["password"], key: "ingest.password"),
+                           embed: try bool(options["embed"], key: "ingest.embed") ?? true)
         default:
             throw fail(keyNode, key: name, "unknown stage '\(name)' (known: ingest)")
         }
@@ -111,6 +113,12 @@ struct PipelineParser {
         guard let node else { return nil }
         guard let s = node.scalar?.string else { throw fail(node, key: key, "expected a text value") }
         return s
+    }
+
+    private func bool(_ node: Node?, key: String) throws(QuarryError) -> Bool? {
+        guard let node else { return nil }
+        guard let b = node.bool else { throw fail(node, key: key, "expected true or false") }
+        return b
     }
 
     private func resolve(_ path: String) -> String {

@@ -1,10 +1,15 @@
 import Store
+import Models
 
 /// Errors of the pipeline layer, each naming what the user has to fix.
 public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case noSuchPath(String)
     case pipeline(file: String, line: Int?, key: String?, message: String)
     case store(StoreError)
+    /// A model could not be loaded (e.g. not installed).
+    case model(ModelError)
+    /// Semantic search was asked for but no chunk has been embedded with the model.
+    case noVectors(model: String)
 
     public var description: String {
         switch self {
@@ -12,6 +17,9 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
         case .pipeline(let file, let line, let key, let message):
             "\(file)\(line.map { ":\($0)" } ?? "")\(key.map { ": key '\($0)'" } ?? ""): \(message)"
         case .store(let e): e.description
+        case .model(let e): e.description
+        case .noVectors(let model):
+            "no chunk has a vector from \(model) yet; ingest with the model installed (without --no-embed), or use --mode lexical"
         }
     }
 }

@@ -65,10 +65,11 @@ extension Store {
         }
     }
 
-    /// Stores a parsed document, replacing any earlier version at the same path and everything
-    /// derived from it, in one transaction. Returns the new document id.
+    /// Stores a parsed document with its chunks and their vectors (if any), replacing any earlier
+    /// version at the same path and everything derived from it, in one transaction. Returns the
+    /// new document id.
     @discardableResult
-    public func replaceDocument(_ file: FileStamp, document: Document, chunks: [Chunk],
+    public func replaceDocument(_ file: FileStamp, document: Document, chunks: [Chunk], vectors: ChunkVectors? = nil,
                                 ingestedAt: Date = Date()) throws(StoreError) -> Int64 {
         let blank = document.pagesWithoutText
         let status: DocumentStatus = blank.isEmpty ? .ok : .partial
@@ -97,10 +98,8 @@ extension Store {
                     try page.execute(arguments: [id, p.number, p.text, p.width, p.height, p.hasText,
                                                  p.words.isEmpty ? nil : WordBoxCoding.encode(p.words)])
                 }
-                let chunk = try db.makeStatement(sql: """
-                    INSERT INTO chunks (document_id, page_number, start, "end", text) VALUES (?, ?, ?, ?, ?)
-                    """)
-                for c in chunks { try chunk.execute(arguments: [id, c.pageNumber, c.start, c.end, c.text]) }
+                let chunkIDs = try insertChunks(chunks, documentID: id, db)
+                if let vectors { try insertVectors(vectors, chunkIDs: chunkIDs, db) }
                 return id
             }
         }

@@ -61,6 +61,16 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-vectors") { db in
+            try db.execute(sql: """
+                CREATE TABLE chunk_vectors (
+                    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,                 -- the encoder that made it, e.g. all-MiniLM-L6-v2
+                    vector BLOB NOT NULL                 -- unit length, little-endian float16 (see VectorCoding)
+                );
+                CREATE INDEX chunk_vectors_by_model ON chunk_vectors(model);
+                """)
+        }
         return migrator
     }
 }

@@ -57,3 +57,36 @@ extension Store {
         }
     }
 }
+
+extension SearchHit {
+    /// The same hit with another excerpt.
+    public func with(snippet: String) -> SearchHit {
+        SearchHit(chunkID: chunkID, documentID: documentID, path: path, page: page, start: start, end: end, snippet: snippet, score: score)
+    }
+}
+
+extension Store {
+    /// Hits for chunks found some other way (by vector, by fusion), in the order given, with the
+    /// given scores and the start of each chunk's text as the snippet. Unknown ids are skipped.
+    public func hits(_ ranked: [(chunkID: Int64, score: Double)], snippetLength: Int = 160) throws(StoreError) -> [SearchHit] {
+        guard !ranked.isEmpty else { return [] }
+        return try guarded {
+            try pool.read { db in
+                let placeholders = Array(repeating: "?", count: ranked.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end", c.text
+                    FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
+                    """, arguments: StatementArguments(ranked.map(\.chunkID)))
+                let byID = Dictionary(rows.map { (($0["id"] as Int64), $0) }, uniquingKeysWith: { a, _ in a })
+                return ranked.compactMap { item in
+                    guard let row = byID[item.chunkID] else { return nil }
+                    let text = (row["text"] as String).replacingOccurrences(of: "\n", with: " ")
+                    let snippet = text.count > snippetLength ? String(text.prefix(snippetLength)) + "…" : text
+                    return SearchHit(chunkID: item.chunkID, documentID: row["document_id"], path: row["path"],
+                                     page: row["page_number"], start: row["start"], end: row["end"],
+                                     snippet: snippet, score: item.score)
+                }
+            }
+        }
+    }
+}

@@ -11,6 +11,11 @@ struct Ingest: ParsableCommand {
             document is committed on its own, so an interrupted run can simply be started again.
             A file that cannot be read is recorded as failed with the reason; the rest go on.
 
+            Every chunk is embedded with the sentence encoder (all-MiniLM-L6-v2) for semantic
+            search; chunks are cut to fit its 256-token input, so no text goes unembedded.
+            Documents ingested earlier without vectors are embedded too. --no-embed skips this
+            (lexical search still works).
+
             Examples:
               quarry ingest Fixtures/documents
               quarry ingest contracts/ --password s3cret --db legal.db
@@ -27,6 +32,9 @@ struct Ingest: ParsableCommand {
     @Option(help: "Password for encrypted PDFs (without it, the empty user password is tried).")
     var password: String?
 
+    @Flag(help: "Skip chunk embeddings (faster; semantic search then has nothing to search).")
+    var noEmbed = false
+
     @Flag(help: "Print one JSON object with the counts and the failures.")
     var json = false
 
@@ -36,7 +44,8 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let store = try database.open(create: true)
-        let ingestor = Ingestor(store: store, password: password, parsing: .parallel)
+        let encoder = noEmbed ? nil : try Encoder.load()
+        let ingestor = Ingestor(store: store, password: password, parsing: .parallel, encoder: encoder)
         let report = try ingestor.ingest(paths, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }
@@ -44,6 +53,7 @@ struct Ingest: ParsableCommand {
 
     static func summary(_ r: IngestReport) -> String {
         var parts = ["Ingested \(r.ingested) document\(r.ingested == 1 ? "" : "s") (\(r.pages) pages, \(r.chunks) chunks)"]
+        if r.embedded > 0 { parts.append("\(r.embedded) chunks embedded") }
         if r.replaced > 0 { parts.append("\(r.replaced) replaced an earlier version") }
         parts.append("\(r.unchanged) unchanged")
         parts.append("\(r.failed) failed")

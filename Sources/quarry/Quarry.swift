@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import QuarryKit
 import Store
+import Models
+import Tensors
 
 /// The `quarry` command.
 @main
@@ -14,6 +16,7 @@ struct Quarry: AsyncParsableCommand {
               quarry ingest Fixtures/documents
               quarry documents
               quarry search "invoice total"
+              quarry search "who are the parties?" --mode hybrid
               quarry query "SELECT kind, count(*) FROM documents GROUP BY kind"
               quarry run Pipelines/fixtures.yaml
 
@@ -23,10 +26,12 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self, ParseWorkerCommand.self])
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self, Embed.self, Doctor.self,
+                      ParseWorkerCommand.self])
 
     /// Runs the command line, mapping errors to the documented exit codes.
     static func main() async {
+        BLASRuntime.reexecIfGenericCore()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -39,8 +44,13 @@ struct Quarry: AsyncParsableCommand {
             Foundation.exit(error.code)
         } catch let error as QuarryError {
             Output.error(error.description)
-            if case .store = error { Foundation.exit(ExitStatus.runtime) }
-            Foundation.exit(ExitStatus.usage)
+            switch error {
+            case .store, .model, .noVectors: Foundation.exit(ExitStatus.runtime)
+            case .noSuchPath, .pipeline: Foundation.exit(ExitStatus.usage)
+            }
+        } catch let error as ModelError {
+            Output.error(error.description)
+            Foundation.exit(ExitStatus.runtime)
         } catch let error as StoreError {
             Output.error(error.description)
             Foundation.exit(ExitStatus.runtime)
@@ -77,6 +87,12 @@ struct DatabaseOption: ParsableArguments {
     func open(create: Bool = false) throws -> Store {
         try Store(path: db, create: create)
     }
+}
+
+/// Loading the sentence encoder for commands that embed text.
+enum Encoder {
+    /// The installed encoder; a missing or damaged model is an error that says how to fix it.
+    static func load() throws(ModelError) -> SentenceEncoder { try SentenceEncoder() }
 }
 
 extension Ingestor.Parsing {

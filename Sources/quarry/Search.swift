@@ -1,14 +1,24 @@
 import ArgumentParser
+import QuarryKit
 import Store
+
+extension Searcher.Mode: ExpressibleByArgument {}
 
 /// `quarry search`: full-text search over chunks.
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search the ingested text (BM25 over chunks).",
+        abstract: "Search the ingested text by words, by meaning, or both.",
         discussion: """
-            Words are matched in any order, best matches first; stemming makes "invoices" find
-            "invoice". Put a phrase in double quotes to match it exactly. Any other characters are
-            searched literally, never treated as query syntax.
+            --mode lexical (the default) ranks chunks by BM25: words are matched in any order, and
+            stemming makes "invoices" find "invoice". Put a phrase in double quotes to match it
+            exactly. Any other characters are searched literally, never treated as query syntax.
+
+            --mode semantic embeds the query with the sentence encoder and ranks chunks by cosine
+            similarity (an exact scan of every stored vector), so "who signed the agreement" finds
+            a chunk naming the parties without sharing its words. The score is the cosine.
+
+            --mode hybrid fuses both rankings by reciprocal rank fusion (score = sum of 1/(60+rank)):
+            the best choice for questions in natural language.
 
             Each hit gives the document, the page, and the chunk's offsets into that page's text
             (code points, 0-based, end exclusive), so in SQL
@@ -18,6 +28,7 @@ struct Search: AsyncParsableCommand {
               quarry search "payment terms"
               quarry search '"net 30" invoice' --all --limit 5
               quarry search total --json
+              quarry search "which state's law governs this agreement" --mode hybrid
             """)
 
     @Argument(help: "What to look for.")
@@ -27,6 +38,9 @@ struct Search: AsyncParsableCommand {
 
     @Option(help: "How many hits to show.")
     var limit = 10
+
+    @Option(help: "lexical (BM25), semantic (vectors) or hybrid (both, fused).")
+    var mode: Searcher.Mode = .lexical
 
     @Flag(help: "Require every word (by default any word matches and more matches rank higher).")
     var all = false
@@ -41,8 +55,9 @@ struct Search: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         let bold = !json && Output.stdoutIsTerminal
-        let hits = try store.search(terms, limit: limit, matchAll: all,
-                                    highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
+        let searcher = Searcher(store: store, encoder: mode == .lexical ? nil : try Encoder.load())
+        let hits = try searcher.search(terms, mode: mode, limit: limit, matchAll: all,
+                                       highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
         if json { try Output.json(hits); return }
         guard !hits.isEmpty else { print("No matches for \(terms)."); return }
         for (i, hit) in hits.enumerated() {

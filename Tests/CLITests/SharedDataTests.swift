@@ -30,7 +30,7 @@ import Testing
     func realPDFsMatchPopplerUtils() throws {
         let dir = try CLI.scratch()
         let db = dir.appendingPathComponent("shared.db").path
-        let run = try CLI.run(["ingest"] + Self.folders + ["--db", db, "--json"])
+        let run = try CLI.run(["ingest"] + Self.folders + ["--db", db, "--json", "--no-embed"])
         #expect(run.status == 3)   // pdf-samples holds images, office files and a password-protected PDF
         let docs = try #require(try CLI.run(["query", "SELECT id, path, page_count FROM documents WHERE kind = 'pdf' AND status != 'failed'",
                                              "--db", db, "--format", "json"]).json as? [[String: Any]])
@@ -54,13 +54,13 @@ import Testing
 
         // The password-protected sample opens with its password; image-only pages are flagged.
         let encrypted = Self.data.appendingPathComponent("pdf-samples/005-libreoffice-writer-password").path
-        let opened = try #require(try CLI.run(["ingest", encrypted, "--db", db, "--password", "openpassword", "--json"]).json as? [String: Any])
+        let opened = try #require(try CLI.run(["ingest", encrypted, "--db", db, "--password", "openpassword", "--json", "--no-embed"]).json as? [String: Any])
         #expect(opened["ingested"] as? Int == 1)
         let flagged = try #require(try CLI.run(["query", "SELECT count(*) AS n FROM pages WHERE has_text = 0", "--db", db, "--format", "json"]).json as? [[String: Int]])
         #expect((flagged.first?["n"] ?? 0) >= 10)
 
         // A second ingest changes nothing.
-        let again = try #require(try CLI.run(["ingest"] + Self.folders + ["--db", db, "--json"]).json as? [String: Any])
+        let again = try #require(try CLI.run(["ingest"] + Self.folders + ["--db", db, "--json", "--no-embed"]).json as? [String: Any])
         #expect(again["ingested"] as? Int == 0)
     }
 }

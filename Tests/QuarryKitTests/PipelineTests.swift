@@ -16,11 +16,13 @@ import Testing
     }
 
     @Test func readsStagesAndResolvesPathsAgainstTheFile() throws {
-        let p = try load("name: demo\nstages:\n  - ingest:\n      paths: [docs, /abs/x]\n      password: pw\n")
+        let p = try load("name: demo\nstages:\n  - ingest:\n      paths: [docs, /abs/x]\n      password: pw\n      embed: false\n")
         #expect(p.name == "demo")
-        guard case .ingest(let paths, let password) = p.stages.first else { Issue.record("no ingest stage"); return }
+        guard case .ingest(let paths, let password, let embed) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(paths[0].hasSuffix("/docs") && paths[0].hasPrefix(URL(fileURLWithPath: p.file).deletingLastPathComponent().path))
-        #expect(paths[1] == "/abs/x" && password == "pw")
+        #expect(paths[1] == "/abs/x" && password == "pw" && !embed)
+        guard case .ingest(_, _, let byDefault) = try load("stages:\n  - ingest: {paths: a}\n").stages.first else { return }
+        #expect(byDefault)
     }
 
     @Test func errorsNameTheFileLineAndKey() {
@@ -32,11 +34,12 @@ import Testing
         #expect(error("stages:\n  - ingest: {}\n").contains("needs `paths`"))
         #expect(error("stages: [\n").contains("not valid YAML"))
         #expect(error("top: 1\nstages:\n  - ingest: {paths: a}\n").contains(":1: key 'top'"))
+        #expect(error("stages:\n  - ingest: {paths: a, embed: maybe}\n").contains("ingest.embed': expected true or false"))
     }
 
     @Test func theBundledPipelineIsValid() throws {
         let p = try Pipeline.load(Workspace.repository.appendingPathComponent("Pipelines/fixtures.yaml").path)
-        guard case .ingest(let paths, _) = p.stages.first else { Issue.record("no ingest stage"); return }
+        guard case .ingest(let paths, _, _) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(FileManager.default.fileExists(atPath: paths[0]))
     }
 }

@@ -1,0 +1,21 @@
+import Foundation
+@testable import Models
+
+/// Reference files made by `scripts/reference/make_encoder_golden.py` from the Python
+/// implementations (Hugging Face tokenizers, sentence-transformers on PyTorch).
+enum Golden {
+    struct TokenizerCase: Decodable { let text: String; let ids: [Int32] }
+    struct EncoderCase: Decodable { let text: String; let ids: [Int32]; let vector: [Float] }
+    struct EncoderFile: Decodable { let model: String; let max_seq_length: Int; let cases: [EncoderCase] }
+
+    static func load<T: Decodable>(_ name: String, as: T.Type) throws -> T {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+    }
+
+    /// The installed encoder, or nil (tests then skip) when the model is not in the cache.
+    static let encoder: SentenceEncoder? = try? SentenceEncoder()
+    static var modelMissing: String { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root); run bash scripts/setup.sh" }
+}
