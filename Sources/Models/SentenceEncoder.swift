@@ -50,30 +50,72 @@ public final class SentenceEncoder: Sendable {
     public var textTokenLimit: Int { maxTokens - 2 }
 
     /// Unit-length vectors, one row per text, in the order given. Texts are encoded in batches of
-    /// `batchSize`, longest first, so each batch holds texts of similar length.
-    public func encode(_ texts: [String], batchSize: Int = 32) -> Matrix {
-        encode(ids: texts.map { tokenizer.encode($0, maxLength: maxTokens) }, batchSize: batchSize)
+    /// `batchSize`, longest first, so each batch holds texts of similar length; each batch is split
+    /// across `threads` threads, each running single-threaded BLAS on its share of the tokens.
+    public func encode(_ texts: [String], batchSize: Int = 32, threads: Int? = nil) -> Matrix {
+        encode(ids: texts.map { tokenizer.encode($0, maxLength: maxTokens) }, batchSize: batchSize, threads: threads)
     }
 
     /// Vectors for already tokenized texts (each with its `[CLS]`…`[SEP]`).
-    public func encode(ids: [[Int32]], batchSize: Int = 32) -> Matrix {
+    ///
+    /// Splitting the work ourselves beats OpenBLAS's own threading here: attention is many small
+    /// products, and between products the threads would idle while one thread ran the
+    /// element-wise steps (softmax, GELU, layer norm), which now run on every thread too.
+    /// BLAS is set to one thread for the duration; don't run BLAS elsewhere concurrently.
+    public func encode(ids: [[Int32]], batchSize: Int = 32, threads: Int? = nil) -> Matrix {
         let h = dimension
         var out = Matrix(rows: ids.count, cols: h)
+        guard !ids.isEmpty else { return out }
+        let workers = max(1, threads ?? BLASRuntime.threads)
+        let previousThreads = BLASRuntime.threads
+        if workers > 1 { BLASRuntime.setThreads(1) }
+        defer { if workers > 1 { BLASRuntime.setThreads(previousThreads) } }
         let order = ids.indices.sorted { ids[$0].count > ids[$1].count }
-        for batchStart in stride(from: 0, to: order.count, by: max(1, batchSize)) {
-            let members = Array(order[batchStart..<min(batchStart + max(1, batchSize), order.count)])
-            let states = model.hiddenStates(members.map { ids[$0] })
-            var row = 0
-            for member in members {
-                let length = ids[member].count
-                var mean = [Float](repeating: 0, count: h)
-                for t in row..<row + length { for j in 0..<h { mean[j] += states.values[t * h + j] } }
-                for j in 0..<h { mean[j] /= Float(max(length, 1)) }
-                Activations.normalize(&mean)
-                out.values.replaceSubrange(member * h..<(member + 1) * h, with: mean)
-                row += length
+        let size = max(1, batchSize)
+        out.values.withUnsafeMutableBufferPointer { buffer in
+            let rows = SendablePointer(buffer.baseAddress!)
+            for batchStart in stride(from: 0, to: order.count, by: size) {
+                let groups = Self.balanced(Array(order[batchStart..<min(batchStart + size, order.count)]), ids, into: workers)
+                DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+                    pool(groups[g], ids, into: rows.pointer)
+                }
             }
         }
         return out
     }
+
+    /// Runs one group of sequences and writes each one's normalised mean state into its row.
+    private func pool(_ members: [Int], _ ids: [[Int32]], into out: UnsafeMutablePointer<Float>) {
+        let h = dimension
+        let states = model.hiddenStates(members.map { ids[$0] })
+        var row = 0
+        for member in members {
+            let length = ids[member].count
+            var mean = [Float](repeating: 0, count: h)
+            for t in row..<row + length { for j in 0..<h { mean[j] += states.values[t * h + j] } }
+            for j in 0..<h { mean[j] /= Float(max(length, 1)) }
+            Activations.normalize(&mean)
+            for j in 0..<h { out[member * h + j] = mean[j] }
+            row += length
+        }
+    }
+
+    /// Splits sequences (longest first) into `count` groups of about equal work, each going to the
+    /// group with the fewest tokens so far.
+    static func balanced(_ members: [Int], _ ids: [[Int32]], into count: Int) -> [[Int]] {
+        var groups = [[Int]](repeating: [], count: min(count, members.count))
+        var load = [Int](repeating: 0, count: groups.count)
+        for m in members {
+            let g = load.indices.min { load[$0] < load[$1] }!
+            groups[g].append(m)
+            load[g] += ids[m].count
+        }
+        return groups
+    }
+}
+
+/// A pointer handed to worker threads that write disjoint rows.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

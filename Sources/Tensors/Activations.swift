@@ -33,6 +33,29 @@ public enum Activations {
         return x * p / q
     }
 
+    /// `eˣ` to within two units in the last place for x ≤ 88 (below -87 it flushes to 0): a
+    /// Cody-Waite reduction to `2ⁿ·eʳ` with |r| ≤ ln2/2 and a degree-6 polynomial for `eʳ`. Like
+    /// `erf`, it has no branches or calls, so softmax loops vectorise.
+    @inline(__always)
+    public static func exp(_ value: Float) -> Float {
+        let x = min(max(value, -87.3), 88.3)
+        let shifter: Float = 12582912                 // 1.5·2²³: adding it rounds to an integer
+        let t = x * 1.44269504088896341 + shifter
+        let n = t - shifter
+        var r = x - n * 0.693145751953125             // ln2, split so that n·ln2_hi is exact
+        r = r - n * 1.42860682030941723e-06
+        var p: Float = 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        // t's low mantissa bits hold n; moving them into the exponent avoids a checked conversion.
+        let exponent = (t.bitPattern &- 0x4B40_0000 &+ 127) << 23
+        return p * Float(bitPattern: exponent)
+    }
+
     /// Layer normalisation of each row of a `rows×cols` buffer: zero mean, unit variance (biased,
     /// with `epsilon`), then scaled by `gamma` and shifted by `beta`.
     public static func layerNorm(_ x: inout [Float], cols: Int, gamma: [Float], beta: [Float], epsilon: Float) {
@@ -42,13 +65,21 @@ public enum Activations {
             gamma.withUnsafeBufferPointer { g in
                 beta.withUnsafeBufferPointer { b in
                     for start in stride(from: 0, to: p.count, by: cols) {
-                        var mean: Float = 0
-                        for j in 0..<cols { mean += p[start + j] }
-                        mean /= Float(cols)
+                        let row = p.baseAddress! + start
+                        let mean = sum(row, count: cols) / Float(cols)
+                        for j in 0..<cols { row[j] -= mean }
                         var variance: Float = 0
-                        for j in 0..<cols { let d = p[start + j] - mean; variance += d * d }
+                        var squares = SIMD8<Float>()
+                        var j = 0
+                        while j + 8 <= cols {
+                            let v = UnsafeRawPointer(row).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                            squares += v * v
+                            j += 8
+                        }
+                        variance = squares.sum()
+                        while j < cols { variance += row[j] * row[j]; j += 1 }
                         let scale = 1 / (variance / Float(cols) + epsilon).squareRoot()
-                        for j in 0..<cols { p[start + j] = (p[start + j] - mean) * scale * g[j] + b[j] }
+                        for j in 0..<cols { row[j] = row[j] * scale * g[j] + b[j] }
                     }
                 }
             }
@@ -61,13 +92,44 @@ public enum Activations {
         guard length > 0 else { return }
         for r in 0..<rows {
             let row = p + r * stride
-            var top = -Float.infinity
-            for j in 0..<length { top = max(top, row[j]) }
-            var sum: Float = 0
-            for j in 0..<length { let e = Foundation.exp(row[j] - top); row[j] = e; sum += e }
-            let inverse = 1 / sum
+            let top = maximum(row, count: length)
+            for j in 0..<length { row[j] = exp(row[j] - top) }
+            let inverse = 1 / sum(row, count: length)
             for j in 0..<length { row[j] *= inverse }
         }
+    }
+
+    /// The sum of `count` values. Written with vector accumulators: the compiler does not
+    /// vectorise a floating-point reduction by itself, since that reorders the additions.
+    @inline(__always)
+    public static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 16 <= count {
+            a += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            b += raw.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            i += 16
+        }
+        var total = (a + b).sum()
+        while i < count { total += p[i]; i += 1 }
+        return total
+    }
+
+    /// The largest of `count` (≥ 1) values.
+    @inline(__always)
+    public static func maximum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var top = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            top.replace(with: v, where: v .> top)
+            i += 8
+        }
+        var result = top.max()
+        while i < count { result = Swift.max(result, p[i]); i += 1 }
+        return result
     }
 
     /// Adds `bias` to every row of a `rows×bias.count` buffer.

@@ -43,6 +43,28 @@ import Testing
         #expect(worst < 5e-7)
     }
 
+    @Test func fastExpIsWithinTwoUlpsOfTheCLibrary() {
+        var worst: Double = 0
+        for i in -87000...88000 {
+            let x = Float(i) / 1000
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(Activations.exp(x)) - exact) / exact)
+        }
+        #expect(worst < 2.5e-7)
+        #expect(Activations.exp(-200) < 1e-37)
+        #expect(Activations.exp(0) == 1)
+    }
+
+    @Test func sumsAndMaximaCoverEveryValue() {
+        for count in [1, 7, 8, 15, 16, 17, 33, 384] {
+            let values = (0..<count).map { Float(($0 * 37) % 11) - 5 }
+            values.withUnsafeBufferPointer { p in
+                #expect(Activations.sum(p.baseAddress!, count: count) == values.reduce(0, +))
+                #expect(Activations.maximum(p.baseAddress!, count: count) == values.max()!)
+            }
+        }
+    }
+
     @Test func geluMatchesItsDefinition() {
         var x: [Float] = [-3, -1, -0.5, 0, 0.5, 1, 3, 10]
         let expected = x.map { v in 0.5 * Double(v) * (1 + Foundation.erf(Double(v) / 2.squareRoot())) }
