@@ -7,7 +7,7 @@ import Testing
     @Test func helpTeachesEveryCommand() throws {
         let help = try CLI.run(["--help"])
         #expect(help.status == 0)
-        for command in ["ingest", "documents", "search", "query", "run"] { #expect(help.stdout.contains(command)) }
+        for command in ["ingest", "documents", "search", "query", "run", "embed", "doctor"] { #expect(help.stdout.contains(command)) }
         #expect(!help.stdout.contains("parse-worker"))
         let ingest = try CLI.run(["ingest", "--help"])
         #expect(ingest.stdout.contains("Examples:") && ingest.stdout.contains("--password"))
@@ -48,6 +48,16 @@ import Testing
         let same = try #require(try CLI.run(["query", sql, "--db", db, "--format", "json"]).json as? [[String: Any]])
         #expect(same.first?["same"] as? Int == 1)
 
+        // Every chunk was embedded; semantic and hybrid search answer a question in other words.
+        #expect(report["embedded"] as? Int == report["chunks"] as? Int)
+        for mode in ["semantic", "hybrid"] {
+            let run = try CLI.run(["search", "how many days until payment is due", "--mode", mode, "--db", db, "--json", "--limit", "5"])
+            let found = try #require(run.json as? [[String: Any]], "\(run.stderr)")
+            #expect(found.count == 5)
+            #expect(found.contains { ($0["snippet"] as? String ?? "").localizedCaseInsensitiveContains("terms") }, "\(mode)")
+        }
+        #expect(try CLI.run(["search", "x", "--mode", "fuzzy", "--db", db]).status == 2)
+
         let csv = try CLI.run(["query", "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind", "--db", db, "--format", "csv"])
         #expect(csv.stdout.hasPrefix("kind,n\nmarkdown,1\npdf,"))
         let write = try CLI.run(["query", "DELETE FROM documents", "--db", db])
@@ -85,5 +95,38 @@ import Testing
         try "stages:\n  - ingest:\n      path: x\n".write(to: bad, atomically: true, encoding: .utf8)
         let failed = try CLI.run(["run", bad.path, "--db", db])
         #expect(failed.status == 2 && failed.stderr.contains("bad.yaml:3") && failed.stderr.contains("ingest.path"))
+    }
+
+    @Test func embedPrintsUnitVectorsThatMatchTheReference() throws {
+        let run = try CLI.run(["embed", "hello world", "Hello, world!", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let items = try #require(run.json as? [[String: Any]])
+        let vectors = items.compactMap { $0["vector"] as? [Double] }
+        #expect(vectors.count == 2 && vectors.allSatisfy { $0.count == 384 })
+        #expect(abs(vectors[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        // sentence-transformers gives all-MiniLM-L6-v2("hello world") = [-0.03448, 0.03102, 0.00673, …].
+        #expect(abs(vectors[0][0] + 0.03448) < 1e-4 && abs(vectors[0][1] - 0.03102) < 1e-4)
+        #expect(items[0]["tokens"] as? Int == 4)
+        #expect(try CLI.run(["embed"]).status == 2)
+
+        let dir = try CLI.scratch()
+        let input = dir.appendingPathComponent("texts.jsonl"), output = dir.appendingPathComponent("v.f32")
+        try Data("\"first text\"\n\"second\\nline\"\n".utf8).write(to: input)
+        let file = try CLI.run(["embed", "--input", input.path, "--output", output.path, "--json"])
+        let stats = try #require(file.json as? [String: Any], "\(file.stderr)")
+        #expect(stats["texts"] as? Int == 2)
+        #expect(try Data(contentsOf: output).count == 2 * 384 * 4)
+        try Data("not json\n".utf8).write(to: input)
+        let bad = try CLI.run(["embed", "--input", input.path])
+        #expect(bad.status == 2 && bad.stderr.contains("texts.jsonl:1"))
+    }
+
+    @Test func ingestWithoutEmbeddingThenSemanticSearchExplains() throws {
+        let db = try CLI.scratch().appendingPathComponent("q.db").path
+        let ingest = try #require(try CLI.run(["ingest", fixtures, "--db", db, "--json", "--no-embed"]).json as? [String: Any])
+        #expect(ingest["embedded"] as? Int == 0)
+        let search = try CLI.run(["search", "total", "--mode", "semantic", "--db", db])
+        #expect(search.status == 1 && search.stderr.contains("no chunk has a vector"))
+        #expect(try CLI.run(["search", "total", "--db", db]).status == 0)
     }
 }

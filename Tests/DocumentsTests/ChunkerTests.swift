@@ -48,3 +48,45 @@ import Testing
         #expect(one == [Chunk(pageNumber: 1, start: 2, end: 19, text: "Total due: £12.50")])
     }
 }
+
+@Suite struct TokenBudgetTests {
+    /// Counts words as "tokens", so budgets are easy to reason about.
+    func words(_ s: String) -> Int { s.split(whereSeparator: \.isWhitespace).count }
+
+    @Test func chunksOverTheBudgetAreSplitAndNothingIsLost() {
+        let sentence = "The receiving party shall keep the information confidential. "
+        let text = String(repeating: sentence, count: 40) + "\n\n" + String(repeating: "x", count: 50)
+        let document = Document(kind: .text, pages: [Page(number: 1, text: text)])
+        let chunker = Chunker(maxLength: 1000, minLength: 300)
+        let plain = chunker.chunks(of: document)
+        let fitted = chunker.chunks(of: document, tokenLimit: 20, count: words)
+        #expect(plain.contains { words($0.text) > 20 })
+        #expect(fitted.allSatisfy { words($0.text) <= 20 })
+        #expect(fitted.count > plain.count)
+        let scalars = Array(text.unicodeScalars)
+        var covered = [Bool](repeating: false, count: scalars.count)
+        var previousEnd = 0
+        for c in fitted {
+            #expect(c.start >= previousEnd)
+            #expect(c.text == String(String.UnicodeScalarView(scalars[c.start..<c.end])))
+            for i in c.start..<c.end { covered[i] = true }
+            previousEnd = c.end
+        }
+        for (i, s) in scalars.enumerated() where !s.properties.isWhitespace { #expect(covered[i], "uncovered at \(i)") }
+        // Cuts still prefer sentence ends.
+        #expect(fitted.dropLast().filter { $0.text.hasSuffix(".") }.count >= fitted.count / 2)
+    }
+
+    @Test func chunksWithinTheBudgetAreUnchanged() {
+        let document = Document(kind: .text, pages: [Page(number: 1, text: "Short page.\n\nAnother paragraph.")])
+        let chunker = Chunker()
+        #expect(chunker.chunks(of: document, tokenLimit: 100, count: words) == chunker.chunks(of: document))
+    }
+
+    @Test func aSingleHugeWordIsCutHard() {
+        let document = Document(kind: .text, pages: [Page(number: 1, text: String(repeating: "a", count: 900))])
+        let fitted = Chunker().chunks(of: document, tokenLimit: 10) { ($0.count + 99) / 100 }   // 100 characters a token
+        #expect(fitted.allSatisfy { $0.text.count <= 1000 && ($0.text.count + 99) / 100 <= 10 })
+        #expect(fitted.map(\.text).joined() == String(repeating: "a", count: 900))
+    }
+}
