@@ -32,31 +32,21 @@ public enum BLAS {
 extension Matrix {
     /// `self × otherᵀ`: with `other` holding one weight row per output feature (the PyTorch
     /// layout of a linear layer), this applies the layer to every row of `self`.
-    public func multiplied(byTransposed other: Matrix) -> Matrix {
-        precondition(cols == other.cols, "inner dimensions differ: \(rows)×\(cols) · (\(other.rows)×\(other.cols))ᵀ")
-        var out = Matrix(rows: rows, cols: other.rows)
-        guard rows > 0, other.rows > 0, cols > 0 else { return out }
-        values.withUnsafeBufferPointer { a in
-            other.values.withUnsafeBufferPointer { b in
-                out.values.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(transposeB: true, m: rows, n: other.rows, k: cols, a: a.baseAddress!, lda: cols,
-                              b: b.baseAddress!, ldb: cols, c: c.baseAddress!, ldc: other.rows)
-                }
-            }
-        }
-        return out
-    }
+    public func multiplied(byTransposed other: Matrix) -> Matrix { product(other, transposed: true) }
 
     /// `self × other`.
-    public func multiplied(by other: Matrix) -> Matrix {
-        precondition(cols == other.rows, "inner dimensions differ: \(rows)×\(cols) · \(other.rows)×\(other.cols)")
-        var out = Matrix(rows: rows, cols: other.cols)
-        guard rows > 0, other.cols > 0, cols > 0 else { return out }
+    public func multiplied(by other: Matrix) -> Matrix { product(other, transposed: false) }
+
+    private func product(_ other: Matrix, transposed: Bool) -> Matrix {
+        let (inner, n) = transposed ? (other.cols, other.rows) : (other.rows, other.cols)
+        precondition(cols == inner, "inner dimensions differ: \(rows)×\(cols) · \(other.rows)×\(other.cols)\(transposed ? "ᵀ" : "")")
+        var out = Matrix(rows: rows, cols: n)
+        guard rows > 0, n > 0, cols > 0 else { return out }
         values.withUnsafeBufferPointer { a in
             other.values.withUnsafeBufferPointer { b in
                 out.values.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(m: rows, n: other.cols, k: cols, a: a.baseAddress!, lda: cols,
-                              b: b.baseAddress!, ldb: other.cols, c: c.baseAddress!, ldc: other.cols)
+                    BLAS.gemm(transposeB: transposed, m: rows, n: n, k: cols, a: a.baseAddress!, lda: cols,
+                              b: b.baseAddress!, ldb: other.cols, c: c.baseAddress!, ldc: n)
                 }
             }
         }
