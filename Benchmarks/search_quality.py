@@ -276,7 +276,9 @@ def main():
     search_start = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         results = pool.map(lambda job: (job, search(args.quarry, args.db, questions[job[0]]["question"], job[1], limit)), jobs)
-        for (i, mode), hits in results:
+        for done, ((i, mode), hits) in enumerate(results, 1):
+            if done % 500 == 0 or done == len(jobs):
+                print(f"searched {done}/{len(jobs)}", file=sys.stderr)
             q = questions[i]
             relevant, targets = set(q["relevant"]), set(q["targets"])
             rank = next((r for r, h in enumerate(hits, 1) if h["chunk_id"] in relevant), None)

@@ -41,21 +41,31 @@ QUERY = "The Recipient shall hold the Confidential Information in strict confide
 SEED = 20240601
 
 
-def timed(cmd):
-    """Wall seconds, peak RSS MiB and stdout of one process, reaped with wait4 for its rusage."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
-        stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        proc.stderr.close()
-        if proc.returncode not in (0, 3):   # 3: quarry ingest with some failed documents
-            sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd[:4])} …\n"
-                     f"{stderr.decode(errors='replace')[-2000:]}")
-        out.seek(0)
-        return wall, usage.ru_maxrss / 1024, out.read()
+# Runs a command, its stdout to a file, and prints its wall seconds, peak RSS (KiB) and exit code.
+# It runs in a small helper process: a child's peak RSS starts from the RSS of the process that
+# spawned it (Linux keeps the high-water mark across fork and exec), and this script grows large
+# while it builds the databases.
+MEASURE = r"""
+import os, sys, time
+out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, out, 1)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def timed(cmd, folder):
+    """Wall seconds, peak RSS MiB and stdout of one run of cmd."""
+    out = os.path.join(folder, "stdout")
+    proc = subprocess.run([sys.executable, "-c", MEASURE, out] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        sys.exit(f"measuring {' '.join(cmd[:4])} failed: {proc.stderr.decode(errors='replace')[-2000:]}")
+    wall, kib, rc = proc.stdout.split()
+    if int(rc) not in (0, 3):   # 3: quarry ingest with some failed documents
+        sys.exit(f"command failed ({int(rc)}): {' '.join(cmd[:4])} …\n{proc.stderr.decode(errors='replace')[-2000:]}")
+    with open(out, "rb") as f:
+        return float(wall), int(kib) / 1024, f.read()
 
 
 def build(quarry, folder, n, known_vector):
@@ -65,7 +75,7 @@ def build(quarry, folder, n, known_vector):
     seed_file = os.path.join(folder, "schema.txt")
     with open(seed_file, "w") as f:
         f.write("A one-line file whose ingest creates the schema.\n")
-    timed([quarry, "ingest", seed_file, "--db", db, "--no-embed", "--json"])
+    timed([quarry, "ingest", seed_file, "--db", db, "--no-embed", "--json"], folder)
     known_id = int(n * 0.618) + 1
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
@@ -99,6 +109,19 @@ def build(quarry, folder, n, known_vector):
     return db, known_id, time.perf_counter() - start
 
 
+def other_cpu_use(seconds=1.0):
+    """Cores busy over the next second (from /proc/stat; 0 where unavailable): others' load skews timings."""
+    def sample():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return sum(values), values[3] + values[4]   # total, idle + iowait
+    try:
+        total0, idle0 = sample(); time.sleep(seconds); total1, idle1 = sample()
+    except OSError:
+        return 0.0
+    return (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(total1 - total0, 1))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quarry", default=os.path.join(ROOT, ".build", "release", "quarry"))
@@ -113,14 +136,17 @@ def main():
     if not os.access(a.quarry, os.X_OK):
         sys.exit(f"{a.quarry} not found: build it with swift build -c release --product quarry")
 
-    _, _, out = timed([a.quarry, "embed", QUERY, "--json"])
-    known_vector = np.array(json.loads(out)[0]["vector"], dtype=np.float32)
-    if known_vector.shape != (DIMS,):
-        sys.exit(f"quarry embed gave a vector of shape {known_vector.shape}, expected ({DIMS},)")
-
+    busy = other_cpu_use()
+    if busy > 0.25:
+        print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
+              f"the timings will be skewed", flush=True)
     tmp = tempfile.mkdtemp(prefix="quarry-vector-bench-")
     rows = []
     try:
+        _, _, out = timed([a.quarry, "embed", QUERY, "--json"], tmp)
+        known_vector = np.array(json.loads(out)[0]["vector"], dtype=np.float32)
+        if known_vector.shape != (DIMS,):
+            sys.exit(f"quarry embed gave a vector of shape {known_vector.shape}, expected ({DIMS},)")
         for n in sizes:
             db, known_id, build_seconds = build(a.quarry, tmp, n, known_vector)
             size = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p)) / 2**20
@@ -128,11 +154,12 @@ def main():
             cmd = [a.quarry, "search", QUERY, "--mode", "semantic", "--db", db, "--limit", "10", "--json"]
             walls, peaks = [], []
             for i in range(runs + 1):
-                wall, peak, out = timed(cmd)
+                wall, peak, out = timed(cmd, tmp)
                 hits = json.loads(out)
-                if not hits or hits[0]["chunk_id"] != known_id or len(hits) != 10:
+                if not hits or hits[0]["chunk_id"] != known_id or len(hits) != min(10, n):
                     top = hits[0]["chunk_id"] if hits else None
-                    sys.exit(f"{n} vectors: expected chunk {known_id} first of 10 hits, got {top} of {len(hits)}")
+                    sys.exit(f"{n} vectors: expected chunk {known_id} first of {min(10, n)} hits, "
+                             f"got {top} first of {len(hits)}")
                 if i > 0:   # run 0 warms the page cache
                     walls.append(wall); peaks.append(peak)
             rows.append((n, size, statistics.median(walls), min(walls), max(peaks), hits[0]["score"]))

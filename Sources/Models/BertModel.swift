@@ -125,18 +125,24 @@ public final class BertModel: Sendable {
         return x
     }
 
-    /// `x·Wᵀ + b` for a packed `rows×W.cols` buffer.
+    /// `x·Wᵀ + b` for a packed `rows×W.cols` buffer: the output starts as copies of the bias and
+    /// the product is added to it, which saves a pass over the output.
     private func linear(_ x: [Float], rows: Int, _ w: Matrix, _ b: [Float]) -> [Float] {
-        var out = [Float](unsafeUninitializedCapacity: rows * w.rows) { _, n in n = rows * w.rows }
+        let n = w.rows
+        var out = [Float](unsafeUninitializedCapacity: rows * n) { buffer, count in
+            b.withUnsafeBufferPointer { bias in
+                for r in 0..<rows { (buffer.baseAddress! + r * n).initialize(from: bias.baseAddress!, count: n) }
+            }
+            count = rows * n
+        }
         x.withUnsafeBufferPointer { a in
             w.values.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(transposeB: true, m: rows, n: w.rows, k: w.cols, a: a.baseAddress!, lda: w.cols,
-                              b: wp.baseAddress!, ldb: w.cols, c: c.baseAddress!, ldc: w.rows)
+                    BLAS.gemm(transposeB: true, m: rows, n: n, k: w.cols, a: a.baseAddress!, lda: w.cols,
+                              b: wp.baseAddress!, ldb: w.cols, beta: 1, c: c.baseAddress!, ldc: n)
                 }
             }
         }
-        Activations.addBias(&out, b)
         return out
     }
 

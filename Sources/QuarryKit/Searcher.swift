@@ -1,9 +1,21 @@
 import Store
 import Models
 
-/// Finds chunks by words (BM25), by meaning (cosine similarity of sentence vectors), or by both
-/// fused with reciprocal rank fusion: each list gives a chunk `1 / (k + rank)` and the sums rank
-/// the union, so a chunk near the top of either list rises without scores needing a common scale.
+/// Finds chunks by words (BM25), by meaning (cosine similarity of sentence vectors), or by both.
+///
+/// Hybrid search fuses four rankings by reciprocal rank fusion (each gives a chunk
+/// `weight / (k + rank)`, and the sums rank the union, so no scores need a common scale):
+/// 1. the lexical ranking of chunks;
+/// 2. the documents those chunks belong to, in the order of their best chunk: every chunk of a
+///    document the words point to (say, by a party's name) gets that document's rank;
+/// 3. every chunk of the top `focusDocuments` documents ranked by meaning, so the clause that
+///    answers the question rises even when it never repeats the words that found its document
+///    (a governing-law clause says "the Company", not the company's name);
+/// 4. the best chunks of the whole collection by meaning, at half weight, for chunks that share no
+///    words with the query at all.
+/// Fusing a plain lexical and a plain semantic list instead ranked worse than lexical alone on
+/// questions about contracts (Benchmarks/search_quality.py): generic "this agreement" chunks from
+/// every document came near the top of both lists and pushed the answer down.
 public struct Searcher: Sendable {
     /// How hits are found.
     public enum Mode: String, Sendable, CaseIterable, Codable {
@@ -13,10 +25,14 @@ public struct Searcher: Sendable {
     public let store: Store
     /// Needed for semantic and hybrid search.
     public let encoder: SentenceEncoder?
-    /// The RRF constant; 60 is the value from Cormack et al. (2009).
+    /// The RRF constant; 60 is the usual value (Cormack et al., 2009).
     public var fusionConstant = 60.0
-    /// How deep each list is read before fusing.
+    /// How deep the lexical and the collection-wide semantic rankings are read.
     public var candidates = 50
+    /// How many of the best lexical documents have all their chunks ranked by meaning.
+    public var focusDocuments = 3
+    /// The weight of the collection-wide semantic ranking.
+    public var globalSemanticWeight = 0.5
 
     public init(store: Store, encoder: SentenceEncoder?) {
         self.store = store
@@ -30,32 +46,56 @@ public struct Searcher: Sendable {
         case .lexical:
             do { return try store.search(query, limit: limit, matchAll: matchAll, highlight: highlight) } catch { throw .store(error) }
         case .semantic:
-            let matches = try semantic(query, limit: limit)
-            do { return try store.hits(matches.map { ($0.chunkID, Double($0.score)) }) } catch { throw .store(error) }
-        case .hybrid:
-            let depth = max(candidates, limit)
-            let lexical: [SearchHit]
-            do { lexical = try store.search(query, limit: depth, matchAll: matchAll, highlight: highlight) } catch { throw .store(error) }
-            let semantic = try semantic(query, limit: depth)
-            var fused: [Int64: Double] = [:]
-            for (rank, hit) in lexical.enumerated() { fused[hit.chunkID, default: 0] += 1 / (fusionConstant + Double(rank + 1)) }
-            for (rank, match) in semantic.enumerated() { fused[match.chunkID, default: 0] += 1 / (fusionConstant + Double(rank + 1)) }
-            let top = fused.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)
-            let snippets = Dictionary(lexical.map { ($0.chunkID, $0.snippet) }, uniquingKeysWith: { a, _ in a })
+            let (vector, model) = try embed(query)
             do {
-                return try store.hits(top.map { ($0.key, $0.value) }).map { hit in
-                    snippets[hit.chunkID].map { hit.with(snippet: $0) } ?? hit
-                }
+                let matches = try store.nearestChunks(to: vector, model: model, limit: limit)
+                return try store.hits(matches.map { ($0.chunkID, Double($0.score)) })
             } catch { throw .store(error) }
+        case .hybrid:
+            return try hybrid(query, limit: limit, matchAll: matchAll, highlight: highlight)
         }
     }
 
-    private func semantic(_ query: String, limit: Int) throws(QuarryError) -> [VectorMatch] {
+    private func hybrid(_ query: String, limit: Int, matchAll: Bool, highlight: (String, String)) throws(QuarryError) -> [SearchHit] {
+        let depth = max(candidates, limit)
+        let (vector, model) = try embed(query)
+        do {
+            let lexical = try store.search(query, limit: depth, matchAll: matchAll, highlight: highlight)
+            var documentRank: [Int64: Int] = [:]
+            for hit in lexical where documentRank[hit.documentID] == nil { documentRank[hit.documentID] = documentRank.count + 1 }
+            let focus = documentRank.filter { $0.value <= focusDocuments }.map(\.key)
+            let local = focus.isEmpty ? [] : try store.nearestChunks(to: vector, model: model, limit: 100_000, documents: focus)
+            let global = try store.nearestChunks(to: vector, model: model, limit: depth)
+
+            var fused: [Int64: Double] = [:]
+            func add(_ ids: [Int64], weight: Double = 1) {
+                for (rank, id) in ids.enumerated() { fused[id, default: 0] += weight / (fusionConstant + Double(rank + 1)) }
+            }
+            add(lexical.map(\.chunkID))
+            add(local.map(\.chunkID))
+            add(global.map(\.chunkID), weight: globalSemanticWeight)
+            let candidates = try store.hits(fused.map { ($0.key, 0) })
+            for hit in candidates {
+                if let rank = documentRank[hit.documentID] { fused[hit.chunkID, default: 0] += 1 / (fusionConstant + Double(rank)) }
+            }
+            let byID = Dictionary(candidates.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
+            let snippets = Dictionary(lexical.map { ($0.chunkID, $0.snippet) }, uniquingKeysWith: { a, _ in a })
+            let ranked = fused.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)
+            var hits: [SearchHit] = []
+            for (id, score) in ranked {
+                guard let hit = byID[id] else { continue }
+                hits.append(hit.with(score: score, snippet: snippets[id]))
+            }
+            return hits
+        } catch { throw .store(error) }
+    }
+
+    /// The query's vector and the model name, after checking that the store has vectors to compare.
+    private func embed(_ query: String) throws(QuarryError) -> ([Float], String) {
         guard let encoder else { throw .model(.invalidInput("semantic search needs the sentence encoder")) }
-        let vector = encoder.encode([query]).row(0)
         let count: Int
         do { count = try store.vectorCount(model: encoder.name) } catch { throw .store(error) }
         guard count > 0 else { throw .noVectors(model: encoder.name) }
-        do { return try store.nearestChunks(to: vector, model: encoder.name, limit: limit) } catch { throw .store(error) }
+        return (encoder.encode([query], threads: 1).row(0), encoder.name)
     }
 }

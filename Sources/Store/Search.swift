@@ -16,19 +16,53 @@ public struct SearchHit: Sendable, Codable, Equatable {
 
 /// Turns what a user types into a safe FTS5 query: every word and every "quoted phrase" becomes a
 /// quoted FTS5 string, so operators and punctuation in the input are searched, never parsed.
+/// A possessive `'s` is dropped ("Nike's" finds "Nike"). When any word may match (the default),
+/// function words such as "the", "which" and "who" are left out unless nothing else is left:
+/// they match nearly every chunk and would fill the ranking with chunks that share only them.
 public enum FTSQuery {
     /// nil when the input has nothing searchable. `matchAll` joins terms with AND instead of OR.
     public static func make(_ input: String, matchAll: Bool = false) -> String? {
-        var terms: [String] = []
-        var inQuotes = false
+        var terms: [(text: String, isStopword: Bool)] = []
         for (i, part) in input.split(separator: "\"", omittingEmptySubsequences: false).enumerated() {
-            inQuotes = i % 2 == 1
-            let pieces = inQuotes ? [String(part)] : part.split(whereSeparator: \.isWhitespace).map(String.init)
-            for piece in pieces where piece.contains(where: { $0.isLetter || $0.isNumber }) {
-                terms.append("\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            if i % 2 == 1 {
+                if part.contains(where: { $0.isLetter || $0.isNumber }) { terms.append((String(part), false)) }
+                continue
+            }
+            for piece in part.split(whereSeparator: \.isWhitespace) {
+                let word = withoutPossessive(String(piece))
+                guard word.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                let bare = word.lowercased().filter { $0.isLetter }
+                terms.append((word, stopwords.contains(bare)))
             }
         }
-        return terms.isEmpty ? nil : terms.joined(separator: matchAll ? " AND " : " OR ")
+        if !matchAll, terms.contains(where: { !$0.isStopword }) { terms.removeAll { $0.isStopword } }
+        guard !terms.isEmpty else { return nil }
+        return terms.map { "\"" + $0.text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            .joined(separator: matchAll ? " AND " : " OR ")
+    }
+
+    private static func withoutPossessive(_ word: String) -> String {
+        for suffix in ["'s", "’s", "'S", "’S"] where word.count > suffix.count && word.hasSuffix(suffix) {
+            return String(word.dropLast(suffix.count))
+        }
+        return word
+    }
+
+    /// English function words (a short, conventional list; no month names or modal verbs like "may").
+    static let stopwords: Set<String> = [
+        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from",
+        "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
+        "my", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them", "then", "there", "these",
+        "they", "this", "those", "to", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+        "whom", "whose", "why", "with", "would", "you", "your",
+    ]
+}
+
+extension SearchHit {
+    /// The same hit with another score and, when given, another excerpt.
+    public func with(score: Double, snippet: String? = nil) -> SearchHit {
+        SearchHit(chunkID: chunkID, documentID: documentID, path: path, page: page, start: start, end: end,
+                  snippet: snippet ?? self.snippet, score: score)
     }
 }
 
@@ -55,13 +89,6 @@ extension Store {
                 }
             }
         }
-    }
-}
-
-extension SearchHit {
-    /// The same hit with another excerpt.
-    public func with(snippet: String) -> SearchHit {
-        SearchHit(chunkID: chunkID, documentID: documentID, path: path, page: page, start: start, end: end, snippet: snippet, score: score)
     }
 }
 

@@ -29,13 +29,23 @@ public enum VectorCoding {
     }
 
     /// Decodes `count` halves from `raw` into `out`. Finite values only (vectors never hold
-    /// infinities): the conversion is a shift and a multiply, which the compiler vectorises.
+    /// infinities): the conversion is a shift and a multiply, done eight at a time.
     @inline(__always)
     public static func decode(_ raw: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let h = UInt32(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self).littleEndian)
+        var i = 0
+        let scale = SIMD8<Float>(repeating: 0x1p112)
+        while i + 8 <= count {
+            let halves = SIMD8<UInt32>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<UInt16>.self))
+            let magnitude = unsafeBitCast((halves & 0x7FFF) &<< 13, to: SIMD8<Float>.self) * scale
+            let signed = unsafeBitCast(magnitude, to: SIMD8<UInt32>.self) | ((halves & 0x8000) &<< 16)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: unsafeBitCast(signed, to: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let h = UInt32(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
             let magnitude = Float(bitPattern: (h & 0x7FFF) << 13) * 0x1p112
             out[i] = Float(bitPattern: magnitude.bitPattern | ((h & 0x8000) << 16))
+            i += 1
         }
     }
 
@@ -119,8 +129,10 @@ extension Store {
     }
 
     /// The `limit` chunks whose vectors are most similar to `query`, best first: an exact scan of
-    /// every stored vector of `model`, in blocks multiplied with BLAS, keeping memory flat.
-    public func nearestChunks(to query: [Float], model: String, limit: Int) throws(StoreError) -> [VectorMatch] {
+    /// every stored vector of `model` (or only those of `documents`), in blocks multiplied with
+    /// BLAS, keeping memory flat.
+    public func nearestChunks(to query: [Float], model: String, limit: Int,
+                              documents: [Int64]? = nil) throws(StoreError) -> [VectorMatch] {
         guard limit > 0, !query.isEmpty else { return [] }
         let d = query.count, blockRows = 4096
         return try guarded {
@@ -142,7 +154,16 @@ extension Store {
                     for i in 0..<filled { best.offer(VectorMatch(chunkID: ids[i], score: scores[i])) }
                     filled = 0
                 }
-                let rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model = ?", arguments: [model])
+                let rows: RowCursor
+                if let documents {
+                    let list = documents.map(String.init).joined(separator: ",")
+                    rows = try Row.fetchCursor(db, sql: """
+                        SELECT v.chunk_id, v.vector FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+                        WHERE v.model = ? AND c.document_id IN (\(list))
+                        """, arguments: [model])
+                } else {
+                    rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model = ?", arguments: [model])
+                }
                 while let row = try rows.next() {
                     ids[filled] = row[0]
                     let stored = try row.withUnsafeData(atIndex: 1) { data -> Bool in

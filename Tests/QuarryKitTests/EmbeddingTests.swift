@@ -56,8 +56,12 @@ struct EmbeddingTests {
         #expect(semantic.count == 3 && semantic[0].score >= semantic[1].score)
         let hybrid = try searcher.search("when must invoices be paid", mode: .hybrid, limit: 3)
         #expect(hybrid.first.map { ($0.path as NSString).lastPathComponent } == "pay.txt")
-        // Hybrid scores are reciprocal-rank sums: first in both lists gives 2/61.
-        #expect(abs(hybrid[0].score - 2.0 / 61) < 1e-9)
+        // Hybrid scores are reciprocal-rank sums: first lexically, first document, first by meaning
+        // within that document, and first in the whole collection at half weight.
+        #expect(abs(hybrid[0].score - 3.5 / 61) < 1e-9)
+        // A query sharing no word with any chunk still finds by meaning in hybrid mode.
+        let noWords = try searcher.search("jurisdiction", mode: .hybrid, limit: 1)
+        #expect(noWords.first.map { ($0.path as NSString).lastPathComponent } == "law.txt")
     }
 
     @Test func semanticSearchWithoutVectorsSaysWhatToDo() throws {

@@ -100,5 +100,10 @@ import Documents
         #expect(FTSQuery.make("net 30 \"late fee\"") == "\"net\" OR \"30\" OR \"late fee\"")
         #expect(FTSQuery.make("a\"b", matchAll: true) == "\"a\" AND \"b\"")
         #expect(FTSQuery.make("  -- ** ") == nil)
+        // Function words are dropped from any-word queries unless nothing else is left.
+        #expect(FTSQuery.make("Which state's law governs the agreement with Nike?") == "\"state\" OR \"law\" OR \"governs\" OR \"agreement\" OR \"Nike?\"")
+        #expect(FTSQuery.make("the who") == "\"the\" OR \"who\"")
+        #expect(FTSQuery.make("the \"state of the art\"") == "\"state of the art\"")
+        #expect(FTSQuery.make("terms of the deal", matchAll: true) == "\"terms\" AND \"of\" AND \"the\" AND \"deal\"")
     }
 }
