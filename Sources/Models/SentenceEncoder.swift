@@ -38,9 +38,20 @@ public final class SentenceEncoder: Sendable {
             maxTokens = length
         }
         self.maxTokens = min(maxTokens, configuration.maxPositions)
+        Self.keepBuffersMapped()
         guard tokenizer.vocabulary.count <= configuration.vocabularySize else {
             throw .malformed(path: folder, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens but the model only \(configuration.vocabularySize)")
         }
+    }
+
+    /// A forward pass allocates activation buffers of up to ~25 MB per layer. glibc serves blocks
+    /// that large with fresh mmaps (and returns freed heap to the system), so every layer paid
+    /// page faults; raising the thresholds lets freed buffers be reused (4% faster encoding).
+    private static func keepBuffersMapped() {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 32 << 20)    // M_MMAP_THRESHOLD (glibc's maximum on 64-bit)
+        _ = glibcMallopt(-1, 128 << 20)   // M_TRIM_THRESHOLD
+        #endif
     }
 
     /// How many tokens `text` has, without `[CLS]`/`[SEP]` and without truncation.
@@ -119,3 +130,9 @@ private struct SendablePointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which no Swift module exports).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

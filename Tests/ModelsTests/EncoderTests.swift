@@ -10,8 +10,8 @@ import Tensors
         return dot / (na.squareRoot() * nb.squareRoot())
     }
 
-    @Test func vectorsMatchSentenceTransformers() throws {
-        guard let encoder = Golden.encoder else { print("skipped: \(Golden.modelMissing)"); return }
+    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func vectorsMatchSentenceTransformers() throws {
+        let encoder = try #require(Golden.encoder)
         let golden = try Golden.load("encoder", as: Golden.EncoderFile.self)
         #expect(golden.cases.count >= 50)
         #expect(golden.max_seq_length == encoder.maxTokens)
@@ -26,8 +26,8 @@ import Tensors
         print("encoder: worst cosine against sentence-transformers over \(golden.cases.count) texts: \(worst)")
     }
 
-    @Test func batchingAndOrderDoNotChangeVectors() throws {
-        guard let encoder = Golden.encoder else { print("skipped: \(Golden.modelMissing)"); return }
+    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func batchingAndOrderDoNotChangeVectors() throws {
+        let encoder = try #require(Golden.encoder)
         let texts = ["short", "a somewhat longer sentence about invoices and totals", "", "Governing law: Delaware."]
         let together = encoder.encode(texts, batchSize: 8)
         for (i, text) in texts.enumerated() {
@@ -38,8 +38,8 @@ import Tensors
         #expect(encoder.encode([]).rows == 0)
     }
 
-    @Test func longTextsAreTruncatedToTheModelLength() throws {
-        guard let encoder = Golden.encoder else { print("skipped: \(Golden.modelMissing)"); return }
+    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func longTextsAreTruncatedToTheModelLength() throws {
+        let encoder = try #require(Golden.encoder)
         let long = String(repeating: "confidential information ", count: 300)
         #expect(encoder.tokenCount(long) == 600)
         #expect(encoder.tokenizer.encode(long, maxLength: encoder.maxTokens).count == encoder.maxTokens)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Models
 
 /// Reference files made by `scripts/reference/make_encoder_golden.py` from the Python
@@ -17,5 +18,5 @@ enum Golden {
 
     /// The installed encoder, or nil (tests then skip) when the model is not in the cache.
     static let encoder: SentenceEncoder? = try? SentenceEncoder()
-    static var modelMissing: String { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root); run bash scripts/setup.sh" }
+    static var modelMissing: Comment { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root): run bash scripts/setup.sh" }
 }
