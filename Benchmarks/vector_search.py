@@ -19,6 +19,7 @@ Peak MiB is the largest resident set among the runs. --quick: 100k vectors only,
 Needs numpy: if this python has none, the script runs itself again under the reference venv's
 python (scripts/reference/venv.sh).
 """
+from measure import run, other_cpu_use
 import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,32 +42,12 @@ QUERY = "The Recipient shall hold the Confidential Information in strict confide
 SEED = 20240601
 
 
-# Runs a command, its stdout to a file, and prints its wall seconds, peak RSS (KiB) and exit code.
-# It runs in a small helper process: a child's peak RSS starts from the RSS of the process that
-# spawned it (Linux keeps the high-water mark across fork and exec), and this script grows large
-# while it builds the databases.
-MEASURE = r"""
-import os, sys, time
-out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-start = time.perf_counter()
-pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, out, 1)])
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
-
-
 def timed(cmd, folder):
     """Wall seconds, peak RSS MiB and stdout of one run of cmd."""
     out = os.path.join(folder, "stdout")
-    proc = subprocess.run([sys.executable, "-c", MEASURE, out] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        sys.exit(f"measuring {' '.join(cmd[:4])} failed: {proc.stderr.decode(errors='replace')[-2000:]}")
-    wall, kib, rc = proc.stdout.split()
-    if int(rc) not in (0, 3):   # 3: quarry ingest with some failed documents
-        sys.exit(f"command failed ({int(rc)}): {' '.join(cmd[:4])} …\n{proc.stderr.decode(errors='replace')[-2000:]}")
+    wall, peak = run(cmd, out)
     with open(out, "rb") as f:
-        return float(wall), int(kib) / 1024, f.read()
-
+        return wall, peak, f.read()
 
 def build(quarry, folder, n, known_vector):
     """Builds the database with n vectors; returns (path, id of the known chunk, seconds)."""
@@ -107,19 +88,6 @@ def build(quarry, folder, n, known_vector):
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return db, known_id, time.perf_counter() - start
-
-
-def other_cpu_use(seconds=1.0):
-    """Cores busy over the next second (from /proc/stat; 0 where unavailable): others' load skews timings."""
-    def sample():
-        with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
-        return sum(values), values[3] + values[4]   # total, idle + iowait
-    try:
-        total0, idle0 = sample(); time.sleep(seconds); total1, idle1 = sample()
-    except OSError:
-        return 0.0
-    return (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(total1 - total0, 1))
 
 
 def main():
