@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimised),
         .target(name: "Models", dependencies: ["Tensors"], swiftSettings: optimised),
         .target(name: "Documents", dependencies: ["CPoppler"]),
+        .target(name: "Extraction", dependencies: ["Models", "Documents", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
