@@ -146,18 +146,3 @@ extension RuleEvaluator {
 extension FloatingPointSign {
     fileprivate var factor: Double { self == .minus ? -1 : 1 }
 }
-
-extension LocalDate {
-    /// The date `dayNumber` days after 1970-01-01 (Howard Hinnant's civil_from_days).
-    fileprivate init?(dayNumber: Int) {
-        let z = dayNumber + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
-    }
-}

@@ -74,24 +74,9 @@ extension ValueParser {
         let total = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
         let days = total >= 0 ? total / 86_400 : -((-total + 86_399) / 86_400)
         let seconds = total - days * 86_400
-        let (y, m, d) = civil(fromDayNumber: days)
-        guard let utc = LocalDate(year: y, month: m, day: d) else { return nil }
+        guard let utc = LocalDate(dayNumber: days) else { return nil }
         func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(utc.iso)T\(pad(seconds / 3600)):\(pad(seconds % 3600 / 60)):\(pad(seconds % 60))Z"
-    }
-
-    /// The civil date of a day number (days since 1970-01-01), the inverse of `LocalDate.dayNumber`
-    /// (Howard Hinnant's civil_from_days).
-    static func civil(fromDayNumber dayNumber: Int) -> (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// True for the ASCII digits 0–9 only (not other scripts' digits or numeric symbols like `½`).

@@ -233,9 +233,8 @@ import Testing
 
     @Test func civilDatesRoundTripDayNumbers() {
         for dayNumber in stride(from: -700_000, through: 2_000_000, by: 997) {
-            let (year, month, day) = ValueParser.civil(fromDayNumber: dayNumber)
-            #expect(LocalDate(year: year, month: month, day: day)?.dayNumber == dayNumber)
+            #expect(LocalDate(dayNumber: dayNumber)?.dayNumber == dayNumber)
         }
-        #expect(ValueParser.civil(fromDayNumber: 0) == (1970, 1, 1))
+        #expect(LocalDate(dayNumber: 0)?.iso == "1970-01-01")
     }
 }
