@@ -93,9 +93,9 @@ public struct Searcher: Sendable {
     /// The query's vector and the model name, after checking that the store has vectors to compare.
     private func embed(_ query: String) throws(QuarryError) -> ([Float], String) {
         guard let encoder else { throw .model(.invalidInput("semantic search needs the sentence encoder")) }
-        let count: Int
-        do { count = try store.vectorCount(model: encoder.name) } catch { throw .store(error) }
-        guard count > 0 else { throw .noVectors(model: encoder.name) }
+        let present: Bool
+        do { present = try store.hasVectors(model: encoder.name) } catch { throw .store(error) }
+        guard present else { throw .noVectors(model: encoder.name) }
         return (encoder.encode([query], threads: 1).row(0), encoder.name)
     }
 }

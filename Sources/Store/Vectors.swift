@@ -123,6 +123,11 @@ extension Store {
         }
     }
 
+    /// Whether any chunk has a vector from `model` (cheaper than counting them).
+    public func hasVectors(model: String) throws(StoreError) -> Bool {
+        try guarded { try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM chunk_vectors WHERE model = ?)", arguments: [model]) ?? false } }
+    }
+
     /// How many chunks have a vector from `model`.
     public func vectorCount(model: String) throws(StoreError) -> Int {
         try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_vectors WHERE model = ?", arguments: [model]) ?? 0 } }

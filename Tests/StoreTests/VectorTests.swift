@@ -74,6 +74,7 @@ import Tensors
         #expect(zip(found.map(\.score), expected.map { scores[Int($0) - 1] }).allSatisfy { abs($0 - $1) < 1e-5 })
         #expect(try store.nearestChunks(to: query, model: "other", limit: 5).isEmpty)
         #expect(try store.vectorCount(model: "m") == perDocument * documents)
+        #expect(try store.hasVectors(model: "m") && !store.hasVectors(model: "other"))
     }
 
     @Test func vectorsGoWithTheirChunksAndMissingOnesAreFound() throws {
