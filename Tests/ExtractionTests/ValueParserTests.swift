@@ -2,6 +2,13 @@ import Testing
 @testable import Extraction
 
 @Suite struct ValueParserTests {
+    /// An invoice paragraph with dates, amounts, an invoice number and a time, for the mention finders.
+    static let invoiceParagraph = """
+        Invoice INV-2024-0815 issued on 14 March 2024 (order ref. PO/2024/03/07).
+        Service period 01.02.2024-29.02.2024. Payment due by 13/04/2024; late fees apply after April 30th, 2024.
+        Total due: $1,234.50 USD (incl. VAT 20%: €205.75). Previously paid: (1,000.00). Call us at 09:30.
+        """
+
     // MARK: Dates
 
     @Test(arguments: [
@@ -55,11 +62,7 @@ import Testing
     }
 
     @Test func findsDateMentionsInAnInvoice() {
-        let text = """
-            Invoice INV-2024-0815 issued on 14 March 2024 (order ref. PO/2024/03/07).
-            Service period 01.02.2024-29.02.2024. Payment due by 13/04/2024; late fees apply after April 30th, 2024.
-            Total due: $1,234.50 USD (incl. VAT 20%: €205.75). Previously paid: (1,000.00). Call us at 09:30.
-            """
+        let text = Self.invoiceParagraph
         let mentions = ValueParser.dateMentions(in: text, order: .dayFirst)
         #expect(mentions.map(\.date.iso) == ["2024-03-14", "2024-02-01", "2024-02-29", "2024-04-13", "2024-04-30"])
         #expect(mentions.map { String(text[$0.range]) }
@@ -159,11 +162,7 @@ import Testing
     }
 
     @Test func findsAmountsInAnInvoice() {
-        let text = """
-            Invoice INV-2024-0815 issued on 14 March 2024 (order ref. PO/2024/03/07).
-            Service period 01.02.2024-29.02.2024. Payment due by 13/04/2024; late fees apply after April 30th, 2024.
-            Total due: $1,234.50 USD (incl. VAT 20%: €205.75). Previously paid: (1,000.00). Call us at 09:30.
-            """
+        let text = Self.invoiceParagraph
         let mentions = ValueParser.numberMentions(in: text)
         #expect(mentions.map { String(text[$0.range]) } == ["$1,234.50 USD", "20%", "€205.75", "(1,000.00)"])
         #expect(mentions.map(\.value) == [1234.5, 20, 205.75, -1000])
