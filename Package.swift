@@ -30,16 +30,16 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimised),
         .target(name: "Models", dependencies: ["Tensors"], swiftSettings: optimised),
         .target(name: "Documents", dependencies: ["CPoppler"]),
-        .target(name: "Extraction", dependencies: ["Models", "Documents", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Extraction", dependencies: ["Models", "Documents", .product(name: "Yams", package: "Yams")], swiftSettings: optimised),
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Models", "Reporting", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Documents", "Store", "Models", "Extraction", "Reporting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
-            dependencies: ["QuarryKit", "Tensors", "Models", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),

@@ -78,14 +78,14 @@ public struct Validator: Sendable {
             if empty { continue }
             switch field.kind {
             case .scalar(let type):
-                checkScalar(value, type, name, &violations, &checks)
+                Self.checkScalar(value, type, name, &violations, &checks)
             case .list(let type, let minItems, let maxItems):
                 guard case .array(let items) = value else {
                     checks += 1
                     violations.append(Violation(field: name, rule: "type", message: "expected a list of \(type.base.rawValue) values, got \(value)"))
                     continue
                 }
-                for (i, item) in items.enumerated() { checkScalar(item, type, "\(name)[\(i)]", &violations, &checks) }
+                for (i, item) in items.enumerated() { Self.checkScalar(item, type, "\(name)[\(i)]", &violations, &checks) }
                 if let minItems { checks += 1; if items.count < minItems { violations.append(Violation(field: name, rule: "minItems", message: "has \(items.count) values, at least \(minItems) expected")) } }
                 if let maxItems { checks += 1; if items.count > maxItems { violations.append(Violation(field: name, rule: "maxItems", message: "has \(items.count) values, at most \(maxItems) expected")) } }
             case .table(let inner):
@@ -106,7 +106,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func checkScalar(_ value: Value, _ type: ScalarType, _ name: String, _ violations: inout [Violation], _ checks: inout Int) {
+    private static func checkScalar(_ value: Value, _ type: ScalarType, _ name: String, _ violations: inout [Violation], _ checks: inout Int) {
         func fail(_ rule: String, _ message: String) { violations.append(Violation(field: name, rule: rule, message: message)) }
         checks += 1
         guard Self.matches(value, type) else {
@@ -133,6 +133,14 @@ public struct Validator: Sendable {
             if let min = type.minimum { checks += 1; if number < min { fail("minimum", "\(value) is below the minimum \(Value.number(min))") } }
             if let max = type.maximum { checks += 1; if number > max { fail("maximum", "\(value) is above the maximum \(Value.number(max))") } }
         }
+    }
+
+    /// Whether a single value passes every check of its type (shape, enum, pattern, range, length).
+    static func accepts(_ value: Value, _ type: ScalarType) -> Bool {
+        var violations: [Violation] = []
+        var checks = 0
+        Validator.checkScalar(value, type, "", &violations, &checks)
+        return violations.isEmpty
     }
 
     /// Whether a value has the shape the type stores (dates as `.date`, date-times as `.dateTime`).

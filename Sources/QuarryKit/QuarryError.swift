@@ -1,5 +1,6 @@
 import Store
 import Models
+import Extraction
 
 /// Errors of the pipeline layer, each naming what the user has to fix.
 public enum QuarryError: Error, Sendable, CustomStringConvertible {
@@ -10,6 +11,10 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case model(ModelError)
     /// Semantic search was asked for but no chunk has been embedded with the model.
     case noVectors(model: String)
+    /// A schema, parameter or gold file that cannot be used.
+    case extraction(ExtractionError)
+    /// A value given on the command line or in a pipeline that is not allowed.
+    case invalidOption(name: String, message: String)
 
     public var description: String {
         switch self {
@@ -18,6 +23,8 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
             "\(file)\(line.map { ":\($0)" } ?? "")\(key.map { ": key '\($0)'" } ?? ""): \(message)"
         case .store(let e): e.description
         case .model(let e): e.description
+        case .extraction(let e): e.description
+        case .invalidOption(let name, let message): "\(name): \(message)"
         case .noVectors(let model):
             "no chunk has a vector from \(model) yet; ingest with the model installed (without --no-embed), or use --mode lexical"
         }

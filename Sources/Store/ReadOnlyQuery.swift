@@ -39,17 +39,7 @@ extension Store {
                 }
                 guard statement.isReadonly else { throw StoreError.notReadOnly(sql: trimmed) }
                 let columns = statement.columnNames
-                let rows = try Row.fetchAll(statement).map { row in
-                    Array(row.databaseValues).map { value -> SQLValue in
-                        switch value.storage {
-                        case .null: .null
-                        case .int64(let v): .integer(v)
-                        case .double(let v): .real(v)
-                        case .string(let v): .text(v)
-                        case .blob(let v): .blob(v)
-                        }
-                    }
-                }
+                let rows = try Row.fetchAll(statement).map { row in Array(row.databaseValues).map(SQLValue.init) }
                 return QueryResult(columns: columns, rows: rows)
             }
         } catch let error as StoreError {

@@ -71,6 +71,61 @@ enum Schema {
                 CREATE INDEX chunk_vectors_by_model ON chunk_vectors(model);
                 """)
         }
+        // Each result table `T` made by `prepareResultTable` (see ResultTables.swift) is created
+        // outside the migrations, from its layout, with companions sharing the prefix `T__`:
+        //   T (id INTEGER PRIMARY KEY,
+        //      document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+        //      document_path TEXT NOT NULL, model TEXT NOT NULL,
+        //      extracted_at TEXT NOT NULL,          -- ISO 8601, UTC
+        //      <user columns>)                      -- INTEGER | REAL | TEXT, all nullable
+        //   T__<child> (id INTEGER PRIMARY KEY, row_id INTEGER NOT NULL REFERENCES T(id) ON DELETE CASCADE,
+        //      item_index INTEGER NOT NULL,         -- 0-based position in the array
+        //      <child columns>)                     -- one per array-of-objects field
+        //   T__evidence (row_id → T(id) CASCADE, field TEXT NOT NULL,  -- "total", "line_items[2].amount"
+        //      value_index INTEGER NOT NULL, document_id INTEGER NOT NULL, page_number INTEGER NOT NULL,
+        //      start INTEGER NOT NULL, "end" INTEGER NOT NULL,    -- code points into pages.text
+        //      quote TEXT NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL)  -- box on the page, NULL for text
+        //   T__issues (row_id → T(id) CASCADE, field TEXT, rule TEXT, message TEXT)
+        // Result table names never contain "__" nor end with "_", so the prefix identifies the owner.
+        migrator.registerMigration("v3-results") { db in
+            try db.execute(sql: """
+                CREATE TABLE result_tables (
+                    name TEXT PRIMARY KEY COLLATE NOCASE, -- SQLite table names ignore case
+                    layout TEXT NOT NULL,                -- JSON of ResultTableLayout: columns, types, child tables
+                    schema TEXT,                         -- the schema file's text (JSON or YAML) it was extracted with
+                    created_at TEXT NOT NULL,            -- ISO 8601, UTC
+                    updated_at TEXT NOT NULL             -- last change of the layout
+                );
+                CREATE TABLE result_extractions (
+                    table_name TEXT NOT NULL COLLATE NOCASE
+                        REFERENCES result_tables(name) ON DELETE CASCADE,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,                 -- the extractor (and version) that made the row
+                    fields TEXT NOT NULL,                -- JSON array of the fields extracted so far
+                    document_sha256 TEXT NOT NULL,       -- documents.sha256 at extraction time
+                    extracted_at TEXT NOT NULL,          -- ISO 8601, UTC
+                    PRIMARY KEY (table_name, document_id)
+                );
+                CREATE INDEX result_extractions_by_document ON result_extractions(document_id);
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,                  -- eval | …
+                    table_name TEXT NOT NULL COLLATE NOCASE, -- the result table it concerns
+                    model TEXT,
+                    source TEXT,                         -- e.g. the gold file of an evaluation
+                    started_at TEXT NOT NULL,            -- ISO 8601, UTC
+                    details TEXT                         -- JSON, free form
+                );
+                CREATE INDEX runs_by_table ON runs(table_name);
+                CREATE TABLE metrics (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    field TEXT NOT NULL,                 -- a field name, or micro | macro
+                    name TEXT NOT NULL,                  -- precision | recall | f1 | exact | …
+                    value REAL,                          -- NULL when undefined (NaN)
+                    PRIMARY KEY (run_id, field, name)
+                );
+                """)
+        }
         return migrator
     }
 }

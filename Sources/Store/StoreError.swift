@@ -5,6 +5,18 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notReadOnly(sql: String)
     case sql(sql: String?, message: String)
     case emptyQuery
+    /// A result table name that cannot be used.
+    case invalidTableName(name: String, reason: String)
+    /// A result table layout that is inconsistent in itself (duplicate or reserved column names).
+    case invalidLayout(table: String, reason: String)
+    /// An existing result table that cannot take a new layout without losing data.
+    case incompatibleTable(name: String, reason: String)
+    /// No result table of that name.
+    case unknownTable(name: String)
+    /// A field, column or child table that the result table does not have.
+    case unknownField(table: String, field: String)
+    /// No document with that id.
+    case unknownDocument(id: Int64)
 
     public var description: String {
         switch self {
@@ -14,6 +26,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .sql(let sql?, let m): "SQL error: \(m)\n  in: \(sql)"
         case .sql(nil, let m): "SQL error: \(m)"
         case .emptyQuery: "the query is empty"
+        case .invalidTableName(let n, let r): "cannot use \"\(n)\" as a table name: \(r)"
+        case .invalidLayout(let t, let r): "invalid layout for the table \(t): \(r)"
+        case .incompatibleTable(let n, let r):
+            "the table \(n) cannot take this schema: \(r); extract into a new table with --table \(n)_v2, "
+                + "or rebuild it with --replace (this deletes its rows)"
+        case .unknownTable(let n): "no result table named \(n) (run `quarry extract` with --table \(n) first)"
+        case .unknownField(let t, let f): "the table \(t) has no field \(f)"
+        case .unknownDocument(let id): "no document with id \(id)"
         }
     }
 }

@@ -26,7 +26,7 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Query.self, Run.self, Embed.self, Doctor.self,
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Extract.self, Eval.self, Query.self, Run.self, Embed.self, Doctor.self,
                       ParseWorkerCommand.self])
 
     /// Runs the command line, mapping errors to the documented exit codes.
@@ -46,7 +46,7 @@ struct Quarry: AsyncParsableCommand {
             Output.error(error.description)
             switch error {
             case .store, .model, .noVectors: Foundation.exit(ExitStatus.runtime)
-            case .noSuchPath, .pipeline: Foundation.exit(ExitStatus.usage)
+            case .noSuchPath, .pipeline, .extraction, .invalidOption: Foundation.exit(ExitStatus.usage)
             }
         } catch let error as ModelError {
             Output.error(error.description)

@@ -1,0 +1,83 @@
+import Documents
+
+/// Where a cell's value was found: the page, the code-point range of the page text, the exact
+/// text there, and its box on the page when the source is a PDF.
+public struct Evidence: Sendable, Equatable, Codable {
+    /// The field (`total`, `party`, `line_items[2].amount`).
+    public let field: String
+    /// The position of the value in a multi-valued field, 0 otherwise.
+    public let valueIndex: Int
+    public let pageNumber: Int
+    public let start: Int
+    public let end: Int
+    public let quote: String
+    public let box: Box?
+
+    public init(field: String, valueIndex: Int, pageNumber: Int, start: Int, end: Int, quote: String, box: Box?) {
+        self.field = field; self.valueIndex = valueIndex; self.pageNumber = pageNumber
+        self.start = start; self.end = end; self.quote = quote; self.box = box
+    }
+}
+
+/// One answer of an extractor for one document: the row, the evidence of every non-null value,
+/// its log-probability under the extractor's parameters, and the decisions that produced it.
+public struct Candidate: Sendable {
+    public var row: [String: Value]
+    public var evidence: [Evidence]
+    /// Log-probability of `decisions` under the policy at temperature 1.
+    public var logProbability: Double
+    /// Per schema field, the options the policy chose (empty: null). Their meaning is the
+    /// extractor's; they let it recompute the probability and its gradient later.
+    public var decisions: [[Int]]
+}
+
+/// An extractor as a stochastic policy (ARCHITECTURE.md, "The extractor as a policy"): it prepares
+/// a document once, then decodes deterministically or samples candidates with log-probabilities,
+/// and gives the gradient of a candidate's log-probability with respect to its parameters, which
+/// tuning uses for policy-gradient updates.
+public protocol ExtractorPolicy: Sendable {
+    /// What the extractor computes once per document (features, candidate spans).
+    associatedtype Prepared: Sendable
+
+    var schema: Schema { get }
+    /// Identifies the parameters, so that stored rows say which model made them.
+    var version: String { get }
+    /// The parameters as one vector, in the order `gradient` uses.
+    var parameterVector: [Double] { get }
+    /// The same extractor with other parameters.
+    func with(parameterVector: [Double]) -> Self
+
+    func prepare(_ document: Document) -> Prepared
+    /// The most probable answer.
+    func decode(_ prepared: Prepared) -> Candidate
+    /// `count` answers drawn from the policy sharpened or flattened by `temperature`.
+    func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate]
+    /// The log-probability of a candidate's decisions under the current parameters.
+    func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double
+    /// d logProbability / d parameterVector.
+    func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double]
+}
+
+extension ExtractorPolicy {
+    /// Prepares and decodes in one step.
+    public func decode(_ document: Document) -> Candidate { decode(prepare(document)) }
+}
+
+/// A small, fast, seedable random number generator (SplitMix64), so sampling and tuning runs can
+/// be repeated exactly.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}

@@ -1,0 +1,247 @@
+import Documents
+import Foundation
+
+/// The fast default extractor. For each field it collects the document's candidate spans whose
+/// text is a value of the field's type, scores each with a linear model over `SpanFeatures`, and
+/// chooses: a single-valued field takes the best candidate unless null scores higher (a softmax
+/// over the candidates and null); a multi-valued field includes each candidate whose score beats
+/// the field's threshold (independent logistic choices), duplicates merged.
+///
+/// Zero-shot, the weights are `SpanParameters.zeroShot`; tuning changes them per field.
+public struct SpanExtractor: ExtractorPolicy {
+    public let schema: Schema
+    public let parameters: SpanParameters
+    public let embedder: any TextEmbedder
+    /// How to read ambiguous numeric dates; nil decides per document from its unambiguous ones.
+    public let dates: DateOrder?
+
+    public init(schema: Schema, parameters: SpanParameters? = nil, embedder: any TextEmbedder, dates: DateOrder? = nil) {
+        self.schema = schema
+        self.parameters = parameters ?? .zeroShot(for: schema)
+        self.embedder = embedder
+        self.dates = dates
+    }
+
+    public var version: String { "span/\(parameters.version)/\(embedder.name)" }
+
+    /// A document's candidates and features, per schema field (nil for fields the extractor does
+    /// not fill: tables of sub-fields).
+    public struct Prepared: Sendable {
+        let fields: [FieldOptions?]
+        let pageNumbers: [Int]
+        /// How many options each field has, for reports and tests.
+        public var optionCounts: [Int] { fields.map { $0?.count ?? 0 } }
+    }
+
+    // MARK: parameters
+
+    public var parameterVector: [Double] {
+        schema.fields.flatMap { field -> [Double] in
+            let w = weights(field)
+            return w.weights + [w.nullScore]
+        }
+    }
+
+    public func with(parameterVector vector: [Double]) -> SpanExtractor {
+        var p = parameters
+        let n = SpanFeatures.count + 1
+        for (f, field) in schema.fields.enumerated() {
+            p.fields[field.name] = .init(weights: Array(vector[f * n..<f * n + n - 1]), nullScore: vector[f * n + n - 1])
+        }
+        return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
+    }
+
+    private func weights(_ field: Field) -> SpanParameters.FieldWeights {
+        parameters.fields[field.name] ?? SpanFeatures.prior(for: field)
+    }
+
+    // MARK: preparing a document
+
+    public func prepare(_ document: Document) -> Prepared {
+        let finder = CandidateFinder(document: document)
+        let candidates = finder.candidates()
+        let order = dates ?? Self.dateOrder(of: candidates)
+        var fields: [FieldOptions?] = []
+        for field in schema.fields {
+            guard let type = field.scalarType else { fields.append(nil); continue }
+            var options = SpanFeatures.options(for: field, type: type, candidates: candidates, dates: order)
+            if type.pattern != nil || type.enumValues != nil {
+                var seen = Set(options.spans.map { "\($0.page):\($0.start):\($0.end)" })
+                let tokens = finder.tokens { Normalizer.value($0, as: type, dates: order).map { Validator.accepts($0, type) } ?? false }
+                for t in tokens where seen.insert("\(t.page):\(t.start):\(t.end)").inserted {
+                    options.values.append(Normalizer.value(t.text, as: type, dates: order)!)
+                    options.spans.append(t)
+                }
+            }
+            fields.append(options)
+        }
+        // Embed every distinct text once.
+        var texts: [String: Int] = [:]
+        var list: [String] = []
+        func note(_ t: String) { if !t.isEmpty, texts[t] == nil { texts[t] = list.count; list.append(t) } }
+        let queries = schema.fields.map(SpanFeatures.query)
+        queries.forEach(note)
+        for options in fields.compactMap({ $0 }) {
+            for c in options.spans { note(c.keyLeft); note(c.keyAbove); note(c.line); note(c.previous); note(c.text) }
+        }
+        let vectors = embedder.embed(list)
+        func similarity(_ a: String, _ b: String) -> Double {
+            guard let i = texts[a], let j = texts[b] else { return 0 }
+            var dot: Float = 0
+            for k in vectors[i].indices { dot += vectors[i][k] * vectors[j][k] }
+            return Double(dot)
+        }
+        for f in fields.indices where fields[f] != nil {
+            let others = queries.indices.filter { $0 != f && fields[$0] != nil }.map { queries[$0] }
+            SpanFeatures.fill(&fields[f]!, query: queries[f], others: others, similarity: similarity)
+        }
+        return Prepared(fields: fields, pageNumbers: document.pages.map(\.number))
+    }
+
+    /// Day-first when the document's unambiguous numeric dates say so (`25/12/2018`), else month-first.
+    static func dateOrder(of candidates: [SpanCandidate]) -> DateOrder {
+        var dayFirst = 0, monthFirst = 0
+        for c in candidates where c.kinds.contains(.date) {
+            let parts = c.text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
+            guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
+            if parts[0] > 12 { dayFirst += 1 } else if parts[1] > 12 { monthFirst += 1 }
+        }
+        return dayFirst > monthFirst ? .dayFirst : .monthFirst
+    }
+
+    // MARK: the policy
+
+    private func scores(_ options: FieldOptions, _ w: SpanParameters.FieldWeights) -> [Double] {
+        (0..<options.count).map { i in zip(options.features(i), w.weights).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+
+    private var isList: [Bool] {
+        schema.fields.map { if case .list = $0.kind { true } else { false } }
+    }
+
+    public func decode(_ prepared: Prepared) -> Candidate {
+        var decisions: [[Int]] = []
+        for (f, field) in schema.fields.enumerated() {
+            guard let options = prepared.fields[f] else { decisions.append([]); continue }
+            let w = weights(field)
+            let s = scores(options, w)
+            if isList[f] {
+                decisions.append(s.indices.filter { s[$0] > w.nullScore })
+            } else if let best = s.indices.max(by: { s[$0] < s[$1] }), s[best] > w.nullScore {
+                decisions.append([best])
+            } else {
+                decisions.append([])
+            }
+        }
+        return candidate(decisions, prepared)
+    }
+
+    public func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate] {
+        let t = max(temperature, 1e-6)
+        let list = isList
+        let fieldScores = schema.fields.enumerated().map { f, field in prepared.fields[f].map { scores($0, weights(field)) } }
+        return (0..<count).map { _ in
+            var decisions: [[Int]] = []
+            for (f, field) in schema.fields.enumerated() {
+                guard let s = fieldScores[f] else { decisions.append([]); continue }
+                let null = weights(field).nullScore
+                if list[f] {
+                    decisions.append(s.indices.filter { generator.unit() < Self.sigmoid((s[$0] - null) / t) })
+                } else {
+                    let logits = [null / t] + s.map { $0 / t }
+                    let top = logits.max()!
+                    let p = logits.map { exp($0 - top) }
+                    var u = generator.unit() * p.reduce(0, +)
+                    var pick = p.count - 1
+                    for (i, pi) in p.enumerated() { u -= pi; if u < 0 { pick = i; break } }
+                    decisions.append(pick == 0 ? [] : [pick - 1])
+                }
+            }
+            return candidate(decisions, prepared)
+        }
+    }
+
+    public func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double {
+        var total = 0.0
+        let list = isList
+        for (f, field) in schema.fields.enumerated() {
+            guard let options = prepared.fields[f] else { continue }
+            let w = weights(field)
+            let s = scores(options, w)
+            let chosen = candidate.decisions[f]
+            if list[f] {
+                let included = Set(chosen)
+                for i in s.indices { total += Self.logSigmoid(included.contains(i) ? s[i] - w.nullScore : w.nullScore - s[i]) }
+            } else {
+                let all = [w.nullScore] + s
+                total += (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp(all)
+            }
+        }
+        return total
+    }
+
+    public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] {
+        let n = SpanFeatures.count + 1
+        var g = [Double](repeating: 0, count: schema.fields.count * n)
+        let list = isList
+        for (f, field) in schema.fields.enumerated() {
+            guard let options = prepared.fields[f] else { continue }
+            let w = weights(field)
+            let s = scores(options, w)
+            let base = f * n
+            let chosen = candidate.decisions[f]
+            if list[f] {
+                let included = Set(chosen)
+                for i in s.indices {
+                    // d/dz log σ(±z) with z = s − null.
+                    let r = (included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore)
+                    for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
+                    g[base + n - 1] -= r
+                }
+            } else {
+                let all = [w.nullScore] + s
+                let lse = Self.logSumExp(all)
+                if let c = chosen.first {
+                    for (k, x) in options.features(c).enumerated() { g[base + k] += x }
+                } else {
+                    g[base + n - 1] += 1
+                }
+                g[base + n - 1] -= exp(w.nullScore - lse)
+                for i in s.indices {
+                    let p = exp(s[i] - lse)
+                    for (k, x) in options.features(i).enumerated() { g[base + k] -= p * x }
+                }
+            }
+        }
+        return g
+    }
+
+    /// The row and evidence for a set of decisions.
+    private func candidate(_ decisions: [[Int]], _ prepared: Prepared) -> Candidate {
+        var row: [String: Value] = [:]
+        var evidence: [Evidence] = []
+        for (f, field) in schema.fields.enumerated() {
+            guard let options = prepared.fields[f] else { row[field.name] = .null; continue }
+            var values: [Value] = []
+            for i in decisions[f] {
+                let value = options.values[i]
+                guard !values.contains(value) else { continue }
+                let c = options.spans[i]
+                evidence.append(Evidence(field: field.name, valueIndex: values.count, pageNumber: prepared.pageNumbers[c.page],
+                                         start: c.start, end: c.end, quote: c.text, box: c.box))
+                values.append(value)
+            }
+            row[field.name] = isList[f] ? .array(values) : (values.first ?? .null)
+        }
+        var result = Candidate(row: row, evidence: evidence, logProbability: 0, decisions: decisions)
+        result.logProbability = logProbability(of: result, in: prepared)
+        return result
+    }
+
+    static func sigmoid(_ x: Double) -> Double { x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)) }
+    static func logSigmoid(_ x: Double) -> Double { x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x)) }
+    static func logSumExp(_ xs: [Double]) -> Double {
+        let top = xs.max() ?? 0
+        return top + log(xs.reduce(0) { $0 + exp($1 - top) })
+    }
+}

@@ -1,0 +1,136 @@
+import Documents
+import Foundation
+
+/// The options of one field in one document: the values the candidates give for the field's type,
+/// their evidence, and a feature vector for each.
+struct FieldOptions: Sendable {
+    var values: [Value] = []
+    var spans: [SpanCandidate] = []
+    /// Row-major, `values.count × SpanFeatures.count`.
+    var features: [Double] = []
+
+    var count: Int { values.count }
+
+    func features(_ i: Int) -> ArraySlice<Double> {
+        features[i * SpanFeatures.count..<(i + 1) * SpanFeatures.count]
+    }
+}
+
+/// The features the span extractor scores a (field, candidate) pair by. Similarities compare the
+/// field's name and description with the candidate's label, header, line and value through the
+/// sentence encoder; the rest describe how the candidate was found and where it sits. None of
+/// them names a field or a dataset.
+enum SpanFeatures {
+    static let names = [
+        "key_similarity", "above_similarity", "line_similarity", "previous_similarity", "value_similarity",
+        "has_key", "kind_cell", "kind_key_value", "kind_block", "kind_entity", "kind_date", "kind_amount",
+        "kind_identifier", "kind_contact", "kind_duration", "kind_token", "first_page", "document_position",
+        "page_top", "root_words", "log_repeats", "legal_suffix", "largest_amount", "in_prose",
+        "key_margin", "label_like", "formatted_amount", "percent", "relative_height",
+    ]
+    static var count: Int { names.count }
+
+    /// The zero-shot weights for a field, from its type: the label and header similarities lead;
+    /// text fields avoid bare numbers and dates and prefer short values; all fields mildly prefer
+    /// values near the start and values that recur.
+    static func prior(for field: Field) -> SpanParameters.FieldWeights {
+        var w = [Double](repeating: 0, count: count)
+        func set(_ name: String, _ value: Double) { w[names.firstIndex(of: name)!] = value }
+        set("key_similarity", 6); set("above_similarity", 2.5); set("line_similarity", 2.5)
+        set("previous_similarity", 1); set("first_page", 0.3); set("document_position", -0.5)
+        set("page_top", -0.2); set("log_repeats", 0.3); set("kind_key_value", 0.5); set("kind_token", 1.5)
+        set("key_margin", 6); set("label_like", -2.5)
+        var null = 3.0
+        switch field.scalarType.map(typeClass) ?? .text {
+        case .text:
+            set("value_similarity", 2.5); set("kind_date", -1.5); set("kind_amount", -1.5)
+            set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
+            null = 3.5
+        case .date:
+            null = 2.5
+        case .number:
+            set("formatted_amount", 1.5); set("percent", -1.5)
+            null = 2.5
+        case .other:
+            set("value_similarity", 1)
+        }
+        if case .list = field.kind { null += 0.5 }
+        return .init(weights: w, nullScore: null)
+    }
+
+    enum TypeClass { case text, date, number, other }
+
+    static func typeClass(_ type: ScalarType) -> TypeClass {
+        switch (type.base, type.format) {
+        case (.string, .date?), (.string, .dateTime?): .date
+        case (.string, nil): .text
+        case (.number, _), (.integer, _): .number
+        default: .other
+        }
+    }
+
+    /// The text the field is compared with: its name in words, and its description.
+    static func query(for field: Field) -> String {
+        let name = field.name.replacingOccurrences(of: "_", with: " ")
+        guard let description = field.description, !description.isEmpty else { return name }
+        return "\(name): \(description)"
+    }
+
+    /// The options of a scalar or list field: every candidate whose text is a value of the field's
+    /// type that passes the field's own checks (enum, pattern, range, length, format).
+    static func options(for field: Field, type: ScalarType, candidates: [SpanCandidate], dates: DateOrder) -> FieldOptions {
+        var options = FieldOptions()
+        let typeClass = typeClass(type)
+        for c in candidates {
+            switch typeClass {
+            case .date: guard c.kinds.contains(.date) else { continue }
+            case .number: guard c.kinds.contains(.amount) || c.kinds.contains(.token) else { continue }
+            case .text, .other: break
+            }
+            guard let value = Normalizer.value(c.text, as: type, dates: dates), Validator.accepts(value, type) else { continue }
+            options.values.append(value)
+            options.spans.append(c)
+        }
+        return options
+    }
+
+    /// Fills the feature vectors of a field's options. `similarity(a, b)` is the cosine of two
+    /// texts' embeddings (0 when either is empty).
+    static func fill(_ options: inout FieldOptions, query: String, others: [String], similarity: (String, String) -> Double) {
+        var repeats: [Value: Int] = [:]
+        for v in options.values { repeats[v, default: 0] += 1 }
+        let largest = options.values.compactMap(\.numeric).max()
+        options.features = []
+        options.features.reserveCapacity(options.count * count)
+        for (i, c) in options.spans.enumerated() {
+            let k = c.kinds
+            let value = options.values[i]
+            let textValue: Bool = if case .string = value { true } else { false }
+            func key(_ q: String) -> Double { max(similarity(q, c.keyLeft), similarity(q, c.keyAbove)) }
+            let margin = c.keyLeft.isEmpty && c.keyAbove.isEmpty ? 0 : key(query) - (others.map(key).max() ?? key(query))
+            let f: [Double] = [
+                similarity(query, c.keyLeft), similarity(query, c.keyAbove), similarity(query, c.line),
+                similarity(query, c.previous), textValue ? similarity(query, c.text) : 0,
+                c.keyLeft.isEmpty ? 0 : 1,
+                flag(k, .cell), flag(k, .keyValue), flag(k, .block), flag(k, .entity), flag(k, .date),
+                flag(k, .amount), flag(k, .identifier), flag(k, .contact), flag(k, .duration), flag(k, .token),
+                c.page == 0 ? 1 : 0, c.documentPosition, min(max(c.pageTop, 0), 1),
+                Double(c.wordCount).squareRoot() - 1, log(Double(repeats[value] ?? 1)),
+                endsWithLegalSuffix(c.text) ? 1 : 0,
+                largest != nil && value.numeric == largest ? 1 : 0,
+                c.inProse ? 1 : 0,
+                margin, c.labelLike ? 1 : 0, c.formattedAmount ? 1 : 0, c.percent ? 1 : 0, c.relativeHeight,
+            ]
+            options.features += f
+        }
+    }
+
+    private static func flag(_ kinds: SpanCandidate.Kinds, _ kind: SpanCandidate.Kinds) -> Double {
+        kinds.contains(kind) ? 1 : 0
+    }
+
+    private static func endsWithLegalSuffix(_ text: String) -> Bool {
+        guard let last = text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).last else { return false }
+        return CandidateFinder.legalSuffixes.contains(last.lowercased().replacingOccurrences(of: ".", with: ""))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The span extractor's parameters: for every field, a weight per feature and the score of
+/// answering null. Saved as a versioned JSON artefact; the zero-shot prior is the starting point
+/// that tuning moves from.
+public struct SpanParameters: Sendable, Equatable, Codable {
+    /// The weights of one field.
+    public struct FieldWeights: Sendable, Equatable, Codable {
+        public var weights: [Double]
+        /// The score of null for a single-valued field; the inclusion threshold for a list.
+        public var nullScore: Double
+    }
+
+    public static let format = "quarry-span-parameters/1"
+
+    public var format: String = SpanParameters.format
+    /// The version id (`zero-shot`, or the id a tuning run gives).
+    public var version: String
+    /// The version this one was tuned from.
+    public var base: String?
+    /// The feature names, in weight order; a file with other features is refused.
+    public var features: [String]
+    public var fields: [String: FieldWeights]
+
+    /// The prior for a schema: weights chosen from each field's type alone, no labels.
+    public static func zeroShot(for schema: Schema) -> SpanParameters {
+        var fields: [String: FieldWeights] = [:]
+        for field in schema.fields { fields[field.name] = SpanFeatures.prior(for: field) }
+        return SpanParameters(version: "zero-shot", base: nil, features: SpanFeatures.names, fields: fields)
+    }
+
+    /// Reads a parameter file; fields of the schema it lacks get the prior.
+    public static func load(_ path: String, schema: Schema) throws(ExtractionError) -> SpanParameters {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidParameters(file: path, reason: "the file cannot be read")
+        }
+        var parameters: SpanParameters
+        do { parameters = try JSONDecoder().decode(SpanParameters.self, from: data) } catch {
+            throw .invalidParameters(file: path, reason: "not a span extractor parameter file: \(error)")
+        }
+        guard parameters.format == format else {
+            throw .invalidParameters(file: path, reason: "format \(parameters.format), expected \(format)")
+        }
+        guard parameters.features == SpanFeatures.names else {
+            throw .invalidParameters(file: path, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
+        }
+        for (name, w) in parameters.fields where w.weights.count != SpanFeatures.count {
+            throw .invalidParameters(file: path, reason: "field \(name) has \(w.weights.count) weights, expected \(SpanFeatures.count)")
+        }
+        for field in schema.fields where parameters.fields[field.name] == nil {
+            parameters.fields[field.name] = SpanFeatures.prior(for: field)
+        }
+        return parameters
+    }
+
+    /// Writes the parameters as pretty-printed JSON.
+    public func save(_ path: String) throws(ExtractionError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw .invalidParameters(file: path, reason: "cannot write: \(error)")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Extraction
+import Foundation
+import Store
+
+/// Scores a table against gold rows (`quarry eval`) and records the run and its metrics, so
+/// results can be compared over time with SQL (`runs`, `metrics`).
+public struct TableEvaluation: Sendable {
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// The schema a table was extracted with.
+    public func storedSchema(table: String) throws(QuarryError) -> Schema {
+        let text: String?
+        do { text = try store.resultTableSchema(table) } catch { throw .store(error) }
+        guard let text else {
+            throw .invalidOption(name: "--table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or name the schema with --schema")
+        }
+        do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .extraction(error) }
+    }
+
+    /// The scores, and the id of the stored run.
+    public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> (EvaluationReport, Int64) {
+        let gold: [GoldRow]
+        do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .extraction(error) }
+        let startedAt = Date().formatted(.iso8601)
+        var predicted: [String: [String: Value]] = [:]
+        var models = Set<String>()
+        do {
+            guard try store.resultTableLayout(table) != nil else {
+                throw QuarryError.invalidOption(name: "--table", message: "no table \(table) in \(store.path); make it with quarry extract")
+            }
+            for record in try store.documents() {
+                guard let row = try store.storedRow(table: table, documentID: record.id) else { continue }
+                var values: [String: Value] = [:]
+                for field in schema.fields { values[field.name] = TableExtraction.storedValue(field, row) }
+                predicted[record.path] = values
+            }
+            models = try store.models(table: table)
+        } catch let error as QuarryError { throw error } catch let error as StoreError { throw .store(error) } catch {
+            throw .invalidOption(name: "--table", message: "\(error)")
+        }
+        let report = Evaluator.evaluate(schema: schema, predicted: predicted, gold: gold)
+        var metrics: [Metric] = []
+        for score in report.fields + [report.micro] {
+            metrics += [Metric(field: score.field, name: "precision", value: score.precision),
+                        Metric(field: score.field, name: "recall", value: score.recall),
+                        Metric(field: score.field, name: "f1", value: score.f1),
+                        Metric(field: score.field, name: "exact", value: score.exact)]
+        }
+        metrics += [Metric(field: "macro", name: "precision", value: report.macroPrecision),
+                    Metric(field: "macro", name: "recall", value: report.macroRecall),
+                    Metric(field: "macro", name: "f1", value: report.macroF1),
+                    Metric(field: "macro", name: "exact", value: report.macroExact)]
+        let details = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
+        let run = RunRecord(kind: "eval", table: table, model: models.sorted().joined(separator: ", "),
+                            source: URL(fileURLWithPath: goldPath).standardizedFileURL.path, startedAt: startedAt, details: details)
+        do { return (report, try store.recordRun(run, metrics: metrics)) } catch { throw .store(error) }
+    }
+}

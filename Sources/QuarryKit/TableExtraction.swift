@@ -1,0 +1,200 @@
+import Documents
+import Extraction
+import Foundation
+import Models
+import Reporting
+import Store
+
+/// What `quarry extract` and the pipeline `extract` stage are asked to do.
+public struct ExtractRequest: Sendable {
+    public var schemaPath: String
+    public var table: String
+    /// The extractor; `span` is the only one until the language model lands.
+    public var extractor = "span"
+    /// A span-extractor parameter file (`--model`); nil uses the zero-shot prior.
+    public var parametersPath: String?
+    public var paths: [String]
+    public var password: String?
+    /// Drop and rebuild the table when the schema changed incompatibly.
+    public var replace = false
+    /// How to read ambiguous numeric dates; nil decides per document.
+    public var dates: DateOrder?
+
+    public init(schemaPath: String, table: String, paths: [String]) {
+        self.schemaPath = schemaPath; self.table = table; self.paths = paths
+    }
+}
+
+/// What an extraction did.
+public struct ExtractReport: Sendable, Codable {
+    /// How many rows have a value for one field, among the rows extracted in this run.
+    public struct Fill: Sendable, Codable { public let field: String; public let filled: Int }
+    /// A validation issue, with the document it is about.
+    public struct Issue: Sendable, Codable { public let document: String; public let field: String; public let rule: String; public let message: String }
+
+    public var table: String
+    public var model: String
+    /// `created`, `unchanged`, or `added: a, b`.
+    public var tableChange: String
+    public var ingest: IngestReport
+    /// Documents under the paths that have text to extract from.
+    public var documents = 0
+    public var extracted = 0
+    /// Documents whose row was already made by this model with this schema.
+    public var upToDate = 0
+    /// Rows in the table after the run.
+    public var rows = 0
+    public var filled: [Fill] = []
+    public var issues = 0
+    public var rowsWithIssues = 0
+    /// The first validation issues of this run, for the report.
+    public var issueSamples: [Issue] = []
+    public var seconds = 0.0
+}
+
+/// Runs an extraction: ingests what is new under the paths, creates or evolves the typed table,
+/// extracts the rows (or the missing fields) of the documents that need it, validates them, and
+/// stores rows, evidence and issues in batches, so an interrupted run resumes where it stopped.
+public struct TableExtraction: Sendable {
+    public let store: Store
+    public let parsing: Ingestor.Parsing
+    /// The sentence encoder: embeds chunks at ingest and gives the span extractor its features.
+    public let encoder: SentenceEncoder
+    /// Documents per write transaction.
+    public var batchSize = 8
+
+    public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
+        self.store = store; self.parsing = parsing; self.encoder = encoder
+    }
+
+    public func run(_ request: ExtractRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> ExtractReport {
+        let clock = ContinuousClock.now
+        let schema: Schema
+        let validator: Validator
+        do {
+            schema = try Schema.load(request.schemaPath)
+            validator = try Validator(schema: schema, file: request.schemaPath)
+        } catch { throw .extraction(error) }
+        let extractor = try Self.extractor(request, schema: schema, encoder: encoder)
+
+        let files = Set(try FileDiscovery.files(in: request.paths))
+        let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
+            .ingest(request.paths, progress: progress)
+
+        let layout = ResultMapping.layout(schema, table: request.table)
+        let change: TableChange
+        let schemaText = FileManager.default.contents(atPath: request.schemaPath).map { String(decoding: $0, as: UTF8.self) }
+        do { change = try store.prepareResultTable(layout, schema: schemaText, replace: request.replace) } catch { throw .store(error) }
+        var report = ExtractReport(table: request.table, model: extractor.version, tableChange: Self.describe(change), ingest: ingest)
+
+        let documents: [DocumentRecord]
+        let pending: [Int64: [String]]
+        do {
+            documents = try store.documents().filter { files.contains($0.path) && $0.status != .failed && $0.pageCount > 0 }
+            pending = try store.pendingFields(table: request.table, documentIDs: documents.map(\.id),
+                                              model: extractor.version, fields: layout.fields)
+        } catch { throw .store(error) }
+        report.documents = documents.count
+        report.upToDate = documents.count - pending.count
+
+        var filled = [String: Int]()
+        var batch: [(ResultRow, [String])] = []
+        func flush() throws(QuarryError) {
+            // Rows covering the same fields go in one transaction.
+            var groups: [[String]: [ResultRow]] = [:]
+            for (row, fields) in batch { groups[fields, default: []].append(row) }
+            do {
+                for (fields, rows) in groups { try store.writeResults(table: request.table, rows: rows, model: extractor.version, fields: fields) }
+            } catch { throw .store(error) }
+            batch = []
+        }
+        let todo = documents.filter { pending[$0.id] != nil }
+        progress.report(ProgressEvent(task: "extract", completed: 0, total: todo.count))
+        for (n, record) in todo.enumerated() {
+            let fields = pending[record.id]!
+            let document: Document
+            do {
+                document = Document(kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
+                                    pages: try store.pages(documentID: record.id))
+            } catch { throw .store(error) }
+            let candidate = extractor.decode(document)
+            var values = candidate.row
+            if fields.count < layout.fields.count {
+                // Completing a row: validate the stored values together with the new ones.
+                let stored: ResultRow?
+                do { stored = try store.storedRow(table: request.table, documentID: record.id) } catch { throw .store(error) }
+                if let stored {
+                    for field in schema.fields where !fields.contains(field.name) {
+                        values[field.name] = Self.storedValue(field, stored)
+                    }
+                }
+            }
+            let validation = validator.validate(values)
+            let covered = Set(fields)
+            let evidence = candidate.evidence.filter { covered.contains(Self.topField($0.field)) }
+            batch.append((ResultMapping.row(documentID: record.id, schema: schema, values: values, evidence: evidence,
+                                            issues: validation.violations), fields))
+            for field in fields where !(values[field] ?? .null).isEmptyValue { filled[field, default: 0] += 1 }
+            report.issues += validation.violations.count
+            if !validation.violations.isEmpty { report.rowsWithIssues += 1 }
+            for v in validation.violations where report.issueSamples.count < 20 {
+                report.issueSamples.append(.init(document: record.path, field: v.field, rule: v.rule, message: v.message))
+            }
+            report.extracted += 1
+            if batch.count >= batchSize { try flush() }
+            progress.report(ProgressEvent(task: "extract", completed: n + 1, total: todo.count, item: record.path))
+        }
+        try flush()
+        report.filled = layout.fields.map { ExtractReport.Fill(field: $0, filled: filled[$0] ?? 0) }
+        do { report.rows = try store.rowCount(table: request.table) } catch { throw .store(error) }
+        let elapsed = ContinuousClock.now - clock
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return report
+    }
+
+    /// The extractor a request names, with its parameters.
+    static func extractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> SpanExtractor {
+        guard request.extractor == "span" else {
+            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: span)")
+        }
+        var parameters: SpanParameters?
+        if let path = request.parametersPath {
+            do { parameters = try SpanParameters.load(path, schema: schema) } catch { throw .extraction(error) }
+        }
+        return SpanExtractor(schema: schema, parameters: parameters, embedder: encoder, dates: request.dates)
+    }
+
+    /// `line_items` for `line_items[2].amount`.
+    static func topField(_ field: String) -> String {
+        String(field.prefix { $0 != "[" && $0 != "." })
+    }
+
+    static func storedValue(_ field: Field, _ stored: ResultRow) -> Value {
+        if case .table(let inner) = field.kind {
+            return .array((stored.children[field.name] ?? []).map { cells in
+                .object(Dictionary(uniqueKeysWithValues: inner.map { ($0.name, ResultMapping.value(cells[$0.name] ?? .null, $0)) }))
+            })
+        }
+        return ResultMapping.value(stored.cells[field.name] ?? .null, field)
+    }
+
+    static func describe(_ change: TableChange) -> String {
+        switch change {
+        case .created: "created"
+        case .unchanged: "unchanged"
+        case .addedColumns(let names): "added: " + names.joined(separator: ", ")
+        }
+    }
+}
+
+extension Value {
+    /// Null, an empty list or empty text.
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: true
+        case .array(let items): items.isEmpty
+        case .string(let s): s.isEmpty
+        default: false
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Documents
+import Foundation
+import Models
+import XCTest
+@testable import Extraction
+
+/// A deterministic embedder for tests that need no model: hashed word counts, normalised.
+struct HashingEmbedder: TextEmbedder {
+    let name = "hashing-test"
+    func embed(_ texts: [String]) -> [[Float]] {
+        texts.map { text in
+            var v = [Float](repeating: 0, count: 64)
+            for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+                var h: UInt64 = 1469598103934665603
+                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+                v[Int(h % 64)] += 1
+            }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return norm > 0 ? v.map { $0 / norm } : v
+        }
+    }
+}
+
+final class SpanExtractorTests: XCTestCase {
+    static let schema = try! Schema.parse("""
+        {"type": "object", "properties": {
+          "invoice_number": {"type": "string", "description": "The invoice number."},
+          "invoice_date": {"type": "string", "format": "date", "description": "The date of the invoice."},
+          "total": {"type": "number", "description": "The total amount due."},
+          "parties": {"type": "array", "items": {"type": "string"}, "description": "The companies named."},
+          "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]}}}
+        """)
+
+    static let document = Document(kind: .text, pages: [
+        Page(number: 1, text: """
+            ACME TRADING LTD                 INVOICE
+            12 Harbour Road, Portsmouth
+            Invoice No: INV-2024-0042
+            Invoice Date: 14 March 2024
+            Bill to: Northwind Supplies Inc.
+
+            Widgets          4 x 12.50        50.00
+            Total due (GBP)                  60.00
+            """),
+        Page(number: 2, text: "Payment within 30 days to Acme Trading Ltd. Thank you, Northwind Supplies Inc."),
+    ])
+
+    func testEvidenceQuotesAreVerbatimAtTheirOffsets() {
+        let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        let prepared = extractor.prepare(Self.document)
+        var generator = SeededGenerator(seed: 7)
+        for candidate in [extractor.decode(prepared)] + extractor.sample(prepared, count: 20, temperature: 1.5, using: &generator) {
+            for e in candidate.evidence {
+                let page = Self.document.pages.first { $0.number == e.pageNumber }!
+                let scalars = Array(page.text.unicodeScalars)
+                XCTAssertEqual(String(String.UnicodeScalarView(scalars[e.start..<e.end])), e.quote)
+            }
+        }
+    }
+
+    func testOptionsAreTypedValues() {
+        let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        let prepared = extractor.prepare(Self.document)
+        let dates = prepared.fields[1]!.values
+        XCTAssertEqual(dates, [.date(LocalDate(year: 2024, month: 3, day: 14)!)])
+        XCTAssertTrue(prepared.fields[2]!.values.contains(.number(60)))
+        XCTAssertTrue(prepared.fields[0]!.values.contains(.string("INV-2024-0042")))
+        XCTAssertEqual(Set(prepared.fields[4]!.values), [.string("GBP")], "enum fields find their tokens")
+        XCTAssertTrue(prepared.fields[3]!.values.contains(.string("Northwind Supplies Inc.")))
+        XCTAssertTrue(prepared.fields[3]!.values.contains(.string("ACME TRADING LTD")))
+    }
+
+    func testProbabilitiesOfAllDecisionsSumToOne() {
+        // One single-valued field, and one multi-valued field over a short text: every decision enumerated.
+        let scalar = try! Schema.parse(#"{"type": "object", "properties": {"total": {"type": "number"}}}"#)
+        let extractor = SpanExtractor(schema: scalar, embedder: HashingEmbedder())
+        let prepared = extractor.prepare(Self.document)
+        let n = prepared.fields[0]!.count
+        XCTAssertGreaterThan(n, 3)
+        var base = extractor.decode(prepared)
+        var total = 0.0
+        for choice in [[]] + (0..<n).map({ [$0] }) {
+            base.decisions[0] = choice
+            total += exp(extractor.logProbability(of: base, in: prepared))
+        }
+        XCTAssertEqual(total, 1, accuracy: 1e-9)
+
+        let list = try! Schema.parse(#"{"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}"#)
+        let listExtractor = SpanExtractor(schema: list, embedder: HashingEmbedder())
+        let short = Document(kind: .text, pages: [Page(number: 1, text: "Acme Ltd and Beta GmbH")])
+        let listPrepared = listExtractor.prepare(short)
+        let m = listPrepared.fields[0]!.count
+        XCTAssertTrue((2...10).contains(m))
+        var sum = 0.0
+        for mask in 0..<(1 << m) {
+            base.decisions = [(0..<m).filter { mask & (1 << $0) != 0 }]
+            sum += exp(listExtractor.logProbability(of: base, in: listPrepared))
+        }
+        XCTAssertEqual(sum, 1, accuracy: 1e-9)
+    }
+
+    func testGradientMatchesFiniteDifferences() {
+        var extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        // Move away from the prior so that no symmetry hides a wrong term.
+        var g = SeededGenerator(seed: 3)
+        extractor = extractor.with(parameterVector: extractor.parameterVector.map { $0 + (g.unit() - 0.5) })
+        let prepared = extractor.prepare(Self.document)
+        let samples = extractor.sample(prepared, count: 5, temperature: 2, using: &g)
+        for candidate in samples {
+            let analytic = extractor.gradient(of: candidate, in: prepared)
+            let theta = extractor.parameterVector
+            XCTAssertEqual(analytic.count, theta.count)
+            for k in theta.indices {
+                let h = 1e-5
+                var plus = theta, minus = theta
+                plus[k] += h; minus[k] -= h
+                let numeric = (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
+                    - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
+                XCTAssertEqual(analytic[k], numeric, accuracy: 1e-5 * max(1, abs(numeric)), "parameter \(k)")
+            }
+        }
+    }
+
+    func testSamplingIsSeededAndTemperatureSpreadsChoices() {
+        let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        let prepared = extractor.prepare(Self.document)
+        var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
+        let first = extractor.sample(prepared, count: 10, temperature: 1, using: &a).map(\.decisions)
+        let second = extractor.sample(prepared, count: 10, temperature: 1, using: &b).map(\.decisions)
+        XCTAssertEqual(first, second)
+        var c = SeededGenerator(seed: 5)
+        let cold = Set(extractor.sample(prepared, count: 30, temperature: 0.01, using: &c).map { $0.decisions[2] })
+        let hot = Set(extractor.sample(prepared, count: 30, temperature: 10, using: &c).map { $0.decisions[2] })
+        XCTAssertEqual(cold, [extractor.decode(prepared).decisions[2]])
+        XCTAssertGreaterThan(hot.count, 2)
+    }
+
+    func testParametersRoundTripAndRejectForeignFiles() throws {
+        let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("span-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var p = extractor.parameters
+        p.version = "v-test"
+        try p.save(url.path)
+        XCTAssertEqual(try SpanParameters.load(url.path, schema: Self.schema), p)
+        try Data(#"{"format": "other"}"#.utf8).write(to: url)
+        XCTAssertThrowsError(try SpanParameters.load(url.path, schema: Self.schema)) { error in
+            XCTAssertTrue("\(error)".contains(url.path))
+        }
+    }
+
+    func testDayFirstIsDetectedFromUnambiguousDates() {
+        let doc = Document(kind: .text, pages: [Page(number: 1, text: "Date: 03/04/2024\nPrinted 25/12/2018")])
+        let schema = try! Schema.parse(#"{"type": "object", "properties": {"date": {"type": "string", "format": "date"}}}"#)
+        let prepared = SpanExtractor(schema: schema, embedder: HashingEmbedder()).prepare(doc)
+        XCTAssertTrue(prepared.fields[0]!.values.contains(.date(LocalDate(year: 2024, month: 4, day: 3)!)))
+    }
+}
