@@ -25,6 +25,8 @@ struct PageGeometry: Sendable {
         let box: Box
         let text: String
         var height: Float { box.y1 - box.y0 }
+        /// A segment of rule characters only (`|`, `---`), which labels nothing.
+        var isRule: Bool { text.allSatisfy { "|¦-–—_=:+*".contains($0) || $0.isWhitespace } }
     }
 
     init(page: Page, index: Int) {
@@ -69,7 +71,7 @@ struct PageGeometry: Sendable {
 
     func leftNeighbourIndex(of box: Box, excluding index: Int) -> Int? {
         var best: Int?
-        for (j, s) in segments.enumerated() where j != index && s.box.x1 <= box.x0 + 0.5 && Self.sameRow(s.box, box) {
+        for (j, s) in segments.enumerated() where j != index && s.box.x1 <= box.x0 + 0.5 && Self.sameRow(s.box, box) && !s.isRule {
             if best == nil || s.box.x1 > segments[best!].box.x1 { best = j }
         }
         return best
@@ -80,7 +82,7 @@ struct PageGeometry: Sendable {
         let height = max(box.y1 - box.y0, 0.5)
         var best: Segment?
         var bestDistance = Float.infinity
-        for s in segments where s.box.y1 <= box.y0 + 0.25 * height && s.box.x0 < box.x1 && s.box.x1 > box.x0 {
+        for s in segments where s.box.y1 <= box.y0 + 0.25 * height && s.box.x0 < box.x1 && s.box.x1 > box.x0 && !s.isRule {
             let distance = box.y0 - s.box.y1
             if distance < 3 * height, distance < bestDistance { best = s; bestDistance = distance }
         }
@@ -97,10 +99,16 @@ struct PageGeometry: Sendable {
     /// than one and a half times the text height (two spaces on the character grid).
     private static func breaks(_ a: WordBox, _ b: WordBox, scalars: [Unicode.Scalar], grid: Bool) -> Bool {
         if grid, scalars[a.end..<b.start].contains("\n") { return true }
+        // Table rules in text (`| a | b |`) separate cells.
+        if isRule(a, scalars) || isRule(b, scalars) { return true }
         guard sameRow(a.box, b.box) else { return true }
         let height = max(a.box.y1 - a.box.y0, b.box.y1 - b.box.y0)
         let gap = b.box.x0 - a.box.x1
         return gap < -0.5 * height || gap > 1.5 * height
+    }
+
+    private static func isRule(_ w: WordBox, _ scalars: [Unicode.Scalar]) -> Bool {
+        scalars[w.start..<w.end].allSatisfy { $0 == "|" || $0 == "¦" }
     }
 
     private static func segment(_ range: Range<Int>, _ words: [WordBox], _ scalars: [Unicode.Scalar]) -> Segment {

@@ -49,6 +49,9 @@ struct SpanCandidate: Sendable {
     /// An amount written as money: with a currency or decimal places (`GBP 59.41`, `12.50`).
     let formattedAmount: Bool
     let percent: Bool
+    /// An amount with another number right before or after it (`7712` in `GB 104 7712 93`):
+    /// likely a piece of an identifier.
+    let besideNumber: Bool
     /// Text height relative to the page's median word height, minus one (0 for text files).
     let relativeHeight: Double
 }
@@ -145,8 +148,10 @@ struct CandidateFinder {
             pageTop: Double((box.y0 - page.extent.y0) / height),
             wordCount: text.split(whereSeparator: \.isWhitespace).count,
             inProse: lineWords > 12,
-            labelLike: followedByColon || (wholeSegment && labels[page.pageIndex].contains(s)),
+            labelLike: followedByColon || (wholeSegment && labels[page.pageIndex].contains(s)
+                && !text.contains(where: \.isNumber) && text.split(whereSeparator: \.isWhitespace).count <= 5),
             formattedAmount: money, percent: text.hasSuffix("%"),
+            besideNumber: kinds.contains(.amount) && Self.besideNumber(start, end, page.scalars),
             relativeHeight: page.hasRealBoxes ? Double(min(max((box.y1 - box.y0) / wordHeight[page.pageIndex] - 1, -1), 3)) : 0)
     }
 
@@ -197,8 +202,16 @@ struct CandidateFinder {
     private func entities(in segment: PageGeometry.Segment, of page: PageGeometry) -> [(Int, Int, SpanCandidate.Kinds)] {
         var out: [(Int, Int, SpanCandidate.Kinds)] = []
         var run: [(start: Int, end: Int, connector: Bool)] = []
+        var runStartsSentence = false
+        var sentenceStart = true
         func flush() {
             while let last = run.last, last.connector { run.removeLast() }
+            // A lone capitalised word opening a sentence is just a sentence ("Goods remain…"),
+            // unless it is written in capitals.
+            if run.count == 1, runStartsSentence {
+                let word = page.text(run[0].start, run[0].end)
+                if word.count < 2 || word.contains(where: \.isLowercase) { run = [] }
+            }
             if !run.isEmpty, run.count <= 10 {
                 out.append((run[0].start, run[run.count - 1].end, .entity))
                 for (i, w) in run.enumerated() where w.connector && i + 1 < run.count && !run[i + 1].connector {
@@ -209,6 +222,8 @@ struct CandidateFinder {
         }
         for w in segment.words {
             let raw = page.words[w]
+            let startsSentence = sentenceStart
+            if let last = page.scalars[raw.start..<raw.end].last { sentenceStart = ".!?:;".unicodeScalars.contains(last) }
             let (s, e) = Self.trimmed(raw.start, raw.end, page.scalars)
             guard s < e else { flush(); continue }
             let core = page.text(s, e)
@@ -219,6 +234,7 @@ struct CandidateFinder {
             let connector = Self.connectors.contains(lower)
             let suffix = Self.legalSuffixes.contains(lower.replacingOccurrences(of: ".", with: ""))
             if capitalised || suffix {
+                if run.isEmpty { runStartsSentence = startsSentence }
                 run.append((s, Self.keepsPeriod(core, lower) ? e : Self.withoutFinalPeriod(s, e, page.scalars), false))
             } else if connector, !run.isEmpty {
                 run.append((s, e, true))
@@ -245,12 +261,12 @@ struct CandidateFinder {
             segment.words.count <= 8 && segment.text.contains { $0.isLetter } && ValueParser.date(segment.text) == nil
                 && ValueParser.number(segment.text) == nil && !segment.text.hasSuffix(":")
         }
-        guard texty(last) else { return [] }
+        guard texty(last), !labels[page.pageIndex].contains(s) else { return [] }
         var j = s + 1
         while j < page.segments.count, j - s < 4 {
             let next = page.segments[j]
             let height = max(last.height, next.height)
-            guard texty(next), next.box.y0 > last.box.y0 + 0.5 * height, next.box.y0 - last.box.y1 < 1.2 * height,
+            guard texty(next), !labels[page.pageIndex].contains(j), next.box.y0 > last.box.y0 + 0.5 * height, next.box.y0 - last.box.y1 < 1.2 * height,
                   abs(next.box.x0 - last.box.x0) < 1.5 * height else { break }
             out.append((page.segments[s].start, next.end, .block))
             last = next
@@ -306,6 +322,13 @@ struct CandidateFinder {
 
     static func firstWords(_ text: String, _ n: Int) -> String {
         text.split(whereSeparator: \.isWhitespace).prefix(n).joined(separator: " ")
+    }
+
+    /// Whether a digit follows or precedes the range across a single space.
+    static func besideNumber(_ start: Int, _ end: Int, _ scalars: [Unicode.Scalar]) -> Bool {
+        let after = end + 1 < scalars.count && scalars[end] == " " && isDigit(scalars[end + 1])
+        let before = start >= 2 && scalars[start - 1] == " " && isDigit(scalars[start - 2])
+        return after || before
     }
 
     private static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }

@@ -42,17 +42,26 @@ public struct SpanExtractor: ExtractorPolicy {
         }
     }
 
+    /// Where each field's weights start in `parameterVector` (its null score follows them).
+    private var offsets: [Int] {
+        var offsets: [Int] = []
+        var at = 0
+        for field in schema.fields { offsets.append(at); at += SpanFeatures.width(of: field) + 1 }
+        return offsets
+    }
+
     public func with(parameterVector vector: [Double]) -> SpanExtractor {
         var p = parameters
-        let n = SpanFeatures.count + 1
         for (f, field) in schema.fields.enumerated() {
-            p.fields[field.name] = .init(weights: Array(vector[f * n..<f * n + n - 1]), nullScore: vector[f * n + n - 1])
+            let start = offsets[f], n = SpanFeatures.width(of: field)
+            p.fields[field.name] = .init(weights: Array(vector[start..<start + n]), nullScore: vector[start + n])
         }
         return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
     }
 
     private func weights(_ field: Field) -> SpanParameters.FieldWeights {
-        parameters.fields[field.name] ?? SpanFeatures.prior(for: field)
+        if let w = parameters.fields[field.name], w.weights.count == SpanFeatures.width(of: field) { return w }
+        return SpanFeatures.prior(for: field)
     }
 
     // MARK: preparing a document
@@ -63,7 +72,10 @@ public struct SpanExtractor: ExtractorPolicy {
         let order = dates ?? Self.dateOrder(of: candidates)
         var fields: [FieldOptions?] = []
         for field in schema.fields {
-            guard let type = field.scalarType else { fields.append(nil); continue }
+            guard let type = field.scalarType else {
+                fields.append(FieldOptions(width: RowFeatures.count))
+                continue
+            }
             var options = SpanFeatures.options(for: field, type: type, candidates: candidates, dates: order)
             if type.pattern != nil || type.enumValues != nil {
                 var seen = Set(options.spans.map { "\($0.page):\($0.start):\($0.end)" })
@@ -80,20 +92,45 @@ public struct SpanExtractor: ExtractorPolicy {
         var list: [String] = []
         func note(_ t: String) { if !t.isEmpty, texts[t] == nil { texts[t] = list.count; list.append(t) } }
         let queries = schema.fields.map(SpanFeatures.query)
+        let names = schema.fields.map(SpanFeatures.name)
         queries.forEach(note)
+        names.forEach(note)
         for options in fields.compactMap({ $0 }) {
             for c in options.spans { note(c.keyLeft); note(c.keyAbove); note(c.line); note(c.previous); note(c.text) }
         }
-        let vectors = embedder.embed(list)
+        let tables = schema.fields.map { field -> TableRowFinder? in
+            guard case .table(let sub) = field.kind else { return nil }
+            return TableRowFinder(field: field, subFields: sub, pages: finder.pages, dates: order)
+        }
+        for table in tables.compactMap({ $0 }) { table.headerTexts().forEach(note) }
+        var vectors = embedder.embed(list)
         func similarity(_ a: String, _ b: String) -> Double {
             guard let i = texts[a], let j = texts[b] else { return 0 }
             var dot: Float = 0
             for k in vectors[i].indices { dot += vectors[i][k] * vectors[j][k] }
             return Double(dot)
         }
-        for f in fields.indices where fields[f] != nil {
+        // Table rows need the header similarities first; then their own texts are embedded.
+        let rows = tables.map { $0?.rows(similarity: similarity) ?? [] }
+        let embedded = list.count
+        for row in rows.joined() { note(row.rowText); note(row.leadText) }
+        if list.count > embedded { vectors += embedder.embed(Array(list[embedded...])) }
+        for (f, table) in tables.enumerated() {
+            guard let table else { continue }
+            let others = queries.indices.filter { $0 != f && schema.fields[$0].scalarType != nil }.map { queries[$0] }
+            var options = FieldOptions(width: RowFeatures.count)
+            for row in rows[f] {
+                options.values.append(.object(row.value))
+                options.spans.append(row.first)
+                options.cells.append(row.cells)
+                options.features += RowFeatures.features(row, subFields: table.subFields, query: queries[f], others: others,
+                                                         similarity: similarity)
+            }
+            fields[f] = options
+        }
+        for f in fields.indices where fields[f] != nil && schema.fields[f].scalarType != nil {
             let others = queries.indices.filter { $0 != f && fields[$0] != nil }.map { queries[$0] }
-            SpanFeatures.fill(&fields[f]!, query: queries[f], others: others, similarity: similarity)
+            SpanFeatures.fill(&fields[f]!, query: queries[f], name: names[f], others: others, similarity: similarity)
         }
         return Prepared(fields: fields, pageNumbers: document.pages.map(\.number))
     }
@@ -115,8 +152,9 @@ public struct SpanExtractor: ExtractorPolicy {
         (0..<options.count).map { i in zip(options.features(i), w.weights).reduce(0) { $0 + $1.0 * $1.1 } }
     }
 
+    /// Fields with several values (lists and tables): each option is included or not.
     private var isList: [Bool] {
-        schema.fields.map { if case .list = $0.kind { true } else { false } }
+        schema.fields.map { if case .scalar = $0.kind { false } else { true } }
     }
 
     public func decode(_ prepared: Prepared) -> Candidate {
@@ -181,14 +219,15 @@ public struct SpanExtractor: ExtractorPolicy {
     }
 
     public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] {
-        let n = SpanFeatures.count + 1
-        var g = [Double](repeating: 0, count: schema.fields.count * n)
+        let starts = offsets
+        var g = [Double](repeating: 0, count: parameterVector.count)
         let list = isList
         for (f, field) in schema.fields.enumerated() {
             guard let options = prepared.fields[f] else { continue }
             let w = weights(field)
             let s = scores(options, w)
-            let base = f * n
+            let base = starts[f]
+            let n = SpanFeatures.width(of: field) + 1
             let chosen = candidate.decisions[f]
             if list[f] {
                 let included = Set(chosen)
@@ -223,6 +262,18 @@ public struct SpanExtractor: ExtractorPolicy {
         for (f, field) in schema.fields.enumerated() {
             guard let options = prepared.fields[f] else { row[field.name] = .null; continue }
             var values: [Value] = []
+            if case .table = field.kind {
+                for i in decisions[f] {
+                    for (sub, c) in options.cells[i].sorted(by: { $0.value.start < $1.value.start }) {
+                        evidence.append(Evidence(field: "\(field.name)[\(values.count)].\(sub)", valueIndex: 0,
+                                                 pageNumber: prepared.pageNumbers[c.page], start: c.start, end: c.end,
+                                                 quote: c.text, box: c.box))
+                    }
+                    values.append(options.values[i])
+                }
+                row[field.name] = .array(values)
+                continue
+            }
             for i in decisions[f] {
                 let value = options.values[i]
                 guard !values.contains(value) else { continue }

@@ -6,13 +6,17 @@ import Foundation
 struct FieldOptions: Sendable {
     var values: [Value] = []
     var spans: [SpanCandidate] = []
-    /// Row-major, `values.count × SpanFeatures.count`.
+    /// For the rows of a table field: the span of each sub-field's cell.
+    var cells: [[String: SpanCandidate]] = []
+    /// Row-major, `values.count × width`.
     var features: [Double] = []
+    /// Features per option: `SpanFeatures.count`, or `RowFeatures.count` for table rows.
+    var width = SpanFeatures.count
 
     var count: Int { values.count }
 
     func features(_ i: Int) -> ArraySlice<Double> {
-        features[i * SpanFeatures.count..<(i + 1) * SpanFeatures.count]
+        features[i * width..<(i + 1) * width]
     }
 }
 
@@ -26,14 +30,21 @@ enum SpanFeatures {
         "has_key", "kind_cell", "kind_key_value", "kind_block", "kind_entity", "kind_date", "kind_amount",
         "kind_identifier", "kind_contact", "kind_duration", "kind_token", "first_page", "document_position",
         "page_top", "root_words", "log_repeats", "legal_suffix", "largest_amount", "in_prose",
-        "key_margin", "label_like", "formatted_amount", "percent", "relative_height",
+        "key_margin", "label_like", "formatted_amount", "percent", "relative_height", "beside_number",
+        "key_name_similarity",
     ]
     static var count: Int { names.count }
+
+    /// How many weights a field has.
+    static func width(of field: Field) -> Int {
+        if case .table = field.kind { RowFeatures.count } else { count }
+    }
 
     /// The zero-shot weights for a field, from its type: the label and header similarities lead;
     /// text fields avoid bare numbers and dates and prefer short values; all fields mildly prefer
     /// values near the start and values that recur.
     static func prior(for field: Field) -> SpanParameters.FieldWeights {
+        if case .table = field.kind { return RowFeatures.prior() }
         var w = [Double](repeating: 0, count: count)
         func set(_ name: String, _ value: Double) { w[names.firstIndex(of: name)!] = value }
         set("key_similarity", 6); set("above_similarity", 2.5); set("line_similarity", 2.5)
@@ -49,10 +60,14 @@ enum SpanFeatures {
         case .date:
             null = 2.5
         case .number:
-            set("formatted_amount", 1.5); set("percent", -1.5)
+            set("formatted_amount", 2.5); set("percent", -1.5); set("beside_number", -2)
             null = 2.5
         case .other:
             set("value_similarity", 1)
+        }
+        if let type = field.scalarType, type.pattern != nil || type.enumValues != nil {
+            // A value that fits a strict pattern or a fixed list is itself evidence.
+            null = 1; set("log_repeats", 1)
         }
         if case .list = field.kind { null += 0.5 }
         return .init(weights: w, nullScore: null)
@@ -68,6 +83,9 @@ enum SpanFeatures {
         default: .other
         }
     }
+
+    /// The field's name in words (`invoice_number` → `invoice number`).
+    static func name(of field: Field) -> String { field.name.replacingOccurrences(of: "_", with: " ") }
 
     /// The text the field is compared with: its name in words, and its description.
     static func query(for field: Field) -> String {
@@ -96,7 +114,8 @@ enum SpanFeatures {
 
     /// Fills the feature vectors of a field's options. `similarity(a, b)` is the cosine of two
     /// texts' embeddings (0 when either is empty).
-    static func fill(_ options: inout FieldOptions, query: String, others: [String], similarity: (String, String) -> Double) {
+    /// `name` is the field's name in words; `others` the queries of the schema's other fields.
+    static func fill(_ options: inout FieldOptions, query: String, name: String, others: [String], similarity: (String, String) -> Double) {
         var repeats: [Value: Int] = [:]
         for v in options.values { repeats[v, default: 0] += 1 }
         let largest = options.values.compactMap(\.numeric).max()
@@ -106,6 +125,7 @@ enum SpanFeatures {
             let k = c.kinds
             let value = options.values[i]
             let textValue: Bool = if case .string = value { true } else { false }
+            // How much better the labels fit this field than any other field.
             func key(_ q: String) -> Double { max(similarity(q, c.keyLeft), similarity(q, c.keyAbove)) }
             let margin = c.keyLeft.isEmpty && c.keyAbove.isEmpty ? 0 : key(query) - (others.map(key).max() ?? key(query))
             let f: [Double] = [
@@ -120,6 +140,7 @@ enum SpanFeatures {
                 largest != nil && value.numeric == largest ? 1 : 0,
                 c.inProse ? 1 : 0,
                 margin, c.labelLike ? 1 : 0, c.formattedAmount ? 1 : 0, c.percent ? 1 : 0, c.relativeHeight,
+                c.besideNumber ? 1 : 0, max(similarity(name, c.keyLeft), 0.7 * similarity(name, c.keyAbove)),
             ]
             options.features += f
         }

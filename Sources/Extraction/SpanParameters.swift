@@ -20,6 +20,8 @@ public struct SpanParameters: Sendable, Equatable, Codable {
     public var base: String?
     /// The feature names, in weight order; a file with other features is refused.
     public var features: [String]
+    /// The feature names of table rows (fields that are arrays of objects).
+    public var rowFeatures: [String] = RowFeatures.names
     public var fields: [String: FieldWeights]
 
     /// The prior for a schema: weights chosen from each field's type alone, no labels.
@@ -41,11 +43,13 @@ public struct SpanParameters: Sendable, Equatable, Codable {
         guard parameters.format == format else {
             throw .invalidParameters(file: path, reason: "format \(parameters.format), expected \(format)")
         }
-        guard parameters.features == SpanFeatures.names else {
+        guard parameters.features == SpanFeatures.names, parameters.rowFeatures == RowFeatures.names else {
             throw .invalidParameters(file: path, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
         }
-        for (name, w) in parameters.fields where w.weights.count != SpanFeatures.count {
-            throw .invalidParameters(file: path, reason: "field \(name) has \(w.weights.count) weights, expected \(SpanFeatures.count)")
+        for field in schema.fields {
+            if let w = parameters.fields[field.name], w.weights.count != SpanFeatures.width(of: field) {
+                throw .invalidParameters(file: path, reason: "field \(field.name) has \(w.weights.count) weights, expected \(SpanFeatures.width(of: field))")
+            }
         }
         for field in schema.fields where parameters.fields[field.name] == nil {
             parameters.fields[field.name] = SpanFeatures.prior(for: field)

@@ -115,7 +115,7 @@ public struct TableExtraction: Sendable {
             let document: Document
             do {
                 document = Document(kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
-                                    pages: try store.pages(documentID: record.id))
+                                    pages: try store.pages(documentID: record.id, withBoxes: true))
             } catch { throw .store(error) }
             let candidate = extractor.decode(document)
             var values = candidate.row
@@ -152,10 +152,13 @@ public struct TableExtraction: Sendable {
         return report
     }
 
+    /// The extractors `ExtractRequest.extractor` may name.
+    public static let extractors = ["span"]
+
     /// The extractor a request names, with its parameters.
     static func extractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> SpanExtractor {
         guard request.extractor == "span" else {
-            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: span)")
+            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: \(extractors.joined(separator: ", ")))")
         }
         var parameters: SpanParameters?
         if let path = request.parametersPath {

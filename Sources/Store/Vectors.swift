@@ -89,14 +89,17 @@ extension Store {
         }
     }
 
-    /// All pages of a document, in order, without word boxes.
-    public func pages(documentID: Int64) throws(StoreError) -> [Page] {
+    /// All pages of a document, in order; with their word boxes when `withBoxes` is true.
+    public func pages(documentID: Int64, withBoxes: Bool = false) throws(StoreError) -> [Page] {
         try guarded {
             try pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT page_number, text, width, height FROM pages WHERE document_id = ? ORDER BY page_number
+                    SELECT page_number, text, width, height\(withBoxes ? ", word_boxes" : "") FROM pages
+                    WHERE document_id = ? ORDER BY page_number
                     """, arguments: [documentID]).map { row in
-                    Page(number: row["page_number"], text: row["text"], width: row["width"], height: row["height"])
+                    let boxes: Data? = withBoxes ? row["word_boxes"] : nil
+                    return Page(number: row["page_number"], text: row["text"], width: row["width"], height: row["height"],
+                                words: boxes.map(WordBoxCoding.decode) ?? [])
                 }
             }
         }

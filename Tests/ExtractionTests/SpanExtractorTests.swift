@@ -28,7 +28,11 @@ final class SpanExtractorTests: XCTestCase {
           "invoice_date": {"type": "string", "format": "date", "description": "The date of the invoice."},
           "total": {"type": "number", "description": "The total amount due."},
           "parties": {"type": "array", "items": {"type": "string"}, "description": "The companies named."},
-          "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]}}}
+          "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+          "items": {"type": "array", "items": {"type": "object", "properties": {
+            "description": {"type": "string", "description": "What was sold."},
+            "quantity": {"type": "number", "description": "How many units."},
+            "amount": {"type": "number", "description": "The line total."}}}}}}
         """)
 
     static let document = Document(kind: .text, pages: [
@@ -39,8 +43,10 @@ final class SpanExtractorTests: XCTestCase {
             Invoice Date: 14 March 2024
             Bill to: Northwind Supplies Inc.
 
-            Widgets          4 x 12.50        50.00
-            Total due (GBP)                  60.00
+            Description      Quantity   Amount
+            Widgets          4          50.00
+            Gadget covers    2          10.00
+            Total due (GBP)             60.00
             """),
         Page(number: 2, text: "Payment within 30 days to Acme Trading Ltd. Thank you, Northwind Supplies Inc."),
     ])
@@ -68,6 +74,26 @@ final class SpanExtractorTests: XCTestCase {
         XCTAssertEqual(Set(prepared.fields[4]!.values), [.string("GBP")], "enum fields find their tokens")
         XCTAssertTrue(prepared.fields[3]!.values.contains(.string("Northwind Supplies Inc.")))
         XCTAssertTrue(prepared.fields[3]!.values.contains(.string("ACME TRADING LTD")))
+    }
+
+    func testTableRowsAreCutByTheirHeader() {
+        let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        let prepared = extractor.prepare(Self.document)
+        let rows = prepared.fields[5]!.values
+        XCTAssertEqual(rows.first, .object(["description": .string("Widgets"), "quantity": .number(4), "amount": .number(50)]))
+        XCTAssertTrue(rows.contains(.object(["description": .string("Gadget covers"), "quantity": .number(2), "amount": .number(10)])))
+        // Every cell of every row carries evidence at its place.
+        var all = extractor.decode(prepared)
+        all.decisions[5] = Array(rows.indices)
+        let page = Array(Self.document.pages[0].text.unicodeScalars)
+        let cells = extractor.gradient(of: all, in: prepared).count
+        XCTAssertEqual(cells, extractor.parameterVector.count)
+        var generator = SeededGenerator(seed: 1)
+        for candidate in extractor.sample(prepared, count: 10, temperature: 3, using: &generator) {
+            for e in candidate.evidence where e.field.hasPrefix("items[") {
+                XCTAssertEqual(String(String.UnicodeScalarView(page[e.start..<e.end])), e.quote)
+            }
+        }
     }
 
     func testProbabilitiesOfAllDecisionsSumToOne() {
@@ -147,6 +173,18 @@ final class SpanExtractorTests: XCTestCase {
         XCTAssertThrowsError(try SpanParameters.load(url.path, schema: Self.schema)) { error in
             XCTAssertTrue("\(error)".contains(url.path))
         }
+    }
+
+    func testLongDocumentsAreReadToTheEnd() {
+        // 60 pages of running text; the only labelled date is on page 57.
+        let filler = (1...40).map { "Clause \($0) sets out obligations of the parties in ordinary words." }.joined(separator: "\n")
+        var pages = (1...60).map { Page(number: $0, text: filler) }
+        pages[56] = Page(number: 57, text: filler + "\nInvoice Date: 14 March 2024\n" + filler)
+        let schema = try! Schema.parse(#"{"type": "object", "properties": {"invoice_date": {"type": "string", "format": "date"}}}"#)
+        let extractor = SpanExtractor(schema: schema, embedder: HashingEmbedder())
+        let candidate = extractor.decode(Document(kind: .text, pages: pages))
+        XCTAssertEqual(candidate.row["invoice_date"], .date(LocalDate(year: 2024, month: 3, day: 14)!))
+        XCTAssertEqual(candidate.evidence.first?.pageNumber, 57)
     }
 
     func testDayFirstIsDetectedFromUnambiguousDates() {
