@@ -3,18 +3,24 @@
 #   Benchmarks/ingest.py         ingest throughput against pdftotext
 #   Benchmarks/encoder.py        sentence-encoder throughput against sentence-transformers (PyTorch CPU)
 #   Benchmarks/vector_search.py  semantic search latency over 100k and 1M stored vectors
+#   Benchmarks/extraction_quality.py  quarry extract + quarry eval against the gold of Kleister NDA,
+#                                SROIE, CUAD and the fixtures (work dir /tmp/quarry-extraction-eval)
+#   Benchmarks/extract_throughput.py  quarry extract documents/s and peak memory, ingested vs fresh DB
 #
 #   bash Benchmarks/run.sh [--runs N] [--quarry PATH] [--data DIR] [--quick] [--all] [--sample N] [--sizes LIST]
 #
-# --runs, --quarry go to every benchmark, --data to ingest and encoder; --quick to encoder and
+# --quarry goes to every benchmark; --runs to every benchmark but extraction_quality; --data (the
+# Kleister PDFs folder) to ingest, encoder and extract_throughput; --quick to encoder and
 # vector_search; --all and --sample to encoder only; --sizes to vector_search only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-common=() data=() both=() encoder=() search=()
+quarry=() runs=() data=() both=() encoder=() search=()
 while (($#)); do
   case "$1" in
-    --runs|--quarry) common+=("$1" "$2"); shift 2 ;;
-    --runs=*|--quarry=*) common+=("$1"); shift ;;
+    --quarry) quarry+=("$1" "$2"); shift 2 ;;
+    --quarry=*) quarry+=("$1"); shift ;;
+    --runs) runs+=("$1" "$2"); shift 2 ;;
+    --runs=*) runs+=("$1"); shift ;;
     --data) data+=("$1" "$2"); shift 2 ;;
     --data=*) data+=("$1"); shift ;;
     --quick) both+=("$1"); shift ;;
@@ -28,8 +34,13 @@ while (($#)); do
 done
 bash scripts/setup.sh --no-models
 swift build -c release --product quarry
+common=("${quarry[@]}" "${runs[@]}")
 python3 Benchmarks/ingest.py "${common[@]}" "${data[@]}"
 echo
 python3 Benchmarks/encoder.py "${common[@]}" "${data[@]}" "${both[@]}" "${encoder[@]}"
 echo
 python3 Benchmarks/vector_search.py "${common[@]}" "${both[@]}" "${search[@]}"
+echo
+python3 Benchmarks/extraction_quality.py "${quarry[@]}"
+echo
+python3 Benchmarks/extract_throughput.py "${common[@]}" "${data[@]}"

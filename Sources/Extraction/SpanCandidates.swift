@@ -130,8 +130,9 @@ struct CandidateFinder {
         if keyLeft.isEmpty, let left = page.leftNeighbour(of: box, excluding: s) {
             keyLeft = Self.lastWords(Self.stripSeparators(left.text), 8)
         }
-        let above = page.segmentAbove(box).map { Self.firstWords($0.text, 8) } ?? ""
-        let previous = s > 0 ? Self.lastWords(page.segments[s - 1].text, 12) : ""
+        // Whole segments (cut to `contextWords`) are used as context, so each is embedded once.
+        let above = page.segmentAbove(box).map { Self.firstWords($0.text, Self.contextWords) } ?? ""
+        let previous = s > 0 ? Self.firstWords(page.segments[s - 1].text, Self.contextWords) : ""
         let lineWords = segment.text.split(whereSeparator: \.isWhitespace).count
         let height = max(page.extent.y1 - page.extent.y0, 1)
         let text = page.text(start, end)
@@ -142,7 +143,7 @@ struct CandidateFinder {
             || text.range(of: #"[A-Z]{3}"#, options: .regularExpression) != nil)
         return SpanCandidate(
             kinds: kinds, page: page.pageIndex, start: start, end: end, text: text,
-            keyLeft: keyLeft, keyAbove: above, line: Self.firstWords(segment.text, 40), previous: previous,
+            keyLeft: keyLeft, keyAbove: above, line: Self.firstWords(segment.text, Self.contextWords), previous: previous,
             box: page.hasRealBoxes ? box : nil,
             documentPosition: Double(segmentOffset[page.pageIndex] + s) / Double(totalSegments),
             pageTop: Double((box.y0 - page.extent.y0) / height),
@@ -276,6 +277,9 @@ struct CandidateFinder {
     }
 
     // MARK: token helpers
+
+    /// How many words of a segment serve as context.
+    static let contextWords = 24
 
     static let connectors: Set<String> = ["of", "and", "&", "the", "de", "du", "des", "la", "le", "von", "van", "der", "for"]
     static let legalSuffixes: Set<String> = [

@@ -1,25 +1,42 @@
+import Extraction
 import Foundation
 import Yams
 
 /// A batch job read from a YAML file in `Pipelines/`:
 ///
 /// ```yaml
-/// name: fixtures
-/// description: Ingest the bundled sample invoices and receipts.
+/// name: invoices
+/// description: Ingest the bundled sample invoices and extract a table from them.
 /// database: ../quarry.db        # optional; `--db` overrides it
 /// stages:
 ///   - ingest:
 ///       paths: [../Fixtures/documents]
 ///       password: secret        # optional, for encrypted PDFs
 ///       embed: true             # optional; false skips chunk embeddings
+///   - extract:
+///       schema: ../Fixtures/schemas/invoice.json
+///       table: invoices
+///       paths: [../Fixtures/documents]
+///       extractor: span         # optional (the default)
+///       model: params.json      # optional span-extractor parameter file
+///       dates: auto             # optional: auto, day-first or month-first
+///       password: secret        # optional
+///       replace: false          # optional; true rebuilds the table after an incompatible schema change
 /// ```
 ///
-/// Relative paths are resolved against the folder of the pipeline file.
+/// Relative paths (paths, schema, model, database) are resolved against the folder of the
+/// pipeline file.
 public struct Pipeline: Sendable {
-    /// One step of a pipeline. Later capabilities add extract, tune and ask stages.
+    /// One step of a pipeline: `ingest` (files into the corpus) or `extract` (ingest what is new,
+    /// then fill a schema-typed table, as `quarry extract` does). Later capabilities add tune and
+    /// ask stages.
     public enum Stage: Sendable {
         case ingest(paths: [String], password: String?, embed: Bool)
+        case extract(ExtractRequest)
     }
+
+    /// The stage names a pipeline file may use.
+    static let stageNames = ["extract", "ingest"]
 
     public let file: String
     public let name: String
@@ -67,27 +84,66 @@ struct PipelineParser {
     }
 
     private func stage(_ node: Node) throws(QuarryError) -> Pipeline.Stage {
+        let known = Pipeline.stageNames.joined(separator: ", ")
         guard let entries = node.mapping, entries.count == 1, let (keyNode, body) = entries.first,
               let name = keyNode.string else {
-            throw fail(node, key: "stages", "each stage is a mapping with one key, the stage's name (known: ingest)")
+            throw fail(node, key: "stages", "each stage is a mapping with one key, the stage's name (known: \(known))")
         }
         switch name {
         case "ingest":
             let options = try mapping(body, key: "ingest", allowed: ["paths", "password", "embed"])
-            guard let pathsNode = options["paths"] else { throw fail(body, key: "ingest.paths", "the ingest stage needs `paths`") }
-            let paths: [String]
-            if let one = pathsNode.scalar?.string { paths = [one] } else if let many = pathsNode.sequence, !many.isEmpty {
-                paths = try many.map { (n: Node) throws(QuarryError) -> String in
-                    guard let s = n.scalar?.string else { throw fail(n, key: "ingest.paths", "expected a path") }
-                    return s
-                }
-            } else {
-                throw fail(pathsNode, key: "ingest.paths", "expected a path or a list of paths")
-            }
-            return .ingest(paths: paths.map(resolve), password: try string(options["password"], key: "ingest.password"),
+            let paths = try self.paths(options["paths"], in: body, stage: "ingest")
+            return .ingest(paths: paths, password: try string(options["password"], key: "ingest.password"),
                            embed: try bool(options["embed"], key: "ingest.embed") ?? true)
+        case "extract":
+            let options = try mapping(body, key: "extract",
+                                      allowed: ["schema", "table", "paths", "extractor", "model", "dates", "password", "replace"])
+            func required(_ key: String, _ example: String) throws(QuarryError) -> String {
+                guard let value = try string(options[key], key: "extract.\(key)") else {
+                    throw fail(body, key: "extract.\(key)", "the extract stage needs `\(key)`, e.g. `\(key): \(example)`")
+                }
+                return value
+            }
+            let schema = try required("schema", "../Fixtures/schemas/invoice.json")
+            let table = try required("table", "invoices")
+            var request = ExtractRequest(schemaPath: resolve(schema), table: table,
+                                         paths: try paths(options["paths"], in: body, stage: "extract"))
+            if let node = options["extractor"], let extractor = try string(node, key: "extract.extractor") {
+                guard TableExtraction.extractors.contains(extractor) else {
+                    throw fail(node, key: "extract.extractor",
+                               "unknown extractor '\(extractor)' (available: \(TableExtraction.extractors.joined(separator: ", ")))")
+                }
+                request.extractor = extractor
+            }
+            request.parametersPath = try string(options["model"], key: "extract.model").map(resolve)
+            if let node = options["dates"], let text = try string(node, key: "extract.dates") {
+                guard let order = Self.dateOrders[text] else {
+                    throw fail(node, key: "extract.dates", "expected auto, day-first or month-first, not '\(text)'")
+                }
+                request.dates = order
+            }
+            request.password = try string(options["password"], key: "extract.password")
+            request.replace = try bool(options["replace"], key: "extract.replace") ?? false
+            return .extract(request)
         default:
-            throw fail(keyNode, key: name, "unknown stage '\(name)' (known: ingest)")
+            throw fail(keyNode, key: name, "unknown stage '\(name)' (known: \(known))")
+        }
+    }
+
+    /// `dates:` values; `auto` (nil) decides per document.
+    static let dateOrders: [String: DateOrder?] = ["auto": nil, "day-first": .dayFirst, "month-first": .monthFirst]
+
+    /// A stage's `paths`: one path or a non-empty list, resolved against the pipeline's folder.
+    private func paths(_ node: Node?, in body: Node, stage: String) throws(QuarryError) -> [String] {
+        let key = "\(stage).paths"
+        guard let node else { throw fail(body, key: key, "the \(stage) stage needs `paths`") }
+        if let one = node.scalar?.string { return [resolve(one)] }
+        guard let many = node.sequence, !many.isEmpty else {
+            throw fail(node, key: key, "expected a path or a list of paths")
+        }
+        return try many.map { (n: Node) throws(QuarryError) -> String in
+            guard let s = n.scalar?.string else { throw fail(n, key: key, "expected a path") }
+            return resolve(s)
         }
     }
 

@@ -1,12 +1,15 @@
+import Extraction
 import Store
 import Models
 import Reporting
 
-/// Runs a pipeline's stages in order against one store.
+/// Runs a pipeline's stages in order against one store: `ingest` with `Ingestor`, `extract` with
+/// `TableExtraction`.
 public struct PipelineRunner: Sendable {
     /// What one stage produced.
     public enum StageResult: Sendable {
         case ingest(IngestReport)
+        case extract(ExtractReport)
     }
 
     public let pipeline: Pipeline
@@ -24,14 +27,27 @@ public struct PipelineRunner: Sendable {
     }
 
     public func run(progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> [StageResult] {
+        // A bad schema is reported before any stage does work.
+        for case .extract(let request) in pipeline.stages {
+            do { _ = try Schema.load(request.schemaPath) } catch { throw .extraction(error) }
+        }
+        var loaded: SentenceEncoder?
+        func model() throws(QuarryError) -> SentenceEncoder {
+            if let loaded { return loaded }
+            let made: SentenceEncoder
+            do { made = try encoder() } catch { throw .model(error) }
+            loaded = made
+            return made
+        }
         var results: [StageResult] = []
         for stage in pipeline.stages {
             switch stage {
             case .ingest(let paths, let password, let embed):
-                var model: SentenceEncoder?
-                if embed { do { model = try encoder() } catch { throw .model(error) } }
-                let ingestor = Ingestor(store: store, password: password, parsing: parsing, encoder: model)
+                let ingestor = Ingestor(store: store, password: password, parsing: parsing, encoder: embed ? try model() : nil)
                 results.append(.ingest(try ingestor.ingest(paths, progress: progress)))
+            case .extract(let request):
+                let extraction = TableExtraction(store: store, parsing: parsing, encoder: try model())
+                results.append(.extract(try extraction.run(request, progress: progress)))
             }
         }
         return results

@@ -19,8 +19,8 @@ public struct TableEvaluation: Sendable {
         do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .extraction(error) }
     }
 
-    /// The scores, and the id of the stored run.
-    public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> (EvaluationReport, Int64) {
+    /// The scores, the id of the stored run, and the check of the table's evidence quotes.
+    public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> (EvaluationReport, Int64, EvidenceCheck) {
         let gold: [GoldRow]
         do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .extraction(error) }
         let startedAt = Date().formatted(.iso8601)
@@ -55,6 +55,10 @@ public struct TableEvaluation: Sendable {
         let details = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
         let run = RunRecord(kind: "eval", table: table, model: models.sorted().joined(separator: ", "),
                             source: URL(fileURLWithPath: goldPath).standardizedFileURL.path, startedAt: startedAt, details: details)
-        do { return (report, try store.recordRun(run, metrics: metrics)) } catch { throw .store(error) }
+        do {
+            let check = try store.verifyEvidence(table: table)
+            metrics.append(Metric(field: "evidence", name: "verified", value: check.checked == 0 ? 1 : Double(check.checked - check.mismatched) / Double(check.checked)))
+            return (report, try store.recordRun(run, metrics: metrics), check)
+        } catch { throw .store(error) }
     }
 }

@@ -336,3 +336,30 @@ extension Store {
         }
     }
 }
+
+/// The outcome of checking a table's evidence against the stored page text.
+public struct EvidenceCheck: Sendable, Equatable, Codable {
+    /// Evidence rows checked.
+    public let checked: Int
+    /// Rows whose quote is not the page text at their offsets.
+    public let mismatched: Int
+}
+
+extension Store {
+    /// Checks that every evidence quote of a result table is exactly the text of its page at its
+    /// code-point offsets (SQLite's `substr` counts characters, as the offsets do).
+    public func verifyEvidence(table: String) throws(StoreError) -> EvidenceCheck {
+        try guarded {
+            try pool.read { db in
+                let layout = try Self.requireLayout(table, db)
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT count(*) AS checked,
+                           coalesce(sum(p.text IS NULL OR substr(p.text, e.start + 1, e."end" - e.start) != e.quote), 0) AS mismatched
+                    FROM \(ResultNames.evidence(layout.name).sqlIdentifier) e
+                    LEFT JOIN pages p ON p.document_id = e.document_id AND p.page_number = e.page_number
+                    """)
+                return EvidenceCheck(checked: row?["checked"] ?? 0, mismatched: row?["mismatched"] ?? 0)
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Extraction
 import Foundation
 import QuarryKit
+import Store
 
 /// `quarry eval`: score a table against gold rows.
 struct Eval: ParsableCommand {
@@ -52,18 +53,21 @@ struct Eval: ParsableCommand {
         } else {
             schema = try evaluation.storedSchema(table: table)
         }
-        let (report, runID) = try evaluation.run(table: table, schema: schema, goldPath: gold, dates: DateOrderOption.parse(dates)!!)
+        let (report, runID, evidence) = try evaluation.run(table: table, schema: schema, goldPath: gold, dates: DateOrderOption.parse(dates)!!)
         if json {
-            try Output.json(EvalOutput(run: runID, table: table, report: report))
+            try Output.json(EvalOutput(run: runID, table: table, report: report, evidence: evidence))
         } else {
             print(Self.render(report, runID: runID, table: table))
+            print("Evidence: \(evidence.checked - evidence.mismatched) of \(evidence.checked) quotes found verbatim at their page offsets.")
         }
+        if evidence.mismatched > 0 { throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime) }
     }
 
     struct EvalOutput: Encodable {
         let run: Int64
         let table: String
         let report: EvaluationReport
+        let evidence: EvidenceCheck
     }
 
     static func render(_ r: EvaluationReport, runID: Int64, table: String) -> String {

@@ -63,6 +63,8 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
+        // A bad schema is a usage error, reported before the model is loaded.
+        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
         let store = try database.open(create: true)
         var request = ExtractRequest(schemaPath: schema, table: table, paths: paths)
         request.extractor = extractor

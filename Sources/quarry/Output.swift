@@ -22,7 +22,8 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// A left-aligned text table; numbers are right-aligned.
+    /// A left-aligned text table; numbers are right-aligned. Only trailing spaces are cut, so an
+    /// empty or right-aligned first cell keeps its column.
     static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
         let widths = header.indices.map { i in
             ([header[i]] + rows.map { $0[i] }).map { $0.count }.max() ?? 0
@@ -31,7 +32,7 @@ enum Output {
             cells.indices.map { i in
                 let pad = String(repeating: " ", count: widths[i] - cells[i].count)
                 return numeric.contains(i) ? pad + cells[i] : cells[i] + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression)
         }
         let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n")

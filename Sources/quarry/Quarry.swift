@@ -18,7 +18,7 @@ struct Quarry: AsyncParsableCommand {
               quarry search "invoice total"
               quarry search "who are the parties?" --mode hybrid
               quarry query "SELECT kind, count(*) FROM documents GROUP BY kind"
-              quarry run Pipelines/fixtures.yaml
+              quarry run Pipelines/invoices.yaml      # ingest, then extract a table
 
             Everything lives in one SQLite file (quarry.db, or --db FILE).
 

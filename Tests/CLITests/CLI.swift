@@ -1,4 +1,6 @@
 import Foundation
+import Models
+import Testing
 
 /// Runs the built `quarry` binary.
 enum CLI {
@@ -39,6 +41,10 @@ enum CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Whether the sentence encoder is installed; tests of commands that need it are disabled where it is absent.
+    static let encoderInstalled = (try? SentenceEncoder()) != nil
+    static let encoderMissing: Comment = "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"
 
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-" + UUID().uuidString)
