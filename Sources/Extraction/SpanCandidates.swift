@@ -49,6 +49,9 @@ struct SpanCandidate: Sendable {
     /// An amount written as money: with a currency or decimal places (`GBP 59.41`, `12.50`).
     let formattedAmount: Bool
     let percent: Bool
+    /// Every word is one the document also writes in lower case (`Agreement`, `Company`): a
+    /// defined term or a heading rather than a name.
+    let commonWords: Bool
     /// An amount with another number right before or after it (`7712` in `GB 104 7712 93`):
     /// likely a piece of an identifier.
     let besideNumber: Bool
@@ -67,6 +70,8 @@ struct CandidateFinder {
     private let labels: [Set<Int>]
     /// Per page: the median word height.
     private let wordHeight: [Float]
+    /// Words the document writes in lower case somewhere.
+    private let lowercaseWords: Set<String>
 
     init(document: Document) {
         pages = document.pages.enumerated().map { PageGeometry(page: $1, index: $0) }
@@ -83,6 +88,14 @@ struct CandidateFinder {
             }
             return set
         }
+        var lower = Set<String>()
+        for page in pages {
+            for w in page.words {
+                let word = page.text(w.start, w.end).trimmingCharacters(in: .punctuationCharacters)
+                if let first = word.unicodeScalars.first, first.properties.isLowercase { lower.insert(word) }
+            }
+        }
+        lowercaseWords = lower
         wordHeight = pages.map { page in
             let heights = page.words.map { $0.box.y1 - $0.box.y0 }.sorted()
             return heights.isEmpty ? 1 : max(heights[heights.count / 2], 0.1)
@@ -126,14 +139,16 @@ struct CandidateFinder {
     private func candidate(_ page: PageGeometry, _ s: Int, _ start: Int, _ end: Int, _ kinds: SpanCandidate.Kinds) -> SpanCandidate {
         let segment = page.segments[s]
         let box = page.box(start, end, within: segment)
-        var keyLeft = Self.lastWords(Self.stripSeparators(page.text(segment.start, min(start, segment.end))), 8)
+        let lineWords = segment.text.split(whereSeparator: \.isWhitespace).count
+        // In running text the sentence is the label: the line's embedding serves for every span in it.
+        var keyLeft = lineWords > 12 ? Self.firstWords(segment.text, Self.contextWords)
+            : Self.lastWords(Self.stripSeparators(page.text(segment.start, min(start, segment.end))), 8)
         if keyLeft.isEmpty, let left = page.leftNeighbour(of: box, excluding: s) {
             keyLeft = Self.lastWords(Self.stripSeparators(left.text), 8)
         }
         // Whole segments (cut to `contextWords`) are used as context, so each is embedded once.
         let above = page.segmentAbove(box).map { Self.firstWords($0.text, Self.contextWords) } ?? ""
         let previous = s > 0 ? Self.firstWords(page.segments[s - 1].text, Self.contextWords) : ""
-        let lineWords = segment.text.split(whereSeparator: \.isWhitespace).count
         let height = max(page.extent.y1 - page.extent.y0, 1)
         let text = page.text(start, end)
         let wholeSegment = start == segment.start && end == segment.end
@@ -152,8 +167,17 @@ struct CandidateFinder {
             labelLike: followedByColon || (wholeSegment && labels[page.pageIndex].contains(s)
                 && !text.contains(where: \.isNumber) && text.split(whereSeparator: \.isWhitespace).count <= 5),
             formattedAmount: money, percent: text.hasSuffix("%"),
+            commonWords: isCommon(text),
             besideNumber: kinds.contains(.amount) && Self.besideNumber(start, end, page.scalars),
             relativeHeight: page.hasRealBoxes ? Double(min(max((box.y1 - box.y0) / wordHeight[page.pageIndex] - 1, -1), 3)) : 0)
+    }
+
+    /// Whether every word of `text` with letters appears in lower case elsewhere in the document.
+    private func isCommon(_ text: String) -> Bool {
+        let words = text.split { $0.isWhitespace || $0 == "," }
+            .map { $0.trimmingCharacters(in: .punctuationCharacters).lowercased() }
+            .filter { $0.count >= 2 && $0.contains(where: \.isLetter) && !Self.connectors.contains($0) }
+        return words.allSatisfy(lowercaseWords.contains)
     }
 
     // MARK: spans inside one segment

@@ -130,7 +130,8 @@ public struct SpanExtractor: ExtractorPolicy {
         }
         for f in fields.indices where fields[f] != nil && schema.fields[f].scalarType != nil {
             let others = queries.indices.filter { $0 != f && fields[$0] != nil }.map { queries[$0] }
-            SpanFeatures.fill(&fields[f]!, query: queries[f], name: names[f], others: others, similarity: similarity)
+            SpanFeatures.fill(&fields[f]!, query: queries[f], name: names[f], others: others,
+                              exampleKinds: SpanFeatures.exampleKinds(of: schema.fields[f]), similarity: similarity)
         }
         return Prepared(fields: fields, pageNumbers: document.pages.map(\.number))
     }

@@ -31,7 +31,7 @@ enum SpanFeatures {
         "kind_identifier", "kind_contact", "kind_duration", "kind_token", "first_page", "document_position",
         "page_top", "root_words", "log_repeats", "legal_suffix", "largest_amount", "in_prose",
         "key_margin", "label_like", "formatted_amount", "percent", "relative_height", "beside_number",
-        "key_name_similarity",
+        "key_name_similarity", "value_margin", "common_words", "value_name_similarity", "example_kind",
     ]
     static var count: Int { names.count }
 
@@ -54,7 +54,9 @@ enum SpanFeatures {
         var null = 3.0
         switch field.scalarType.map(typeClass) ?? .text {
         case .text:
-            set("value_similarity", 2.5); set("kind_date", -1.5); set("kind_amount", -1.5)
+            set("value_similarity", 1); set("value_margin", 5); set("common_words", -2.5)
+            set("value_name_similarity", -4); set("example_kind", 2.5)
+            set("kind_date", -1.5); set("kind_amount", -1.5)
             set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
             null = 3.5
         case .date:
@@ -69,7 +71,7 @@ enum SpanFeatures {
             // A value that fits a strict pattern or a fixed list is itself evidence.
             null = 1; set("log_repeats", 1)
         }
-        if case .list = field.kind { null += 0.5 }
+        if case .list = field.kind { null += 1.5 }
         return .init(weights: w, nullScore: null)
     }
 
@@ -82,6 +84,15 @@ enum SpanFeatures {
         case (.number, _), (.integer, _): .number
         default: .other
         }
+    }
+
+    /// The kinds of typed value (dates, amounts, identifiers, contacts, durations) that the
+    /// field's description shows as examples.
+    static func exampleKinds(of field: Field) -> SpanCandidate.Kinds {
+        guard let description = field.description else { return [] }
+        let typed: SpanCandidate.Kinds = [.date, .amount, .identifier, .contact, .duration]
+        let finder = CandidateFinder(document: Document(kind: .text, pages: [Page(number: 1, text: description)]))
+        return finder.candidates().reduce(into: SpanCandidate.Kinds()) { $0.formUnion($1.kinds.intersection(typed)) }
     }
 
     /// The field's name in words (`invoice_number` → `invoice number`).
@@ -115,7 +126,9 @@ enum SpanFeatures {
     /// Fills the feature vectors of a field's options. `similarity(a, b)` is the cosine of two
     /// texts' embeddings (0 when either is empty).
     /// `name` is the field's name in words; `others` the queries of the schema's other fields.
-    static func fill(_ options: inout FieldOptions, query: String, name: String, others: [String], similarity: (String, String) -> Double) {
+    /// `exampleKinds` are the kinds of value the field's description shows (`such as 3 years`).
+    static func fill(_ options: inout FieldOptions, query: String, name: String, others: [String], exampleKinds: SpanCandidate.Kinds,
+                     similarity: (String, String) -> Double) {
         var repeats: [Value: Int] = [:]
         for v in options.values { repeats[v, default: 0] += 1 }
         let largest = options.values.compactMap(\.numeric).max()
@@ -141,6 +154,12 @@ enum SpanFeatures {
                 c.inProse ? 1 : 0,
                 margin, c.labelLike ? 1 : 0, c.formattedAmount ? 1 : 0, c.percent ? 1 : 0, c.relativeHeight,
                 c.besideNumber ? 1 : 0, max(similarity(name, c.keyLeft), 0.7 * similarity(name, c.keyAbove)),
+                // How much better the value itself fits this field than any other field.
+                textValue ? similarity(query, c.text) - (others.map { similarity($0, c.text) }.max() ?? similarity(query, c.text)) : 0,
+                c.commonWords ? 1 : 0,
+                // A value that is the field's own name (`Party` for `party`) is a label or a defined term.
+                textValue ? similarity(name, c.text) : 0,
+                c.kinds.isDisjoint(with: exampleKinds) ? 0 : 1,
             ]
             options.features += f
         }

@@ -161,7 +161,7 @@ struct TableRowFinder {
         return SpanCandidate(kinds: .cell, page: page.pageIndex, start: start, end: end, text: text, keyLeft: "", keyAbove: "",
                              line: "", previous: "", box: page.hasRealBoxes ? box : nil, documentPosition: 0, pageTop: 0,
                              wordCount: 0, inProse: false, labelLike: false, formattedAmount: false, percent: false,
-                             besideNumber: false, relativeHeight: 0)
+                             commonWords: false, besideNumber: false, relativeHeight: 0)
     }
 }
 

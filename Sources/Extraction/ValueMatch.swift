@@ -32,7 +32,12 @@ enum ValueMatch {
         let text: String
         init(_ value: Value) {
             self.value = value
-            text = ValueMatch.folded(value.description)
+            // Lengths of time compare by amount and unit (`three (3) years` is `3 years`).
+            if case .string(let s) = value, let d = ValueParser.duration(s) {
+                text = "\(Value.number(d.amount)) \(d.unit)"
+            } else {
+                text = ValueMatch.folded(value.description)
+            }
         }
     }
 

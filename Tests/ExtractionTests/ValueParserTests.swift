@@ -237,3 +237,20 @@ import Testing
         #expect(LocalDate(dayNumber: 0)?.iso == "1970-01-01")
     }
 }
+
+@Suite struct DurationTests {
+    @Test(arguments: [
+        ("3 years", 3.0, "year"), ("three (3) years", 3, "year"), ("thirty-six (36) months", 36, "month"),
+        ("thirty six months", 36, "month"), ("90 calendar days", 90, "day"), ("one-year", 1, "year"),
+        ("Two Years", 2, "year"), ("a year", 1, "year"), ("18 months.", 18, "month"), ("twenty-four months", 24, "month"),
+    ])
+    func reads(text: String, amount: Double, unit: String) {
+        let d = ValueParser.duration(text)
+        #expect(d?.amount == amount && d?.unit == unit, "\(text)")
+    }
+
+    @Test(arguments: ["years", "3", "three apples", "the term of this agreement", "3 years and 2 months", "seventy-twelve days"])
+    func refuses(text: String) {
+        #expect(ValueParser.duration(text) == nil, "\(text)")
+    }
+}
