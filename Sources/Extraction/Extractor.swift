@@ -1,24 +1,5 @@
 import Documents
 
-/// Where a cell's value was found: the page, the code-point range of the page text, the exact
-/// text there, and its box on the page when the source is a PDF.
-public struct Evidence: Sendable, Equatable, Codable {
-    /// The field (`total`, `party`, `line_items[2].amount`).
-    public let field: String
-    /// The position of the value in a multi-valued field, 0 otherwise.
-    public let valueIndex: Int
-    public let pageNumber: Int
-    public let start: Int
-    public let end: Int
-    public let quote: String
-    public let box: Box?
-
-    public init(field: String, valueIndex: Int, pageNumber: Int, start: Int, end: Int, quote: String, box: Box?) {
-        self.field = field; self.valueIndex = valueIndex; self.pageNumber = pageNumber
-        self.start = start; self.end = end; self.quote = quote; self.box = box
-    }
-}
-
 /// One answer of an extractor for one document: the row, the evidence of every non-null value,
 /// its log-probability under the extractor's parameters, and the decisions that produced it.
 public struct Candidate: Sendable {

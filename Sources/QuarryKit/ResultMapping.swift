@@ -100,10 +100,7 @@ enum ResultMapping {
         }
         return ResultRow(
             documentID: documentID, cells: cells, children: children,
-            evidence: evidence.map {
-                CellEvidence(field: $0.field, valueIndex: $0.valueIndex, pageNumber: $0.pageNumber,
-                             start: $0.start, end: $0.end, quote: $0.quote, box: $0.box)
-            },
+            evidence: evidence,
             issues: issues.map { CellIssue(field: $0.field, rule: $0.rule, message: $0.message) })
     }
 }

@@ -131,7 +131,7 @@ public struct TableExtraction: Sendable {
             }
             let validation = validator.validate(values)
             let covered = Set(fields)
-            let evidence = candidate.evidence.filter { covered.contains(Self.topField($0.field)) }
+            let evidence = candidate.evidence.filter { covered.contains($0.topField) }
             batch.append((ResultMapping.row(documentID: record.id, schema: schema, values: values, evidence: evidence,
                                             issues: validation.violations), fields))
             for field in fields where !(values[field] ?? .null).isEmptyValue { filled[field, default: 0] += 1 }
@@ -165,11 +165,6 @@ public struct TableExtraction: Sendable {
             do { parameters = try SpanParameters.load(path, schema: schema) } catch { throw .extraction(error) }
         }
         return SpanExtractor(schema: schema, parameters: parameters, embedder: encoder, dates: request.dates)
-    }
-
-    /// `line_items` for `line_items[2].amount`.
-    static func topField(_ field: String) -> String {
-        String(field.prefix { $0 != "[" && $0 != "." })
     }
 
     static func storedValue(_ field: Field, _ stored: ResultRow) -> Value {

@@ -2,31 +2,6 @@ import Foundation
 import GRDB
 import Documents
 
-/// Where a cell's value was found.
-public struct CellEvidence: Sendable, Equatable {
-    /// The field path: `total`, `party`, or `line_items[2].amount` for a child table's cell.
-    public let field: String
-    /// Which value of the field this span supports, 0-based (fields may have several spans).
-    public let valueIndex: Int
-    public let pageNumber: Int
-    /// Code points into `pages.text`, 0-based, end exclusive.
-    public let start: Int
-    public let end: Int
-    public let quote: String
-    /// Where the quote is drawn on the page; nil for text documents.
-    public let box: Box?
-
-    public init(field: String, valueIndex: Int = 0, pageNumber: Int, start: Int, end: Int, quote: String, box: Box? = nil) {
-        self.field = field; self.valueIndex = valueIndex; self.pageNumber = pageNumber
-        self.start = start; self.end = end; self.quote = quote; self.box = box
-    }
-
-    /// The top-level field the path belongs to: `line_items` for `line_items[2].amount`.
-    var topField: String {
-        String(field.prefix { $0 != "[" && $0 != "." })
-    }
-}
-
 /// A validation problem of a stored row.
 public struct CellIssue: Sendable, Equatable {
     public let field: String
@@ -45,11 +20,11 @@ public struct ResultRow: Sendable, Equatable {
     public var cells: [String: SQLValue]
     /// Child table name → its rows in order, each column → value.
     public var children: [String: [[String: SQLValue]]]
-    public var evidence: [CellEvidence]
+    public var evidence: [Evidence]
     public var issues: [CellIssue]
 
     public init(documentID: Int64, cells: [String: SQLValue], children: [String: [[String: SQLValue]]] = [:],
-                evidence: [CellEvidence] = [], issues: [CellIssue] = []) {
+                evidence: [Evidence] = [], issues: [CellIssue] = []) {
         self.documentID = documentID; self.cells = cells; self.children = children
         self.evidence = evidence; self.issues = issues
     }
@@ -141,7 +116,7 @@ extension Store {
                     let x0: Double? = e["x0"], y0: Double? = e["y0"], x1: Double? = e["x1"], y1: Double? = e["y1"]
                     var box: Box?
                     if let x0, let y0, let x1, let y1 { box = Box(x0: Float(x0), y0: Float(y0), x1: Float(x1), y1: Float(y1)) }
-                    return CellEvidence(field: e["field"], valueIndex: e["value_index"], pageNumber: e["page_number"],
+                    return Evidence(field: e["field"], valueIndex: e["value_index"], pageNumber: e["page_number"],
                                         start: e["start"], end: e["end"], quote: e["quote"], box: box)
                 }
                 let issues = try Row.fetchAll(db, sql: """
