@@ -158,21 +158,38 @@ public struct SpanExtractor: ExtractorPolicy {
         schema.fields.map { if case .scalar = $0.kind { false } else { true } }
     }
 
+    /// The most probable answer in which no two single-valued fields take the same span: fields
+    /// are served in order of their best candidate's lead over null, each taking its best span not
+    /// taken yet (the only date of a receipt is its issue date or its due date, not both).
     public func decode(_ prepared: Prepared) -> Candidate {
-        var decisions: [[Int]] = []
+        var decisions = [[Int]](repeating: [], count: schema.fields.count)
+        var single: [(field: Int, ranked: [(option: Int, lead: Double)])] = []
         for (f, field) in schema.fields.enumerated() {
-            guard let options = prepared.fields[f] else { decisions.append([]); continue }
+            guard let options = prepared.fields[f] else { continue }
             let w = weights(field)
             let s = scores(options, w)
             if isList[f] {
-                decisions.append(s.indices.filter { s[$0] > w.nullScore })
-            } else if let best = s.indices.max(by: { s[$0] < s[$1] }), s[best] > w.nullScore {
-                decisions.append([best])
+                decisions[f] = s.indices.filter { s[$0] > w.nullScore }
             } else {
-                decisions.append([])
+                let ranked = s.indices.filter { s[$0] > w.nullScore }.map { ($0, s[$0] - w.nullScore) }.sorted { $0.1 > $1.1 }
+                if !ranked.isEmpty { single.append((f, ranked)) }
+            }
+        }
+        var taken = Set<SpanKey>()
+        for (f, ranked) in single.sorted(by: { $0.ranked[0].lead > $1.ranked[0].lead }) {
+            let spans = prepared.fields[f]!.spans
+            if let pick = ranked.first(where: { !taken.contains(SpanKey(spans[$0.option])) }) {
+                decisions[f] = [pick.option]
+                taken.insert(SpanKey(spans[pick.option]))
             }
         }
         return candidate(decisions, prepared)
+    }
+
+    /// A span's place, to tell when two fields chose the same one.
+    private struct SpanKey: Hashable {
+        let page: Int, start: Int, end: Int
+        init(_ c: SpanCandidate) { page = c.page; start = c.start; end = c.end }
     }
 
     public func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate] {

@@ -32,6 +32,7 @@ enum SpanFeatures {
         "page_top", "root_words", "log_repeats", "legal_suffix", "largest_amount", "in_prose",
         "key_margin", "label_like", "formatted_amount", "percent", "relative_height", "beside_number",
         "key_name_similarity", "value_margin", "common_words", "value_name_similarity", "example_kind",
+        "inverse_distinct_values",
     ]
     static var count: Int { names.count }
 
@@ -60,6 +61,7 @@ enum SpanFeatures {
             set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
             null = 3.5
         case .date:
+            set("inverse_distinct_values", 2.5)
             null = 2.5
         case .number:
             set("formatted_amount", 2.5); set("percent", -1.5); set("beside_number", -2)
@@ -137,7 +139,8 @@ enum SpanFeatures {
         for (i, c) in options.spans.enumerated() {
             let k = c.kinds
             let value = options.values[i]
-            let textValue: Bool = if case .string = value { true } else { false }
+            // Only wordy text has a meaning to compare; codes and numbers embed as noise.
+            let textValue: Bool = if case .string(let t) = value { Self.isWordy(t) } else { false }
             // How much better the labels fit this field than any other field.
             func key(_ q: String) -> Double { max(similarity(q, c.keyLeft), similarity(q, c.keyAbove)) }
             let margin = c.keyLeft.isEmpty && c.keyAbove.isEmpty ? 0 : key(query) - (others.map(key).max() ?? key(query))
@@ -160,9 +163,18 @@ enum SpanFeatures {
                 // A value that is the field's own name (`Party` for `party`) is a label or a defined term.
                 textValue ? similarity(name, c.text) : 0,
                 c.kinds.isDisjoint(with: exampleKinds) ? 0 : 1,
+                // 1 when every option of the field says the same (the only date of a receipt).
+                1 / Double(repeats.count),
             ]
             options.features += f
         }
+    }
+
+    /// Text that is mostly letters: at least two of every three non-space characters.
+    static func isWordy(_ text: String) -> Bool {
+        var letters = 0, others = 0
+        for c in text where !c.isWhitespace { if c.isLetter { letters += 1 } else { others += 1 } }
+        return letters >= 2 * others && letters > 0
     }
 
     private static func flag(_ kinds: SpanCandidate.Kinds, _ kind: SpanCandidate.Kinds) -> Double {
