@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Extraction
 import QuarryKit
@@ -65,6 +66,7 @@ struct Extract: ParsableCommand {
     func run() throws {
         // A bad schema is a usage error, reported before the model is loaded.
         do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
+        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
         let store = try database.open(create: true)
         var request = ExtractRequest(schemaPath: schema, table: table, paths: paths)
         request.extractor = extractor

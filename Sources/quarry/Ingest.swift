@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import QuarryKit
 
@@ -43,6 +44,8 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
+        // A missing path is a usage error, reported before the model is loaded.
+        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
         let store = try database.open(create: true)
         let encoder = noEmbed ? nil : try Encoder.load()
         let ingestor = Ingestor(store: store, password: password, parsing: .parallel, encoder: encoder)

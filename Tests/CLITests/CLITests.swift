@@ -21,7 +21,7 @@ import Testing
         #expect(try CLI.run(["search", "x", "--limit", "0"]).status == 2)
     }
 
-    @Test func ingestDocumentsSearchAndQueryEndToEnd() throws {
+    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func ingestDocumentsSearchAndQueryEndToEnd() throws {
         let dir = try CLI.scratch()
         let db = dir.appendingPathComponent("q.db").path
         let ingest = try CLI.run(["ingest", fixtures, "--db", db, "--json"])
@@ -64,7 +64,7 @@ import Testing
         #expect(write.status == 1 && write.stderr.contains("only reads"))
     }
 
-    @Test func partialFailureExitsWithThreeAndLandsTheRest() throws {
+    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func partialFailureExitsWithThreeAndLandsTheRest() throws {
         let dir = try CLI.scratch()
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
@@ -84,7 +84,7 @@ import Testing
         #expect(failures.allSatisfy { !($0["reason"] ?? "").isEmpty })
     }
 
-    @Test func runsTheBundledPipeline() throws {
+    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func runsTheBundledPipeline() throws {
         let dir = try CLI.scratch()
         let db = dir.appendingPathComponent("p.db").path
         let run = try CLI.run(["run", CLI.repository.appendingPathComponent("Pipelines/fixtures.yaml").path, "--db", db])
@@ -97,7 +97,7 @@ import Testing
         #expect(failed.status == 2 && failed.stderr.contains("bad.yaml:3") && failed.stderr.contains("ingest.path"))
     }
 
-    @Test func embedPrintsUnitVectorsThatMatchTheReference() throws {
+    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func embedPrintsUnitVectorsThatMatchTheReference() throws {
         let run = try CLI.run(["embed", "hello world", "Hello, world!", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let items = try #require(run.json as? [[String: Any]])
@@ -121,7 +121,7 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("texts.jsonl:1"))
     }
 
-    @Test func ingestWithoutEmbeddingThenSemanticSearchExplains() throws {
+    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func ingestWithoutEmbeddingThenSemanticSearchExplains() throws {
         let db = try CLI.scratch().appendingPathComponent("q.db").path
         let ingest = try #require(try CLI.run(["ingest", fixtures, "--db", db, "--json", "--no-embed"]).json as? [String: Any])
         #expect(ingest["embedded"] as? Int == 0)
