@@ -52,8 +52,9 @@ public struct SpanExtractor: ExtractorPolicy {
 
     public func with(parameterVector vector: [Double]) -> SpanExtractor {
         var p = parameters
+        let starts = offsets
         for (f, field) in schema.fields.enumerated() {
-            let start = offsets[f], n = SpanFeatures.width(of: field)
+            let start = starts[f], n = SpanFeatures.width(of: field)
             p.fields[field.name] = .init(weights: Array(vector[start..<start + n]), nullScore: vector[start + n])
         }
         return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
