@@ -21,7 +21,7 @@ The PyTorch side (Benchmarks/encoder_torch.py) runs in the reference venv of
 scripts/reference/venv.sh (created on first use, about a minute). The vectors of both sides are
 compared text by text: the target is Quarry >= 1.5x PyTorch's texts/s with cosine >= 0.9999.
 """
-from measure import run, other_cpu_use
+from measure import run, require_quarry, warn_if_busy
 import argparse, array, json, math, os, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,14 +73,10 @@ def main():
         ap.error("--runs and --sample must be at least 1")
     if not os.path.isdir(a.data) or not any(f.endswith(".pdf") for f in os.listdir(a.data)):
         sys.exit(f"no PDFs in {a.data}: the benchmark needs the Kleister NDA data in ../shared/data")
-    if not os.access(a.quarry, os.X_OK):
-        sys.exit(f"{a.quarry} not found: build it with swift build -c release --product quarry")
+    require_quarry(a.quarry)
     python = a.python or reference_python()
 
-    busy = other_cpu_use()
-    if busy > 0.25:
-        print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
-              f"the timings will be skewed", flush=True)
+    warn_if_busy()
     tmp = tempfile.mkdtemp(prefix="quarry-encoder-bench-")
     try:
         # The texts: the lexical chunks, as the store holds them.

@@ -15,7 +15,7 @@ load included), the median over --runs; peak MiB is the largest resident set of 
 (the command or a parse worker). The split table gives extract's own `seconds` (its report,
 without process start and model load) next to the ingest's wall time.
 """
-from measure import run, other_cpu_use
+from measure import run, require_quarry, warn_if_busy
 import argparse, glob, json, os, shutil, sqlite3, statistics, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,13 +34,9 @@ def main():
     files = sorted(glob.glob(os.path.join(a.data, "*.pdf")))
     if not files:
         sys.exit(f"no PDFs in {a.data}: the benchmark needs the Kleister NDA data in ../shared/data")
-    if not os.access(a.quarry, os.X_OK):
-        sys.exit(f"{a.quarry} not found: build it with swift build -c release --product quarry")
+    require_quarry(a.quarry)
 
-    busy = other_cpu_use()
-    if busy > 0.25:
-        print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
-              f"the timings will be skewed", flush=True)
+    warn_if_busy()
     tmp = tempfile.mkdtemp(prefix="quarry-extract-bench-")
     rows, splits = [], []
     try:

@@ -27,7 +27,7 @@ scores them against their gold rows only. "extraction seconds" is the `seconds` 
 report (the whole extract run in-process, ingest being a no-op by then; not the model load);
 docs/s divides the documents extracted by it. --json prints one JSON object instead of tables.
 """
-from measure import run, other_cpu_use
+from measure import run, require_quarry, warn_if_busy
 import argparse, json, os, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -160,8 +160,7 @@ def main():
         ap.error(f"unknown set(s) {', '.join(unknown)}; choose from {', '.join(SETS)}")
     if a.limit < 0:
         ap.error("--limit must be at least 1")
-    if not os.access(a.quarry, os.X_OK):
-        sys.exit(f"{a.quarry} not found: build it with swift build -c release --product quarry")
+    require_quarry(a.quarry)
     a.data = os.path.normpath(a.data)
     work = os.path.abspath(a.work)
     os.makedirs(os.path.join(work, "gold"), exist_ok=True)
@@ -171,10 +170,7 @@ def main():
                 p = os.path.join(work, f"{n}.db{suffix}")
                 if os.path.exists(p): os.remove(p)
 
-    busy = other_cpu_use()
-    if busy > 0.25:
-        log(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
-            f"the timings will be skewed")
+    warn_if_busy(sys.stderr)
     results = [evaluate_set(n, SETS[n], a, work) for n in names]
 
     if a.json:

@@ -40,3 +40,17 @@ def other_cpu_use(seconds=1.0):
     except OSError:
         return 0.0
     return (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(total1 - total0, 1))
+
+
+def require_quarry(path):
+    """Exits with advice when the quarry binary to measure is not there."""
+    if not os.access(path, os.X_OK):
+        sys.exit(f"{path} not found: build it with swift build -c release --product quarry")
+
+
+def warn_if_busy(file=sys.stdout):
+    """Says so when other processes are using the cores, which skews the timings."""
+    busy = other_cpu_use()
+    if busy > 0.25:
+        print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
+              f"the timings will be skewed", file=file, flush=True)

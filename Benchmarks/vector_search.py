@@ -19,7 +19,7 @@ Peak MiB is the largest resident set among the runs. --quick: 100k vectors only,
 Needs numpy: if this python has none, the script runs itself again under the reference venv's
 python (scripts/reference/venv.sh).
 """
-from measure import run, other_cpu_use
+from measure import run, require_quarry, warn_if_busy
 import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -101,13 +101,9 @@ def main():
     runs = a.runs or (3 if a.quick else 5)
     if runs < 1 or min(sizes) < 1:
         ap.error("--runs and the sizes must be at least 1")
-    if not os.access(a.quarry, os.X_OK):
-        sys.exit(f"{a.quarry} not found: build it with swift build -c release --product quarry")
+    require_quarry(a.quarry)
 
-    busy = other_cpu_use()
-    if busy > 0.25:
-        print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
-              f"the timings will be skewed", flush=True)
+    warn_if_busy()
     tmp = tempfile.mkdtemp(prefix="quarry-vector-bench-")
     rows = []
     try:
