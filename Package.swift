@@ -41,7 +41,7 @@ let package = Package(
             name: "quarry",
             dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
