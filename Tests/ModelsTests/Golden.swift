@@ -16,6 +16,13 @@ enum Golden {
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     }
 
+    /// The default language model's file, or nil (tests then skip) when it is not in the cache.
+    static let smolLM2Path: String? = {
+        let path = (ModelCache.directory(of: "SmolLM2-135M-Instruct") as NSString).appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf")
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
+    static var smolLM2Missing: Comment { "SmolLM2-135M-Instruct.Q4_1.gguf is not in \(ModelCache.root)/SmolLM2-135M-Instruct: run bash scripts/setup.sh" }
+
     /// The installed encoder, or nil (tests then skip) when the model is not in the cache.
     static let encoder: SentenceEncoder? = try? SentenceEncoder()
     static var modelMissing: Comment { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root): run bash scripts/setup.sh" }
