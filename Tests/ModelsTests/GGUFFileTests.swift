@@ -26,8 +26,15 @@ import Tensors
         return b
     }
 
+    /// Writes `builder`'s file, opens it and removes it (the map keeps the bytes).
+    func open(_ builder: GGUFBuilder) throws -> GGUFFile {
+        let path = try builder.write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try GGUFFile(path: path)
+    }
+
     @Test func readsMetadataOfEveryTypeAndTensorInfos() throws {
-        let file = try GGUFFile(path: try sample().write())
+        let file = try open(sample())
         #expect(file.version == 3 && file.alignment == 32)
         #expect(file.string("general.architecture") == "llama")
         #expect(file.int("u8") == 200 && file.int("i8") == -5 && file.int("u16") == 60000 && file.int("i16") == -300)
@@ -63,7 +70,7 @@ import Tensors
         b.add("general.alignment", .uint32(64))
         b.tensor("a", [4], type: 0, data: floats([1, 2, 3, 4]))
         b.tensor("b", [2], type: 0, data: floats([5, 6]))
-        let file = try GGUFFile(path: try b.write())
+        let file = try open(b)
         #expect(file.alignment == 64 && file.dataOffset % 64 == 0)
         #expect(file.tensors["b"]?.offset == file.dataOffset + 64)
         #expect(try file.floats(of: "b") == [5, 6])
@@ -92,6 +99,7 @@ import Tensors
             return p == path && reason.contains("truncated")
         }
         let empty = try GGUFBuilder().write([])
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         #expect { try GGUFFile(path: empty) } throws: { "\($0)".contains("too short") }
     }
 
