@@ -26,8 +26,15 @@ import Tensors
         return b
     }
 
+    /// Writes `builder`'s file, opens it and removes it (the map keeps the bytes).
+    func open(_ builder: GGUFBuilder) throws -> GGUFFile {
+        let path = try builder.write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try GGUFFile(path: path)
+    }
+
     @Test func readsMetadataOfEveryTypeAndTensorInfos() throws {
-        let file = try GGUFFile(path: try sample().write())
+        let file = try open(sample())
         #expect(file.version == 3 && file.alignment == 32)
         #expect(file.string("general.architecture") == "llama")
         #expect(file.int("u8") == 200 && file.int("i8") == -5 && file.int("u16") == 60000 && file.int("i16") == -300)
@@ -63,7 +70,7 @@ import Tensors
         b.add("general.alignment", .uint32(64))
         b.tensor("a", [4], type: 0, data: floats([1, 2, 3, 4]))
         b.tensor("b", [2], type: 0, data: floats([5, 6]))
-        let file = try GGUFFile(path: try b.write())
+        let file = try open(b)
         #expect(file.alignment == 64 && file.dataOffset % 64 == 0)
         #expect(file.tensors["b"]?.offset == file.dataOffset + 64)
         #expect(try file.floats(of: "b") == [5, 6])
@@ -92,6 +99,7 @@ import Tensors
             return p == path && reason.contains("truncated")
         }
         let empty = try GGUFBuilder().write([])
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         #expect { try GGUFFile(path: empty) } throws: { "\($0)".contains("too short") }
     }
 
@@ -144,6 +152,63 @@ import Tensors
         var deep = bytes + GGUFBuilder.string("deep") + GGUFBuilder.le(UInt32(9))
         for _ in 0..<40 { deep += GGUFBuilder.le(UInt32(9)) + GGUFBuilder.le(UInt64(1)) }
         #expect(try reason(deep)?.contains("nests arrays") == true)
+    }
+
+    /// The file as gguf-py reads it (llm.json): header numbers, every scalar, array summaries, tensor infos.
+    func expectMatchesGGUFPy(_ path: String, _ golden: LLMGolden.GGUFView) throws {
+        let file = try GGUFFile(path: path)
+        #expect(file.version == golden.version && file.alignment == golden.alignment && file.dataOffset == golden.data_offset)
+        #expect(file.tensors.count == golden.tensor_count && file.metadata.count == golden.kv_count)
+        let typeNames: [UInt32: String] = [0: "UINT8", 1: "INT8", 2: "UINT16", 3: "INT16", 4: "UINT32", 5: "INT32", 6: "FLOAT32",
+                                           7: "BOOL", 8: "STRING", 9: "ARRAY", 10: "UINT64", 11: "INT64", 12: "FLOAT64"]
+        func same(_ value: GGUFFile.Value, _ expected: LLMGolden.Scalar) -> Bool {
+            switch (value, expected) {
+            case (.string(let s), .string(let e)): s == e
+            case (.bool(let b), .bool(let e)): b == e
+            case (.float32(let f), .double(let e)): f == Float(e)
+            case (.float32(let f), .int(let e)): f == Float(e)
+            case (.float64(let f), .double(let e)): f == e
+            case (_, .int(let e)): value.int == e
+            default: false
+            }
+        }
+        for (key, expected) in golden.scalars {
+            let value = try #require(file.metadata[key], "\(key)")
+            #expect(typeNames[value.typeID] == expected.type, "\(key)")
+            #expect(same(value, expected.value), "\(key): \(value) vs \(expected.value)")
+        }
+        for (key, expected) in golden.arrays {
+            let elements = try #require(file.metadata[key]?.array, "\(key)")
+            #expect(elements.count == expected.count, "\(key)")
+            #expect(elements.first.flatMap { typeNames[$0.typeID] } == expected.type, "\(key)")
+            for (value, e) in zip(elements.prefix(expected.head.count), expected.head) { #expect(same(value, e), "\(key) head") }
+            for (value, e) in zip(elements.suffix(expected.tail.count), expected.tail) { #expect(same(value, e), "\(key) tail") }
+        }
+        for expected in golden.tensors {
+            let info = try #require(file.tensors[expected.name], "\(expected.name)")
+            #expect(info.dimensions == expected.dims && info.typeID == expected.type, "\(expected.name)")
+            #expect(info.offset == expected.offset && info.byteCount == expected.bytes, "\(expected.name)")
+        }
+        #expect(Set(file.tensorNames) == Set(file.tensors.keys) && file.tensorNames.count == golden.tensor_count)
+    }
+
+    @Test func tinyModelReadsAsGGUFPyReadsIt() throws {
+        let golden = try #require(LLMGolden.model("tiny-llama"))
+        let path = try #require(LLMGolden.tinyPath)
+        try expectMatchesGGUFPy(path, golden.gguf)
+        let file = try GGUFFile(path: path)
+        #expect(file.tensorNames.first == "token_embd.weight" && file.tensorNames.last == "output.weight")
+        // Every tensor type the file holds is one Quarry reads; the float ones convert.
+        for name in file.tensorNames { #expect(try file.data(of: name).info.type != nil) }
+        #expect(try file.floats(of: "blk.0.attn_norm.weight").count == 256)
+        #expect(try file.floats(of: "blk.0.attn_k.weight").count == 256 * 128)      // F16
+        #expect(try file.floats(of: "blk.1.attn_v.weight").count == 256 * 128)      // BF16
+        #expect { try file.floats(of: "output.weight") } throws: { "\($0)".contains("Q6_K") }
+    }
+
+    @Test(.enabled(if: LLMGolden.smolLM2 != nil, Golden.smolLM2Missing)) func smolLM2ReadsAsGGUFPyReadsIt() throws {
+        let (path, golden) = try #require(LLMGolden.smolLM2)
+        try expectMatchesGGUFPy(path, golden.gguf)
     }
 
     @Test(.enabled(if: Golden.smolLM2Path != nil, Golden.smolLM2Missing)) func opensSmolLM2Quickly() throws {

@@ -27,3 +27,53 @@ enum Golden {
     static let encoder: SentenceEncoder? = try? SentenceEncoder()
     static var modelMissing: Comment { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root): run bash scripts/setup.sh" }
 }
+
+/// `llm.json`, made by `scripts/reference/make_llm_golden.py` from llama.cpp (llama-cpp-python)
+/// and gguf-py, for the tiny test model and SmolLM2.
+enum LLMGolden {
+    /// A JSON scalar of any type.
+    enum Scalar: Decodable, Equatable {
+        case bool(Bool), int(Int), double(Double), string(String)
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let b = try? c.decode(Bool.self) { self = .bool(b) }
+            else if let i = try? c.decode(Int.self) { self = .int(i) }
+            else if let d = try? c.decode(Double.self) { self = .double(d) }
+            else { self = .string(try c.decode(String.self)) }
+        }
+    }
+    struct TypedValue: Decodable { let type: String; let value: Scalar }
+    struct ArrayView: Decodable { let type: String; let count: Int; let head: [Scalar]; let tail: [Scalar] }
+    struct TensorView: Decodable { let name: String; let dims: [Int]; let type: UInt32; let offset: Int; let bytes: Int }
+    struct GGUFView: Decodable {
+        let version: Int; let tensor_count: Int; let kv_count: Int; let alignment: Int; let data_offset: Int
+        let scalars: [String: TypedValue]; let arrays: [String: ArrayView]; let tensors: [TensorView]
+    }
+    struct Vocab: Decodable {
+        let n_vocab: Int; let bos: Int; let eos: Int; let add_bos: Bool; let control: [Int]; let eog: [Int]
+        let pieces_fnv: String; let special_pieces_fnv: String
+    }
+    struct TokenizeCase: Decodable {
+        let text: String; let add_special: Bool; let parse_special: Bool; let ids: [Int]
+        let decoded: String; let decoded_hex: String?; let decoded_special: String; let decoded_special_hex: String?
+    }
+    struct ChatCase: Decodable { let messages: [[String: String]]; let add_generation_prompt: Bool; let prompt: String }
+    struct ForwardCase: Decodable { let prompt: String; let ids: [Int]; let greedy: [Int] }
+    struct Model: Decodable {
+        let name: String; let file: String; let sha256: String; let gguf: GGUFView; let vocab: Vocab
+        let tokenize: [TokenizeCase]; let chat: [ChatCase]; let forward: [ForwardCase]
+    }
+    struct File: Decodable { let llama_cpp_python: String; let models: [Model] }
+
+    static let file: File? = try? Golden.load("llm", as: File.self)
+    static func model(_ name: String) -> Model? { file?.models.first { $0.name == name } }
+
+    /// The committed tiny model.
+    static var tinyPath: String? { Bundle.module.url(forResource: "tiny-llama", withExtension: "gguf", subdirectory: "Golden")?.path }
+
+    /// SmolLM2 from the models cache with its golden entry, or nil (tests then skip).
+    static let smolLM2: (path: String, golden: Model)? = {
+        guard let path = Golden.smolLM2Path, let golden = model("SmolLM2-135M-Instruct") else { return nil }
+        return (path, golden)
+    }()
+}

@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
-# Creates (once) the Python virtual environment used to make reference files from the real
-# Python implementations (sentence-transformers, transformers, tokenizers, CPU-only torch),
-# and prints its python's path as the last line of stdout:
+# Creates (once) a Python virtual environment used to make reference files from the real
+# implementations, and prints its python's path as the last line of stdout:
 #
-#   PY=$(bash scripts/reference/venv.sh | tail -1)
+#   PY=$(bash scripts/reference/venv.sh | tail -1)          # sentence-transformers stack
 #   "$PY" scripts/reference/make_encoder_golden.py
 #
-# The venv lives outside the repo, at ${QUARRY_REFERENCE_VENV:-$HOME/.cache/quarry/venv-reference}.
-# Packages are the exact pins of scripts/reference/requirements.txt, from PyPI. Idempotent and
-# quiet: a venv whose installed requirements match the file is left alone; a changed file is
-# installed again over it; a broken venv is made anew. Progress goes to stderr, only when installing.
+#   PY=$(bash scripts/reference/venv.sh llama | tail -1)    # llama.cpp (llama-cpp-python) stack
+#   "$PY" scripts/reference/make_llm_golden.py
+#
+# Without a name: the sentence-transformers stack (transformers, tokenizers, CPU-only torch) of
+# scripts/reference/requirements.txt, in ${QUARRY_REFERENCE_VENV:-$HOME/.cache/quarry/venv-reference}.
+# With a name: scripts/reference/requirements-NAME.txt in $HOME/.cache/quarry/venv-NAME
+# (${QUARRY_REFERENCE_VENV_NAME} overrides it, e.g. QUARRY_REFERENCE_VENV_LLAMA).
+# Packages are the exact pins of the requirements file, from PyPI. Idempotent and quiet: a venv
+# whose installed requirements match the file is left alone; a changed file is installed again
+# over it; a broken venv is made anew. Progress goes to stderr, only when installing.
 # The base interpreter is ${QUARRY_REFERENCE_PYTHON:-python3} (Python 3.11: torch 2.13.0+cpu is cp311).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="${QUARRY_REFERENCE_VENV:-$HOME/.cache/quarry/venv-reference}"
-requirements="$here/requirements.txt"
+name="${1:-}"
+if [ -z "$name" ]; then
+  venv="${QUARRY_REFERENCE_VENV:-$HOME/.cache/quarry/venv-reference}"
+  requirements="$here/requirements.txt"
+  about="CPU-only torch; about a minute"
+else
+  requirements="$here/requirements-$name.txt"
+  if [ ! -f "$requirements" ]; then
+    echo "reference-venv: no $requirements for venv name '$name'" >&2
+    exit 2
+  fi
+  override="QUARRY_REFERENCE_VENV_$(echo "$name" | tr '[:lower:]-' '[:upper:]_')"
+  venv="${!override:-$HOME/.cache/quarry/venv-$name}"
+  about="see the comments at its top for what it builds"
+fi
 stamp="$venv/.quarry-requirements.sha256"
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 
@@ -60,7 +78,7 @@ if ! { [ -x "$venv/bin/python" ] && "$venv/bin/python" -m pip --version >/dev/nu
   "$base" -m venv "$venv"
 fi
 
-log "installing scripts/reference/requirements.txt (CPU-only torch; about a minute)"
+log "installing scripts/reference/$(basename "$requirements") ($about)"
 rm -f "$stamp"
 start=$SECONDS
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
