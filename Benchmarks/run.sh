@@ -6,6 +6,7 @@
 #   Benchmarks/extraction_quality.py  quarry extract + quarry eval against the gold of Kleister NDA,
 #                                SROIE, CUAD and the fixtures (work dir /tmp/quarry-extraction-eval)
 #   Benchmarks/extract_throughput.py  quarry extract documents/s and peak memory, ingested vs fresh DB
+#   Benchmarks/llm.py            language-model prefill/decode tokens/s and memory against llama.cpp
 #
 #   bash Benchmarks/run.sh [--runs N] [--quarry PATH] [--data DIR] [--quick] [--all] [--sample N] [--sizes LIST]
 #
@@ -44,3 +45,5 @@ echo
 python3 Benchmarks/extraction_quality.py "${quarry[@]}"
 echo
 python3 Benchmarks/extract_throughput.py "${common[@]}" "${data[@]}"
+echo
+python3 Benchmarks/llm.py "${common[@]}"

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ValueParser {
     /// The date `text` states, or nil if it is not exactly one valid date. Surrounding whitespace
     /// and punctuation are ignored; month names are matched in any case.
@@ -21,6 +23,26 @@ extension ValueParser {
         let scanner = DateScanner(core, order: order)
         return scanner.matches(at: 0).first { $0.end == scanner.tokens.count }?.date
     }
+
+    /// Day-first when the unambiguous numeric dates among `texts` say so (`25/12/2018`), else
+    /// month-first. Texts that are not `n/n/n` (or with `-`, `.`) are ignored.
+    public static func dateOrder(of texts: some Sequence<String>) -> DateOrder {
+        var dayFirst = 0, monthFirst = 0
+        for text in texts {
+            let parts = text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
+            guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
+            if parts[0] > 12 { dayFirst += 1 } else if parts[1] > 12 { monthFirst += 1 }
+        }
+        return dayFirst > monthFirst ? .dayFirst : .monthFirst
+    }
+
+    /// `dateOrder(of:)` over the whitespace-separated words of a text, trimmed of punctuation.
+    public static func dateOrder(ofText text: String) -> DateOrder {
+        dateOrder(of: text.split(whereSeparator: \.isWhitespace).lazy.map {
+            String($0.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()[]")))
+        })
+    }
+
 
     /// Every date `date(_:order:)` would read, found in longer text: left to right, longest first,
     /// not overlapping. A match glued to letters or digits, or joined to them by `-`, `/`, `.` or

@@ -1,4 +1,5 @@
 import Documents
+import Models
 
 /// One answer of an extractor for one document: the row, the evidence of every non-null value,
 /// its log-probability under the extractor's parameters, and the decisions that produced it.
@@ -42,23 +43,4 @@ public protocol ExtractorPolicy: Sendable {
 extension ExtractorPolicy {
     /// Prepares and decodes in one step.
     public func decode(_ document: Document) -> Candidate { decode(prepare(document)) }
-}
-
-/// A small, fast, seedable random number generator (SplitMix64), so sampling and tuning runs can
-/// be repeated exactly.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform double in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import Models
 
 /// The fast default extractor. For each field it collects the document's candidate spans whose
 /// text is a value of the field's type, scores each with a linear model over `SpanFeatures`, and
@@ -139,13 +140,7 @@ public struct SpanExtractor: ExtractorPolicy {
 
     /// Day-first when the document's unambiguous numeric dates say so (`25/12/2018`), else month-first.
     static func dateOrder(of candidates: [SpanCandidate]) -> DateOrder {
-        var dayFirst = 0, monthFirst = 0
-        for c in candidates where c.kinds.contains(.date) {
-            let parts = c.text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
-            guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
-            if parts[0] > 12 { dayFirst += 1 } else if parts[1] > 12 { monthFirst += 1 }
-        }
-        return dayFirst > monthFirst ? .dayFirst : .monthFirst
+        ValueParser.dateOrder(of: candidates.lazy.filter { $0.kinds.contains(.date) }.map(\.text))
     }
 
     // MARK: the policy

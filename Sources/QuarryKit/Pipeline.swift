@@ -17,8 +17,8 @@ import Yams
 ///       schema: ../Fixtures/schemas/invoice.json
 ///       table: invoices
 ///       paths: [../Fixtures/documents]
-///       extractor: span         # optional (the default)
-///       model: params.json      # optional span-extractor parameter file
+///       extractor: span         # optional: span (the default) or llm
+///       model: params.json      # optional: span parameter file, or GGUF file for llm
 ///       dates: auto             # optional: auto, day-first or month-first
 ///       password: secret        # optional
 ///       replace: false          # optional; true rebuilds the table after an incompatible schema change

@@ -9,9 +9,10 @@ import Store
 public struct ExtractRequest: Sendable {
     public var schemaPath: String
     public var table: String
-    /// The extractor; `span` is the only one until the language model lands.
+    /// The extractor: `span` (fast, encoder features) or `llm` (the embedded language model).
     public var extractor = "span"
-    /// A span-extractor parameter file (`--model`); nil uses the zero-shot prior.
+    /// `--model`: for `span` a parameter file (nil: the zero-shot prior); for `llm` a GGUF file
+    /// (nil: the cached SmolLM2-135M-Instruct).
     public var parametersPath: String?
     public var paths: [String]
     public var password: String?
@@ -75,8 +76,21 @@ public struct TableExtraction: Sendable {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
         } catch { throw .extraction(error) }
-        let extractor = try Self.extractor(request, schema: schema, encoder: encoder)
+        switch request.extractor {
+        case "span":
+            return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
+                           extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder))
+        case "llm":
+            return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
+                           extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
+        default:
+            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: \(Self.extractors.joined(separator: ", ")))")
+        }
+    }
 
+    private func run<Extractor: ExtractorPolicy>(_ request: ExtractRequest, schema: Schema, validator: Validator,
+                                                 clock: ContinuousClock.Instant, progress: any ProgressReporter,
+                                                 extractor: Extractor) throws(QuarryError) -> ExtractReport {
         let files = Set(try FileDiscovery.files(in: request.paths))
         let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
             .ingest(request.paths, progress: progress)
@@ -153,18 +167,24 @@ public struct TableExtraction: Sendable {
     }
 
     /// The extractors `ExtractRequest.extractor` may name.
-    public static let extractors = ["span"]
+    public static let extractors = ["span", "llm"]
 
-    /// The extractor a request names, with its parameters.
-    static func extractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> SpanExtractor {
-        guard request.extractor == "span" else {
-            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: \(extractors.joined(separator: ", ")))")
-        }
+    /// The span extractor, with the request's parameter file.
+    static func spanExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> SpanExtractor {
         var parameters: SpanParameters?
         if let path = request.parametersPath {
             do { parameters = try SpanParameters.load(path, schema: schema) } catch { throw .extraction(error) }
         }
         return SpanExtractor(schema: schema, parameters: parameters, embedder: encoder, dates: request.dates)
+    }
+
+    /// The language-model extractor, on the request's GGUF file or the default model.
+    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> LanguageModelExtractor {
+        let model: LanguageModel
+        do { model = try LanguageModel(path: request.parametersPath) } catch { throw .model(error) }
+        var options = LanguageModelExtractor.Options()
+        options.dates = request.dates
+        return LanguageModelExtractor(schema: schema, model: model, embedder: encoder, options: options)
     }
 
     static func storedValue(_ field: Field, _ stored: ResultRow) -> Value {

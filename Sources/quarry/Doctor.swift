@@ -79,7 +79,8 @@ struct DoctorReport: Encodable {
     let models: [Model]
     let problems: [String]
 
-    static let requiredModels = ["all-MiniLM-L6-v2": ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"]]
+    static let requiredModels = ["all-MiniLM-L6-v2": ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"],
+                                 LanguageModel.defaultName: [LanguageModel.defaultFile]]
 
     static func current() -> DoctorReport {
         let cpuinfo = BLASRuntime.cpuinfo

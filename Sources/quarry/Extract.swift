@@ -24,6 +24,11 @@ struct Extract: ParsableCommand {
               quarry query "SELECT vendor, invoice_date, total FROM invoices ORDER BY total DESC"
               quarry query "SELECT field, quote, page_number FROM invoices__evidence WHERE row_id = 1"
               quarry extract --schema nda.yaml --table ndas contracts/ --json | jq .filled
+              quarry extract --schema Fixtures/schemas/invoice.json --table invoices_llm --extractor llm Fixtures/documents
+
+            The llm extractor shows the model the schema and the passages most relevant to its
+            fields, and decodes a JSON row under the schema's constraint; text values must be
+            copied from the document. It is far slower than span (seconds per document).
 
             Exit status: 0 done, 1 runtime error (database, model), 2 bad usage or a bad schema,
             3 some documents could not be read (the rest were extracted).
@@ -35,10 +40,10 @@ struct Extract: ParsableCommand {
     @Option(help: ArgumentHelp("The table to fill (letters, digits and _).", valueName: "name"))
     var table: String
 
-    @Option(help: "The extractor: span (fast, the default).")
+    @Option(help: "The extractor: span (fast, the default) or llm (the embedded language model writing schema-constrained, grounded JSON).")
     var extractor = "span"
 
-    @Option(help: ArgumentHelp("A span extractor parameter file (default: the zero-shot prior).", valueName: "file"))
+    @Option(help: ArgumentHelp("For span: a parameter file (default: the zero-shot prior). For llm: a GGUF model (default: SmolLM2-135M-Instruct).", valueName: "file"))
     var model: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))

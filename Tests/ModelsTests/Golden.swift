@@ -58,7 +58,14 @@ enum LLMGolden {
         let decoded: String; let decoded_hex: String?; let decoded_special: String; let decoded_special_hex: String?
     }
     struct ChatCase: Decodable { let messages: [[String: String]]; let add_generation_prompt: Bool; let prompt: String }
-    struct ForwardCase: Decodable { let prompt: String; let ids: [Int]; let greedy: [Int] }
+    /// Logits of some token ids.
+    struct Logits: Decodable { let ids: [Int]; let logits: [Float] }
+    struct ForwardCase: Decodable {
+        let prompt: String; let ids: [Int]; let greedy: [Int]
+        let last_top: Logits; let last_random: Logits
+        /// Every prompt position's logits (first tiny-model prompt only).
+        let all_logits: [[Float]]?
+    }
     struct Model: Decodable {
         let name: String; let file: String; let sha256: String; let gguf: GGUFView; let vocab: Vocab
         let tokenize: [TokenizeCase]; let chat: [ChatCase]; let forward: [ForwardCase]

@@ -1,0 +1,171 @@
+import Documents
+import Foundation
+import Models
+
+/// The generative extractor: the embedded language model reads the schema and the relevant parts
+/// of the document (`ExtractionPrompt`) and writes the row as JSON under `JSONConstraint`, so the
+/// output always parses and has the schema's keys and types. In grounded mode (the default) text
+/// values must be copied from the excerpt it read, so it can copy but cannot invent.
+///
+/// As a policy: `decode` is greedy; `sample` draws whole rows token by token from the constrained
+/// softmax at a temperature, evaluating the prompt once; a candidate's log-probability is the sum
+/// of its tokens' log-probabilities at temperature 1 under the constraint, and its `decisions` are
+/// the generated token ids. The network's weights are not tuned here, so `parameterVector` is
+/// empty and the gradient has no components.
+public struct LanguageModelExtractor: ExtractorPolicy {
+    /// What is computed once per document: the prompt, its tokens and the grounding text.
+    public struct Prepared: Sendable {
+        public let document: Document
+        public let prompt: ExtractionPrompt
+        public let tokens: [Int]
+        let grounding: GroundingText?
+        let dates: DateOrder
+    }
+
+    /// Settings that change what the extractor produces (they are part of `version`).
+    public struct Options: Sendable, Equatable {
+        /// Tokens of document text the prompt may hold.
+        public var documentTokens = 1536
+        /// Copy text values from the document.
+        public var grounded = true
+        /// The most tokens of JSON to write.
+        public var maxTokens = 512
+        /// How to read ambiguous numeric dates; nil decides per document.
+        public var dates: DateOrder?
+
+        public init() {}
+    }
+
+    public let schema: Schema
+    public let model: LanguageModel
+    public let options: Options
+    let vocabulary: TokenVocabulary
+    let embedder: (any TextEmbedder)?
+
+    public init(schema: Schema, model: LanguageModel, embedder: (any TextEmbedder)? = nil, options: Options = Options()) {
+        self.schema = schema
+        self.model = model
+        self.options = options
+        self.embedder = embedder
+        vocabulary = TokenVocabulary(model: model)
+    }
+
+    public var version: String {
+        let file = ((model.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return "llm:\(file)" + (options.grounded ? "" : ":free") + (options.documentTokens == Options().documentTokens ? "" : ":\(options.documentTokens)")
+    }
+
+    public var parameterVector: [Double] { [] }
+    public func with(parameterVector: [Double]) -> LanguageModelExtractor { self }
+    public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] { [] }
+
+    public func prepare(_ document: Document) -> Prepared {
+        let prompt = ExtractionPrompt(schema: schema, fields: schema.fields, document: document, tokenizer: model.tokenizer,
+                                      budget: options.documentTokens, embedder: embedder)
+        // A template the tokenizer cannot render falls back to ChatML, which every instruct model here reads.
+        let tokens = (try? model.chatTokens(prompt.messages))
+            ?? model.tokenizer.encode(prompt.messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n",
+                                      addSpecial: true, parseSpecial: true)
+        let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
+        return Prepared(document: document, prompt: prompt, tokens: tokens,
+                        grounding: options.grounded ? GroundingText(prompt.excerpt) : nil, dates: dates)
+    }
+
+    public func decode(_ prepared: Prepared) -> Candidate {
+        generate(prepared, count: 1, sampling: .greedy)[0]
+    }
+
+    public func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate] {
+        let seed = generator.next()
+        return generate(prepared, count: count, sampling: SamplingOptions(temperature: max(temperature, 1e-3), topK: 0, topP: 1, seed: seed))
+    }
+
+    public func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double {
+        guard let tokens = candidate.decisions.first, !tokens.isEmpty else { return candidate.logProbability }
+        let session = model.session()
+        return (try? model.logProbability(of: tokens, after: prepared.tokens, in: session, constraint: constraint(prepared)))
+            ?? -.infinity
+    }
+
+    func constraint(_ prepared: Prepared) -> JSONConstraint {
+        JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos, grounding: prepared.grounding)
+    }
+
+    /// `count` rows generated after one prompt evaluation.
+    func generate(_ prepared: Prepared, count: Int, sampling: SamplingOptions) -> [Candidate] {
+        let session = model.session()
+        var results: [Candidate] = []
+        var options = sampling
+        for _ in 0..<count {
+            let generation = try? model.generate(prompt: prepared.tokens, in: session, maxTokens: self.options.maxTokens,
+                                                 sampling: options, constraint: constraint(prepared))
+            options.seed = options.seed &+ 0x9E37_79B9_7F4A_7C15
+            var candidate = row(from: generation?.text ?? "", prepared)
+            candidate.logProbability = generation?.logProbability ?? -.infinity
+            candidate.decisions = [generation?.tokens ?? []]
+            results.append(candidate)
+        }
+        return results
+    }
+
+    /// The row and evidence of generated JSON. Values that cannot be found in the document are
+    /// dropped in grounded mode (every value keeps its evidence); an unfinished object gives nulls.
+    func row(from text: String, _ prepared: Prepared) -> Candidate {
+        var row: [String: Value] = [:]
+        var evidence: [Evidence] = []
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
+        let locator = EvidenceLocator(document: prepared.document, preferredPages: prepared.prompt.passages.map(\.page),
+                                      dates: prepared.dates)
+        /// Whether to keep a value: it has evidence (added to `found`), or it needs none.
+        func keep(_ raw: Any, _ value: Value, _ type: ScalarType, path: String, index: Int, _ found: inout [Evidence]) -> Bool {
+            guard !value.isNull else { return false }
+            if let place = locator.place(of: value, raw: raw as? String, type: type) {
+                found.append(EvidenceLocator.evidence(path, valueIndex: index, at: place))
+                return true
+            }
+            return !options.grounded || type.base == .boolean
+        }
+        for field in schema.fields {
+            let json = object[field.name]
+            let value = field.value(fromJSON: json, dates: prepared.dates)
+            switch field.kind {
+            case .scalar(let type):
+                row[field.name] = json.map { keep($0, value, type, path: field.name, index: 0, &evidence) } == true ? value : .null
+            case .list(let type, _, _):
+                let raws = (json as? [Any]) ?? []
+                var kept: [Value] = []
+                for raw in raws {
+                    let item = field.value(fromJSON: [raw], dates: prepared.dates)
+                    guard case .array(let items) = item, let v = items.first else { continue }
+                    if keep(raw, v, type, path: field.name, index: kept.count, &evidence) { kept.append(v) }
+                }
+                row[field.name] = kept.isEmpty ? .null : .array(kept)
+            case .table(let inner):
+                let rows = (json as? [[String: Any]]) ?? []
+                var kept: [Value] = []
+                for cells in rows {
+                    var object: [String: Value] = [:]
+                    var found: [Evidence] = []
+                    for sub in inner {
+                        guard case .scalar(let type) = sub.kind, let raw = cells[sub.name] else { object[sub.name] = .null; continue }
+                        let v = sub.value(fromJSON: raw, dates: prepared.dates)
+                        object[sub.name] = keep(raw, v, type, path: "\(field.name)[\(kept.count)].\(sub.name)", index: 0, &found) ? v : .null
+                    }
+                    if object.values.contains(where: { !$0.isNull }) {
+                        kept.append(.object(object))
+                        evidence += found
+                    }
+                }
+                row[field.name] = kept.isEmpty ? .null : .array(kept)
+            }
+        }
+        return Candidate(row: row, evidence: evidence, logProbability: 0, decisions: [])
+    }
+}
+
+extension TokenVocabulary {
+    /// The byte strings of a language model's tokens; control tokens are never produced inside JSON.
+    public convenience init(model: LanguageModel) {
+        self.init(tokens: (0..<model.tokenizer.count).map { model.tokenizer.isControl($0) ? nil : model.tokenizer.bytes(of: $0) })
+    }
+}
