@@ -19,6 +19,8 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         public let prompt: ExtractionPrompt
         public let tokens: [Int]
         let grounding: GroundingText?
+        /// The schema the constraint enforces (typed fields turned into choices among the document's mentions when grounded).
+        let constrained: Schema
         let dates: DateOrder
     }
 
@@ -68,7 +70,9 @@ public struct LanguageModelExtractor: ExtractorPolicy {
                                       addSpecial: true, parseSpecial: true)
         let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
         return Prepared(document: document, prompt: prompt, tokens: tokens,
-                        grounding: options.grounded ? GroundingText(prompt.excerpt) : nil, dates: dates)
+                        grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,
+                        constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : schema,
+                        dates: dates)
     }
 
     public func decode(_ prepared: Prepared) -> Candidate {
@@ -88,7 +92,45 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     }
 
     func constraint(_ prepared: Prepared) -> JSONConstraint {
-        JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos, grounding: prepared.grounding)
+        JSONConstraint(schema: prepared.constrained, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos, grounding: prepared.grounding)
+    }
+
+    /// Grounded typing: a date field may only take one of the dates written in the excerpt, a
+    /// number field one of its numbers, spelled as in the document (`"09-Jul-2024"`, `"$59.69"`);
+    /// the row is read back through the real schema, which normalises them. A field whose type
+    /// has no mention in the excerpt keeps its plain constraint.
+    static func mentionSchema(_ schema: Schema, excerpt: String, dates order: DateOrder) -> Schema {
+        func unique(_ texts: [String]) -> [String] {
+            var seen = Set<String>()
+            return Array(texts.filter { seen.insert($0).inserted }.prefix(300))
+        }
+        let dates = unique(ValueParser.dateMentions(in: excerpt, order: order).map { String(excerpt[$0.range]) })
+        let numbers = ValueParser.numberMentions(in: excerpt)
+        let decimals = unique(numbers.map { String(excerpt[$0.range]) })
+        let integers = unique(numbers.filter { $0.value == $0.value.rounded() }.map { String(excerpt[$0.range]) })
+        func retype(_ type: ScalarType) -> ScalarType {
+            guard type.enumValues == nil else { return type }
+            let choices: [String]
+            switch (type.base, type.format) {
+            case (.string, .date?): choices = dates
+            case (.number, _): choices = decimals
+            case (.integer, _): choices = integers
+            default: return type
+            }
+            guard !choices.isEmpty else { return type }
+            var retyped = ScalarType(base: .string)
+            retyped.enumValues = choices
+            return retyped
+        }
+        func retype(_ field: Field) -> Field {
+            let kind: Field.Kind = switch field.kind {
+            case .scalar(let type): .scalar(retype(type))
+            case .list(let type, let minItems, let maxItems): .list(retype(type), minItems: minItems, maxItems: maxItems)
+            case .table(let inner): .table(inner.map(retype))
+            }
+            return Field(name: field.name, description: field.description, required: field.required, kind: kind)
+        }
+        return Schema(title: schema.title, description: schema.description, fields: schema.fields.map(retype), rules: schema.rules)
     }
 
     /// `count` rows generated after one prompt evaluation.
