@@ -43,12 +43,19 @@ enum GGMLKernels {
                     UnsafeMutableRawPointer(scales + b).storeBytes(of: halves(dm) * floats4(a.scales + b), as: SIMD4<Float>.self)
                     minimums += halves(dm &>> 16) * floats4(a.sums + b)
                 }
-                var acc = SIMD4<Float>()
-                for b in 0..<blocks {
-                    let sums = madd(nibbleProducts(row + 20 * b + 4, a.paired + 32 * b), ones)
-                    acc += SIMD4<Float>(sums) * SIMD4<Float>(repeating: scales[b])
+                var acc0 = SIMD4<Float>(), acc1 = SIMD4<Float>()
+                var b = 0
+                while b + 1 < blocks {
+                    let sums0 = madd(nibbleProducts(row + 20 * b + 4, a.paired + 32 * b), ones)
+                    let sums1 = madd(nibbleProducts(row + 20 * b + 24, a.paired + 32 * b + 32), ones)
+                    acc0 += SIMD4<Float>(sums0) * SIMD4<Float>(repeating: scales[b])
+                    acc1 += SIMD4<Float>(sums1) * SIMD4<Float>(repeating: scales[b + 1])
+                    b += 2
                 }
-                y[r] = (acc + minimums).sum()
+                if b < blocks {
+                    acc0 += SIMD4<Float>(madd(nibbleProducts(row + 20 * b + 4, a.paired + 32 * b), ones)) * SIMD4<Float>(repeating: scales[b])
+                }
+                y[r] = ((acc0 + acc1) + minimums).sum()
             }
         }
     }
@@ -85,11 +92,15 @@ enum GGMLKernels {
                     let d = halves(UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self))
                     UnsafeMutableRawPointer(scales + b).storeBytes(of: d * floats4(a.scales + b), as: SIMD4<Float>.self)
                 }
-                var acc = SIMD4<Float>()
-                for b in 0..<blocks {
-                    acc += SIMD4<Float>(byteDot(row + 34 * b + 2, a.paired + 32 * b)) * SIMD4<Float>(repeating: scales[b])
+                var acc0 = SIMD4<Float>(), acc1 = SIMD4<Float>()
+                var b = 0
+                while b + 1 < blocks {
+                    acc0 += SIMD4<Float>(byteDot(row + 34 * b + 2, a.natural + 32 * b)) * SIMD4<Float>(repeating: scales[b])
+                    acc1 += SIMD4<Float>(byteDot(row + 34 * b + 36, a.natural + 32 * b + 32)) * SIMD4<Float>(repeating: scales[b + 1])
+                    b += 2
                 }
-                y[r] = acc.sum()
+                if b < blocks { acc0 += SIMD4<Float>(byteDot(row + 34 * b + 2, a.natural + 32 * b)) * SIMD4<Float>(repeating: scales[b]) }
+                y[r] = (acc0 + acc1).sum()
             }
         }
     }
@@ -291,12 +302,12 @@ private func nibbleProducts(_ w: UnsafeRawPointer, _ x: UnsafePointer<Int16>) ->
         &+ (int16((v &>> 4) & low) &* x8(xr, 32) &+ int16(v &>> 12) &* x8(xr, 48))
 }
 
-/// Σ w·q over one Q8_0 block's 32 signed bytes against its 32 paired activation quants.
+/// Σ w·q over one Q8_0 block's 32 signed bytes against its 32 activation quants in natural order
+/// (bytes are sign-extended in order, by unpacking each with itself and shifting).
 @inline(__always)
 private func byteDot(_ w: UnsafeRawPointer, _ x: UnsafePointer<Int16>) -> SIMD4<Int32> {
-    let v0 = w.loadUnaligned(as: SIMD8<Int16>.self), v1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD8<Int16>.self)
+    let v0 = w.loadUnaligned(as: SIMD16<Int8>.self), v1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
     let xr = UnsafeRawPointer(x)
-    // Even bytes sign-extended by shifting up and arithmetically back down; odd bytes by shifting down.
-    return (madd((v0 &<< 8) &>> 8, x8(xr, 0)) &+ madd(v0 &>> 8, x8(xr, 16)))
-        &+ (madd((v1 &<< 8) &>> 8, x8(xr, 32)) &+ madd(v1 &>> 8, x8(xr, 48)))
+    return (madd(SIMD8<Int16>(truncatingIfNeeded: v0.lowHalf), x8(xr, 0)) &+ madd(SIMD8<Int16>(truncatingIfNeeded: v0.highHalf), x8(xr, 16)))
+        &+ (madd(SIMD8<Int16>(truncatingIfNeeded: v1.lowHalf), x8(xr, 32)) &+ madd(SIMD8<Int16>(truncatingIfNeeded: v1.highHalf), x8(xr, 48)))
 }

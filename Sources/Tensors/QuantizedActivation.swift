@@ -47,6 +47,7 @@ extension GGMLType {
 /// - `quants`: the int8 quants in order;
 /// - `paired`: the same quants as Int16, each run of 16 reordered as its 8 even-indexed then its
 ///   8 odd-indexed values, the order in which the kernels unpack weights from 16-bit lanes;
+/// - `natural`: the quants as Int16 in order (for Q8_0 weights, whose bytes sign-extend in order);
 /// - `scales`: each block's scale as the float the dot product uses (Q8_0/Q8_1: f16-rounded d;
 ///   Q8_K: the float d);
 /// - `sums`: Q8_1's f16-rounded `s` per block;
@@ -58,6 +59,7 @@ struct QuantizedActivation {
     let columns: Int
     let quants: UnsafeMutablePointer<Int8>
     let paired: UnsafeMutablePointer<Int16>
+    let natural: UnsafeMutablePointer<Int16>
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Float>
     let sums16: UnsafeMutablePointer<Int16>
@@ -69,7 +71,7 @@ struct QuantizedActivation {
 
     /// Byte offsets of each array in the scratch memory, and the total.
     private struct Layout {
-        var quants = 0, paired = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, ones = 0, total = 0
+        var quants = 0, paired = 0, natural = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, ones = 0, total = 0
 
         init(_ format: ActivationFormat, columns: Int) {
             func take(_ bytes: Int) -> Int { defer { total += (bytes + 63) / 64 * 64 }; return total }
@@ -78,6 +80,7 @@ struct QuantizedActivation {
             let padded = (columns + 255) / 256 * 256
             quants = take(padded)
             paired = take(2 * padded)
+            natural = take(2 * padded)
             scales = take(4 * (padded / 32))
             sums = take(4 * (padded / 16))
             sums16 = take(2 * (padded / 16))
@@ -96,6 +99,7 @@ struct QuantizedActivation {
         let layout = Layout(format, columns: columns)
         quants = (scratch + layout.quants).assumingMemoryBound(to: Int8.self)
         paired = (scratch + layout.paired).assumingMemoryBound(to: Int16.self)
+        natural = (scratch + layout.natural).assumingMemoryBound(to: Int16.self)
         scales = (scratch + layout.scales).assumingMemoryBound(to: Float.self)
         sums = (scratch + layout.sums).assumingMemoryBound(to: Float.self)
         sums16 = (scratch + layout.sums16).assumingMemoryBound(to: Int16.self)
@@ -124,7 +128,10 @@ struct QuantizedActivation {
                 (sums32 + columns / 32).update(repeating: 0, count: (padded - columns) / 32)
             }
             pair()
-            if padded > columns { (paired + columns).update(repeating: 0, count: padded - columns) }
+            if padded > columns {
+                (paired + columns).update(repeating: 0, count: padded - columns)
+                (natural + columns).update(repeating: 0, count: padded - columns)
+            }
         }
     }
 
@@ -147,8 +154,8 @@ struct QuantizedActivation {
         q.storeBytes(of: SIMD8<Int8>(truncatingIfNeeded: r2), toByteOffset: 16, as: SIMD8<Int8>.self)
         q.storeBytes(of: SIMD8<Int8>(truncatingIfNeeded: r3), toByteOffset: 24, as: SIMD8<Int8>.self)
         let sum = ((r0 &+ r1) &+ (r2 &+ r3)).wrappedSum()
-        scales[b] = Float(Float16(d))
-        sums[b] = Float(Float16(Float(sum) * d))
+        scales[b] = roundedToHalf(d)
+        sums[b] = roundedToHalf(Float(sum) * d)
         sums32[b] = Int16(truncatingIfNeeded: sum)
     }
 
@@ -187,13 +194,16 @@ struct QuantizedActivation {
         scales[b] = 1 / iscale
     }
 
-    /// Fills `paired` from `quants`.
+    /// Fills `paired` and `natural` from `quants`.
     private func pair() {
         for group in 0..<columns / 16 {
             let q = UnsafeRawPointer(quants + 16 * group).load(as: SIMD16<Int8>.self)
             let p = UnsafeMutableRawPointer(paired + 16 * group)
             p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q.evenHalf), as: SIMD8<Int16>.self)
             p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q.oddHalf), toByteOffset: 16, as: SIMD8<Int16>.self)
+            let n = UnsafeMutableRawPointer(natural + 16 * group)
+            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q.lowHalf), as: SIMD8<Int16>.self)
+            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q.highHalf), toByteOffset: 16, as: SIMD8<Int16>.self)
         }
     }
 
@@ -228,6 +238,20 @@ struct QuantizedActivation {
         let n = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) & 0x007f_ffff &- 0x0040_0000
         let difference = unsafeBitCast(v - SIMD8<Float>(n), to: SIMD8<Int32>.self)
         return n &+ isZero(difference ^ 0x3f00_0000) &- isZero(difference ^ Int32(bitPattern: 0xbf00_0000))
+    }
+
+    /// `value` rounded to the nearest IEEE half (ties to even), as a float: what `Float(Float16(value))`
+    /// gives, without its two runtime calls (SSE2 has no conversion instructions). Adding and
+    /// subtracting 1.5·2^(e+13), where 2^e ≤ |value| (e ≥ −14, the subnormal halves' spacing), rounds
+    /// to the half's 11 significant bits with the float adder's own ties-to-even.
+    @inline(__always)
+    func roundedToHalf(_ value: Float) -> Float {
+        let magnitude = abs(value)
+        guard magnitude < 65504 else { return Float(Float16(value)) }   // overflow, infinity, NaN
+        let exponent = Swift.max(Int32(bitPattern: magnitude.bitPattern >> 23), 127 - 14)
+        let magic = Float(bitPattern: UInt32(exponent + 13) << 23 | 0x0040_0000)
+        let rounded = (magnitude + magic) - magic
+        return value.sign == .minus ? -rounded : rounded
     }
 
     /// 1 where a lane is 0, else 0.

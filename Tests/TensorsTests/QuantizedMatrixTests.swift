@@ -299,6 +299,28 @@ struct QuantData {
         }
     }
 
+    @Test func roundingToHalfMatchesFloat16() throws {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
+        defer { scratch.deallocate() }
+        let activation = QuantizedActivation(.q8_0, [Float](repeating: 1, count: 32), columns: 32, scratch: scratch)
+        var state: UInt32 = 12345
+        for i in 0..<300_000 {
+            // Every exponent a half can reach (and some beyond), random mantissas, both signs, and
+            // values exactly halfway between halves.
+            state = state &* 1664525 &+ 1013904223
+            var bits = (state & 0x807f_ffff) | (UInt32(90 + i % 60) << 23)
+            if i % 7 == 0 { bits = (bits & 0xffff_e000) | 0x1000 }
+            let value = Float(bitPattern: bits)
+            let expected = Float(Float16(value)), rounded = activation.roundedToHalf(value)
+            guard rounded.bitPattern == expected.bitPattern else {
+                Issue.record("\(value): \(rounded) vs \(expected)"); return
+            }
+        }
+        for value: Float in [0, -0, 65504, 65519.99, 65520, -70000, .infinity, 6e-8, 2.98e-8, 2.99e-8] {
+            #expect(activation.roundedToHalf(value).bitPattern == Float(Float16(value)).bitPattern, "\(value)")
+        }
+    }
+
     @Test func bfloatRoundsToNearestEven() {
         #expect(HalfFloat.bfloat(from: 1) == 0x3f80)
         #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f80_8000)) == 0x3f80)   // tie, to even
