@@ -1,3 +1,7 @@
+#if arch(x86_64)
+internal import _Builtin_intrinsics.intel
+#endif
+
 /// The fast dot-product kernels: each computes rows of W·x for one weight type against the
 /// activation quantised as ggml does, with the same integer block sums as ggml's kernels.
 ///
@@ -23,16 +27,16 @@ enum GGMLKernels {
     // MARK: Q4_0, Q4_1, Q8_0 (blocks of 32)
 
     // Each row takes three loops, shaped so that LLVM keeps them in vector registers (Swift's SIMD
-    // swizzles are element-wise code, and with them in the loop LLVM scalarises whole
-    // expressions): the raw f16 scales are copied out of the row; four blocks at a time, their
-    // products with the activation's scales are formed (and for Q4_1 the m·s terms summed); then
-    // each block's integer dot product, as four partial sums, is converted, scaled and added to a
-    // four-lane accumulator, as ggml's AVX kernels do. Blocks are padded to a multiple of four
-    // with zeros, which add nothing.
+    // swizzles are element-wise code, and with them in a loop LLVM scalarises whole expressions):
+    // the raw f16 scales are copied out of the row; four blocks at a time their products with the
+    // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a time the integer dot products, four partial sums per block, are
+    // converted, scaled and added to an eight-lane accumulator, as ggml's AVX kernels do. The
+    // two-block loop is written with 16-lane vectors: two SSE2 registers on the x86-64 baseline,
+    // one AVX2 register when the module is compiled for a CPU that has it.
 
     static func q4_1(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD8<Int16>.self)
+        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -40,44 +44,55 @@ enum GGMLKernels {
                 var minimums = SIMD4<Float>()
                 for b in stride(from: 0, to: blocks, by: 4) {
                     let dm = UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self)
-                    UnsafeMutableRawPointer(scales + b).storeBytes(of: halves(dm) * floats4(a.scales + b), as: SIMD4<Float>.self)
+                    store(halves(dm) * floats4(a.scales + b), scales + b)
                     minimums += halves(dm &>> 16) * floats4(a.sums + b)
                 }
-                var acc0 = SIMD4<Float>(), acc1 = SIMD4<Float>()
+                var acc = SIMD8<Float>()
                 var b = 0
-                while b + 1 < blocks {
-                    let sums0 = madd(nibbleProducts(row + 20 * b + 4, a.paired + 32 * b), ones)
-                    let sums1 = madd(nibbleProducts(row + 20 * b + 24, a.paired + 32 * b + 32), ones)
-                    acc0 += SIMD4<Float>(sums0) * SIMD4<Float>(repeating: scales[b])
-                    acc1 += SIMD4<Float>(sums1) * SIMD4<Float>(repeating: scales[b + 1])
-                    b += 2
+                while b &+ 1 < blocks {
+                    let w = row + 20 * b + 4
+                    let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 20, as: SIMD8<UInt16>.self))
+                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
+                    b &+= 2
                 }
                 if b < blocks {
-                    acc0 += SIMD4<Float>(madd(nibbleProducts(row + 20 * b + 4, a.paired + 32 * b), ones)) * SIMD4<Float>(repeating: scales[b])
+                    let w = row + 20 * b + 4
+                    let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
                 }
-                y[r] = ((acc0 + acc1) + minimums).sum()
+                y[r] = (acc.lowHalf + acc.highHalf + minimums).sum()
             }
         }
     }
 
     static func q4_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD8<Int16>.self)
+        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
+        let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
                 for b in 0..<blocks { words[b] = UInt32((row + 18 * b).loadUnaligned(as: UInt16.self)) }
                 for b in stride(from: 0, to: blocks, by: 4) {
-                    let d = halves(UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self))
-                    UnsafeMutableRawPointer(scales + b).storeBytes(of: d * floats4(a.scales + b), as: SIMD4<Float>.self)
+                    store(halves(UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self)) * floats4(a.scales + b), scales + b)
                 }
-                var acc = SIMD4<Float>()
-                for b in 0..<blocks {
-                    // Σ(n − 8)·q = Σn·q − 8·Σq, the correction taken from one lane.
-                    let sums = madd(nibbleProducts(row + 18 * b + 2, a.paired + 32 * b), ones) &- SIMD4(8 &* Int32(a.sums32[b]), 0, 0, 0)
-                    acc += SIMD4<Float>(sums) * SIMD4<Float>(repeating: scales[b])
+                // Σ(n − 8)·q = Σn·q − 8·Σq: `offsets` holds 8·Σq in the first lane of each block.
+                var acc = SIMD8<Float>()
+                var b = 0
+                while b &+ 1 < blocks {
+                    let w = row + 18 * b + 2
+                    let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 18, as: SIMD8<UInt16>.self))
+                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
+                    b &+= 2
                 }
-                y[r] = acc.sum()
+                if b < blocks {
+                    let w = row + 18 * b + 2
+                    let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
+                }
+                y[r] = (acc.lowHalf + acc.highHalf).sum()
             }
         }
     }
@@ -89,18 +104,19 @@ enum GGMLKernels {
                 let row = m.base + r * rowBytes
                 for b in 0..<blocks { words[b] = UInt32((row + 34 * b).loadUnaligned(as: UInt16.self)) }
                 for b in stride(from: 0, to: blocks, by: 4) {
-                    let d = halves(UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self))
-                    UnsafeMutableRawPointer(scales + b).storeBytes(of: d * floats4(a.scales + b), as: SIMD4<Float>.self)
+                    store(halves(UnsafeRawPointer(words + b).load(as: SIMD4<UInt32>.self)) * floats4(a.scales + b), scales + b)
                 }
-                var acc0 = SIMD4<Float>(), acc1 = SIMD4<Float>()
+                var acc = SIMD8<Float>()
                 var b = 0
-                while b + 1 < blocks {
-                    acc0 += SIMD4<Float>(byteDot(row + 34 * b + 2, a.natural + 32 * b)) * SIMD4<Float>(repeating: scales[b])
-                    acc1 += SIMD4<Float>(byteDot(row + 34 * b + 36, a.natural + 32 * b + 32)) * SIMD4<Float>(repeating: scales[b + 1])
-                    b += 2
+                while b &+ 1 < blocks {
+                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, row + 34 * b + 36, pairOf(a.natural, b))) * splats(scales, b)
+                    b &+= 2
                 }
-                if b < blocks { acc0 += SIMD4<Float>(byteDot(row + 34 * b + 2, a.natural + 32 * b)) * SIMD4<Float>(repeating: scales[b]) }
-                y[r] = (acc0 + acc1).sum()
+                if b < blocks {
+                    // The lone last block, against a zero block (its activation slots are zero).
+                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, pairOf(a.natural, b))) * splats(scales, b)
+                }
+                y[r] = (acc.lowHalf + acc.highHalf).sum()
             }
         }
     }
@@ -110,7 +126,7 @@ enum GGMLKernels {
     @inline(__always)
     private static func withBlockBuffers(_ blocks: Int, _ body: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Float>) -> Void) {
         let padded = (blocks + 3) / 4 * 4
-        withUnsafeTemporaryAllocation(byteCount: 8 * padded, alignment: 16) { raw in
+        withUnsafeTemporaryAllocation(byteCount: 8 * padded, alignment: 64) { raw in
             guard let base = raw.baseAddress else { return }
             base.initializeMemory(as: UInt8.self, repeating: 0, count: 8 * padded)
             body(base.assumingMemoryBound(to: UInt32.self), (base + 4 * padded).assumingMemoryBound(to: Float.self))
@@ -237,11 +253,17 @@ enum GGMLKernels {
 @inline(__always) private func uintBits(_ v: SIMD4<Float>) -> SIMD4<UInt32> { unsafeBitCast(v, to: SIMD4<UInt32>.self) }
 @inline(__always) private func uintBits(_ v: SIMD8<Float>) -> SIMD8<UInt32> { unsafeBitCast(v, to: SIMD8<UInt32>.self) }
 
-/// Products of eight signed 16-bit lanes, added in pairs into four 32-bit lanes (SSE2 `pmaddwd`).
+/// Products of eight signed 16-bit lanes, added in pairs into four 32-bit lanes: SSE2's `pmaddwd`,
+/// called through its intrinsic on x86-64 (written as Swift vector arithmetic, LLVM matches it only
+/// in some contexts and elsewhere expands it into a dozen shuffles and 32-bit multiplies).
 @inline(__always)
 private func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
+    #if arch(x86_64)
+    unsafeBitCast(_mm_madd_epi16(unsafeBitCast(a, to: __m128i.self), unsafeBitCast(b, to: __m128i.self)), to: SIMD4<Int32>.self)
+    #else
     let p = SIMD8<Int32>(truncatingIfNeeded: a) &* SIMD8<Int32>(truncatingIfNeeded: b)
     return p.evenHalf &+ p.oddHalf
+    #endif
 }
 
 /// The lane sums of four vectors, `[Σa, Σb, Σc, Σd]`, by two rounds of shuffles and adds.
@@ -291,23 +313,73 @@ private func int16(_ v: SIMD8<UInt16>) -> SIMD8<Int16> { SIMD8<Int16>(truncating
 @inline(__always)
 private func x8(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD8<Int16> { p.load(fromByteOffset: offset, as: SIMD8<Int16>.self) }
 
-/// The products nibble·q of one Q4_0/Q4_1 block's 16 bytes (low nibbles are weights 0..<16,
-/// high nibbles 16..<32) with its 32 paired activation quants, summed four to a 16-bit lane
-/// (|sum| ≤ 4·15·127 fits).
+/// The products nibble·q of two Q4_0/Q4_1 blocks' 16 bytes each (`v`: low nibbles are a block's
+/// weights 0..<16, high nibbles 16..<32) with their paired activation quants at `x` (a pair's 128
+/// Int16, see `pairOf`), summed four to a 16-bit lane (|sum| ≤ 4·15·127 fits).
 @inline(__always)
-private func nibbleProducts(_ w: UnsafeRawPointer, _ x: UnsafePointer<Int16>) -> SIMD8<Int16> {
-    let v = w.loadUnaligned(as: SIMD8<UInt16>.self)
-    let low = SIMD8<UInt16>(repeating: 0x0f), xr = UnsafeRawPointer(x)
-    return (int16(v & low) &* x8(xr, 0) &+ int16((v &>> 8) & low) &* x8(xr, 16))
-        &+ (int16((v &>> 4) & low) &* x8(xr, 32) &+ int16(v &>> 12) &* x8(xr, 48))
+private func nibbleProducts(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD16<Int16> {
+    let low = SIMD16<UInt16>(repeating: 0x0f)
+    return (int16(v & low) &* x16(x, 0) &+ int16((v &>> 8) & low) &* x16(x, 32))
+        &+ (int16((v &>> 4) & low) &* x16(x, 64) &+ int16(v &>> 12) &* x16(x, 96))
 }
 
-/// Σ w·q over one Q8_0 block's 32 signed bytes against its 32 activation quants in natural order
-/// (bytes are sign-extended in order, by unpacking each with itself and shifting).
+/// Σ w·q for two Q8_0 blocks' 32 signed bytes each against their natural-order activation quants
+/// at `x` (a pair's 128 Int16), as four partial sums per block. Bytes are sign-extended in order,
+/// by unpacking each with itself and shifting.
 @inline(__always)
-private func byteDot(_ w: UnsafeRawPointer, _ x: UnsafePointer<Int16>) -> SIMD4<Int32> {
-    let v0 = w.loadUnaligned(as: SIMD16<Int8>.self), v1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    let xr = UnsafeRawPointer(x)
-    return (madd(SIMD8<Int16>(truncatingIfNeeded: v0.lowHalf), x8(xr, 0)) &+ madd(SIMD8<Int16>(truncatingIfNeeded: v0.highHalf), x8(xr, 16)))
-        &+ (madd(SIMD8<Int16>(truncatingIfNeeded: v1.lowHalf), x8(xr, 32)) &+ madd(SIMD8<Int16>(truncatingIfNeeded: v1.highHalf), x8(xr, 48)))
+private func byteDot(_ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let a0 = w0.loadUnaligned(as: SIMD16<Int8>.self), a1 = w0.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
+    let b0 = w1.loadUnaligned(as: SIMD16<Int8>.self), b1 = w1.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
+    return (madd(int16(a0.lowHalf, b0.lowHalf), x16(x, 0)) &+ madd(int16(a0.highHalf, b0.highHalf), x16(x, 32)))
+        &+ (madd(int16(a1.lowHalf, b1.lowHalf), x16(x, 64)) &+ madd(int16(a1.highHalf, b1.highHalf), x16(x, 96)))
 }
+
+/// `byteDot` for a lone last block (its partner's activation slots are zero, and so are the
+/// partner's partial sums).
+@inline(__always)
+private func byteDot(_ w: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let a0 = w.loadUnaligned(as: SIMD16<Int8>.self), a1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
+    let low = (madd(SIMD8<Int16>(truncatingIfNeeded: a0.lowHalf), x.load(as: SIMD8<Int16>.self))
+        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a0.highHalf), x.load(fromByteOffset: 32, as: SIMD8<Int16>.self)))
+        &+ (madd(SIMD8<Int16>(truncatingIfNeeded: a1.lowHalf), x.load(fromByteOffset: 64, as: SIMD8<Int16>.self))
+        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a1.highHalf), x.load(fromByteOffset: 96, as: SIMD8<Int16>.self)))
+    return SIMD8(lowHalf: low, highHalf: .zero)
+}
+
+@inline(__always)
+private func int16(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD16<Int16> {
+    SIMD16(lowHalf: SIMD8<Int16>(truncatingIfNeeded: a), highHalf: SIMD8<Int16>(truncatingIfNeeded: b))
+}
+
+/// `pmaddwd` on sixteen lanes (two SSE2 instructions, or one AVX2 instruction).
+@inline(__always)
+private func madd(_ a: SIMD16<Int16>, _ b: SIMD16<Int16>) -> SIMD8<Int32> {
+    SIMD8(lowHalf: madd(a.lowHalf, b.lowHalf), highHalf: madd(a.highHalf, b.highHalf))
+}
+
+@inline(__always)
+private func int16(_ v: SIMD16<UInt16>) -> SIMD16<Int16> { SIMD16<Int16>(truncatingIfNeeded: v) }
+
+/// Sixteen Int16 of an activation pair at a 32-byte aligned offset.
+@inline(__always)
+private func x16(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD16<Int16> { p.load(fromByteOffset: offset, as: SIMD16<Int16>.self) }
+
+/// The activation quants of the pair of 32-blocks that block `b` belongs to (see
+/// `QuantizedActivation`'s pair-interleaved layouts); for an odd block the partner's slots are
+/// the second 8 of each 16.
+@inline(__always)
+private func pairOf(_ p: UnsafeMutablePointer<Int16>, _ b: Int) -> UnsafeRawPointer { UnsafeRawPointer(p + 64 * (b >> 1)) }
+
+@inline(__always)
+private func floats8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).load(as: SIMD8<Float>.self) }
+
+/// `[s[b] ×4, s[b+1] ×4]`: the scales of a pair of blocks, for their eight partial sums. (Kept as
+/// scalars until here: extracting lanes of a vector to build these makes LLVM scalarise the whole
+/// computation of the vector.)
+@inline(__always)
+private func splats(_ s: UnsafeMutablePointer<Float>, _ b: Int) -> SIMD8<Float> {
+    SIMD8(lowHalf: SIMD4(repeating: s[b]), highHalf: SIMD4(repeating: s[b + 1]))
+}
+
+@inline(__always)
+private func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self) }

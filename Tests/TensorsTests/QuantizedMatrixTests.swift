@@ -222,7 +222,8 @@ struct QuantData {
     @Test(arguments: GGMLType.allCases)
     func kernelsEqualGenericKernelsExactly(type: GGMLType) {
         var data = QuantData(seed: UInt64(type.rawValue) + 1)
-        for (rows, columns) in [(1, type.blockSize == 256 ? 256 : 64), (7, 512), (37, 1536)] {
+        // Odd numbers of blocks too (160 = 5 blocks of 32, 768 = 3 of 256): kernels pair blocks.
+        for (rows, columns) in [(1, type.blockSize == 256 ? 256 : 64), (7, 512), (5, type.blockSize == 256 ? 768 : 160), (37, 1536)] {
             let bytes = data.matrix(type, rows: rows, columns: columns, exact: true)
             let x = data.vector(columns, exact: true)
             let expected = referenceProduct(type, bytes, rows: rows, columns: columns, x)
