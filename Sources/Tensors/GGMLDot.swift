@@ -34,9 +34,6 @@ enum GGMLDot {
 
     /// Rows `range` of one part.
     static func rows(_ part: Part, _ range: Range<Int>) {
-        let matrix = part.matrix
-        for r in range {
-            part.output[r] = GGMLDotReference.dot(matrix.type, row: matrix.row(r), part.activation)
-        }
+        GGMLKernels.rows(part.matrix, range, part.activation, part.output)
     }
 }

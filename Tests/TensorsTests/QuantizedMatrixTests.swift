@@ -222,7 +222,8 @@ struct QuantData {
     @Test(arguments: GGMLType.allCases)
     func kernelsEqualGenericKernelsExactly(type: GGMLType) {
         var data = QuantData(seed: UInt64(type.rawValue) + 1)
-        for (rows, columns) in [(1, type.blockSize == 256 ? 256 : 64), (7, 512), (37, 1536)] {
+        // Odd numbers of blocks too (160 = 5 blocks of 32, 768 = 3 of 256): kernels pair blocks.
+        for (rows, columns) in [(1, type.blockSize == 256 ? 256 : 64), (7, 512), (5, type.blockSize == 256 ? 768 : 160), (37, 1536)] {
             let bytes = data.matrix(type, rows: rows, columns: columns, exact: true)
             let x = data.vector(columns, exact: true)
             let expected = referenceProduct(type, bytes, rows: rows, columns: columns, x)
@@ -296,6 +297,28 @@ struct QuantData {
             if expected.isNaN { #expect(value.isNaN) } else if value.bitPattern != expected.bitPattern {
                 Issue.record("half \(bits): \(value) vs \(expected)"); return
             }
+        }
+    }
+
+    @Test func roundingToHalfMatchesFloat16() throws {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
+        defer { scratch.deallocate() }
+        let activation = QuantizedActivation(.q8_0, [Float](repeating: 1, count: 32), columns: 32, scratch: scratch)
+        var state: UInt32 = 12345
+        for i in 0..<300_000 {
+            // Every exponent a half can reach (and some beyond), random mantissas, both signs, and
+            // values exactly halfway between halves.
+            state = state &* 1664525 &+ 1013904223
+            var bits = (state & 0x807f_ffff) | (UInt32(90 + i % 60) << 23)
+            if i % 7 == 0 { bits = (bits & 0xffff_e000) | 0x1000 }
+            let value = Float(bitPattern: bits)
+            let expected = Float(Float16(value)), rounded = activation.roundedToHalf(value)
+            guard rounded.bitPattern == expected.bitPattern else {
+                Issue.record("\(value): \(rounded) vs \(expected)"); return
+            }
+        }
+        for value: Float in [0, -0, 65504, 65519.99, 65520, -70000, .infinity, 6e-8, 2.98e-8, 2.99e-8] {
+            #expect(activation.roundedToHalf(value).bitPattern == Float(Float16(value)).bitPattern, "\(value)")
         }
     }
 
