@@ -48,24 +48,32 @@ public final class LlamaSession {
             throw .invalidInput("the context holds \(capacity) tokens; \(count) are used and \(input.count) more do not fit")
         }
         reserve(count + input.count)
-        let n = input.count, e = config.embedding
-        scratch.prepare(tokens: n, config: config)
-        let hidden = scratch.hidden
-        for (i, token) in input.enumerated() { model.embeddings.dequantizeRow(token, into: hidden + i * e) }
-        for layer in 0..<config.layers { run(layer: layer, tokens: n) }
-        self.tokens += input
-        count += n
-
-        let rows = allLogits ? 0..<n : (n - 1)..<n
-        var logits = [Float](repeating: 0, count: rows.count * config.vocabularySize)
-        logits.withUnsafeMutableBufferPointer { out in
-            for (k, i) in rows.enumerated() {
-                Self.rmsNorm(hidden + i * e, model.outputNorm, into: scratch.normed, count: e, epsilon: config.rmsEpsilon)
-                model.head.multiply(scratch.normed, into: out.baseAddress! + k * config.vocabularySize, pool: model.pool)
+        let e = config.embedding, v = config.vocabularySize
+        var logits = [Float](repeating: 0, count: (allLogits ? input.count : 1) * v)
+        // Long prompts go in chunks, which bounds the attention scores' memory.
+        for chunkStart in stride(from: 0, to: input.count, by: Self.chunk) {
+            let chunk = input[chunkStart..<min(input.count, chunkStart + Self.chunk)]
+            let n = chunk.count
+            scratch.prepare(tokens: n, config: config)
+            let hidden = scratch.hidden
+            for (i, token) in chunk.enumerated() { model.embeddings.dequantizeRow(token, into: hidden + i * e) }
+            for layer in 0..<config.layers { run(layer: layer, tokens: n) }
+            self.tokens += chunk
+            count += n
+            let rows = allLogits ? 0..<n : (chunk.endIndex == input.count ? (n - 1)..<n : n..<n)
+            logits.withUnsafeMutableBufferPointer { out in
+                for i in rows {
+                    let row = allLogits ? chunkStart + i : 0
+                    Self.rmsNorm(hidden + i * e, model.outputNorm, into: scratch.normed, count: e, epsilon: config.rmsEpsilon)
+                    model.head.multiply(scratch.normed, into: out.baseAddress! + row * v, pool: model.pool)
+                }
             }
         }
         return logits
     }
+
+    /// The most tokens evaluated in one batch.
+    static let chunk = 512
 
     // MARK: - One layer
 
@@ -87,8 +95,8 @@ public final class LlamaSession {
         keys[index].withUnsafeMutableBufferPointer { k in
             values[index].withUnsafeMutableBufferPointer { v in
                 for j in 0..<(n * kvDim) {
-                    k[count * kvDim + j] = Float(Float16(s.key[j]))
-                    v[count * kvDim + j] = Float(Float16(s.value[j]))
+                    k[count * kvDim + j] = Self.roundedToHalf(s.key[j])
+                    v[count * kvDim + j] = Self.roundedToHalf(s.value[j])
                 }
             }
         }
@@ -119,7 +127,7 @@ public final class LlamaSession {
         let s = scratch
         let past = count, batched = n >= model.blasBatchThreshold
         // Queries meet half-precision keys: ggml rounds them to half precision first.
-        for j in 0..<(n * qDim) { s.query[j] = Float(Float16(s.query[j])) }
+        for j in 0..<(n * qDim) { s.query[j] = Self.roundedToHalf(s.query[j]) }
         keys[index].withUnsafeBufferPointer { kBuffer in
             values[index].withUnsafeBufferPointer { vBuffer in
                 let k = kBuffer.baseAddress!, v = vBuffer.baseAddress!
@@ -131,8 +139,8 @@ public final class LlamaSession {
                                   b: k + g * d, ldb: kvDim, c: scores, ldc: total)
                     } else {
                         for i in 0..<n {
-                            let q = s.query + i * qDim + h * d
-                            for t in 0..<(past + i + 1) { scores[i * total + t] = Self.dot(q, k + t * kvDim + g * d, d) * scale }
+                            BLAS.gemv(m: past + i + 1, n: d, alpha: scale, a: k + g * d, lda: kvDim,
+                                      x: s.query + i * qDim + h * d, y: scores + i * total)
                         }
                     }
                     for i in 0..<n {
@@ -146,10 +154,8 @@ public final class LlamaSession {
                                   c: s.attention + h * d, ldc: qDim)
                     } else {
                         for i in 0..<n {
-                            let out = s.attention + i * qDim + h * d
-                            for c in 0..<d { out[c] = 0 }
-                            let row = scores + i * total
-                            for t in 0..<(past + i + 1) { Self.axpy(row[t], v + t * kvDim + g * d, out, d) }
+                            BLAS.gemv(transpose: true, m: past + i + 1, n: d, a: v + g * d, lda: kvDim,
+                                      x: scores + i * total, y: s.attention + i * qDim + h * d)
                         }
                     }
                 }
@@ -230,26 +236,20 @@ public final class LlamaSession {
             sum += Double(value)
         }
         let inverse = Float(1 / sum)
-        for t in 0..<count { x[t] = Float(Float16(x[t] * inverse)) }
+        for t in 0..<count { x[t] = roundedToHalf(x[t] * inverse) }
     }
 
+    /// `x` rounded to the nearest IEEE half (ties to even) and back, with integer operations:
+    /// without F16C, `Float(Float16(x))` is two runtime calls, too slow for attention weights.
+    /// Values beyond the half range (±65504) are not expected here and are not clamped.
     @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD16<Float>()
-        var i = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while i + 16 <= n {
-            acc += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
+    static func roundedToHalf(_ x: Float) -> Float {
+        if abs(x) < 0x1p-14 {
+            // Half subnormals are multiples of 2⁻²⁴.
+            return (x * 0x1p24).rounded(.toNearestOrEven) * 0x1p-24
         }
-        var total = acc.sum()
-        while i < n { total += a[i] * b[i]; i += 1 }
-        return total
-    }
-
-    @inline(__always)
-    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { y[i] += alpha * x[i] }
+        let bits = x.bitPattern
+        return Float(bitPattern: (bits &+ 0x0FFF &+ ((bits >> 13) & 1)) & ~UInt32(0x1FFF))
     }
 }
 
