@@ -178,10 +178,9 @@ public final class LlamaSession {
             return
         }
         for (matrix, output) in pairs {
-            scratch.reserveWeights(matrix.rows * matrix.columns)
-            matrix.dequantize(rows: 0..<matrix.rows, into: scratch.weights, pool: model.pool)
-            BLAS.gemm(transposeB: true, m: n, n: matrix.rows, k: columns, a: input, lda: columns,
-                      b: scratch.weights, ldb: columns, c: output, ldc: matrix.rows)
+            scratch.reserveWeights(matrix.rows * matrix.columns, activations: n * columns)
+            matrix.multiply(batch: input, count: n, into: output, weights: scratch.weights,
+                            activations: scratch.activations, pool: model.pool)
         }
     }
 
@@ -266,7 +265,8 @@ extension LlamaSession {
         var up = UnsafeMutablePointer<Float>.allocate(capacity: 0)
         var scores = UnsafeMutablePointer<Float>.allocate(capacity: 0)
         var weights = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        private var tokens = 0, scoreCount = 0, weightCount = 0
+        var activations = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+        private var tokens = 0, scoreCount = 0, weightCount = 0, activationCount = 0
 
         func prepare(tokens n: Int, config: LlamaConfiguration) {
             if n > tokens {
@@ -291,15 +291,21 @@ extension LlamaSession {
             scoreCount = count
         }
 
-        func reserveWeights(_ count: Int) {
-            guard count > weightCount else { return }
-            weights.deallocate()
-            weights = .allocate(capacity: count)
-            weightCount = count
+        func reserveWeights(_ count: Int, activations activationCount: Int) {
+            if count > weightCount {
+                weights.deallocate()
+                weights = .allocate(capacity: count)
+                weightCount = count
+            }
+            if activationCount > self.activationCount {
+                activations.deallocate()
+                activations = .allocate(capacity: activationCount)
+                self.activationCount = activationCount
+            }
         }
 
         deinit {
-            for pointer in [hidden, normed, query, key, value, attention, gate, up, scores, weights] { pointer.deallocate() }
+            for pointer in [hidden, normed, query, key, value, attention, gate, up, scores, weights, activations] { pointer.deallocate() }
         }
     }
 }
