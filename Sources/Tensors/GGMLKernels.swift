@@ -5,12 +5,14 @@ internal import _Builtin_intrinsics.intel
 /// The fast dot-product kernels: each computes rows of W·x for one weight type against the
 /// activation quantised as ggml does, with the same integer block sums as ggml's kernels.
 ///
-/// They are written for plain SSE2 (the x86-64 baseline Swift compiles for), in Swift SIMD types
-/// whose operations LLVM maps onto it: weights are unpacked from 16-bit lanes (so nibbles and bytes
-/// come out in even/odd order, which `QuantizedActivation.paired` matches), multiplied with
-/// `pmullw`/`pmaddwd`, four blocks' sums are transposed into one vector, and the f16 scales of four
-/// blocks are converted at once. Everything hot is in this file: SwiftPM's debug builds compile
-/// files separately and would not inline helpers from another file.
+/// They are written for plain SSE2 (the x86-64 baseline Swift compiles for) in Swift SIMD types
+/// whose operations map onto it, with `pmaddwd` through its intrinsic: weights are unpacked from
+/// 16-bit lanes (so nibbles come out in even/odd order, which `QuantizedActivation.paired`
+/// matches), multiplied with `pmullw`/`pmaddwd` into per-block integer sums, converted and scaled
+/// by the f16 scales, which are converted four at a time with integer operations. The 32-block
+/// kernels work on two blocks at once in 16-lane vectors, so that compiled for AVX2 (or AVX-512)
+/// they use the wide registers. Everything hot is in this file: SwiftPM's debug builds compile
+/// files separately, and would not inline helpers from another file.
 enum GGMLKernels {
     /// Rows `range` of `matrix`·x into `y[range]`.
     static func rows(_ matrix: QuantizedMatrix, _ range: Range<Int>, _ x: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
@@ -29,8 +31,9 @@ enum GGMLKernels {
     // Each row takes three loops, shaped so that LLVM keeps them in vector registers (Swift's SIMD
     // swizzles are element-wise code, and with them in a loop LLVM scalarises whole expressions):
     // the raw f16 scales are copied out of the row; four blocks at a time their products with the
-    // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a time the integer dot products, four partial sums per block, are
-    // converted, scaled and added to an eight-lane accumulator, as ggml's AVX kernels do. The
+    // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a
+    // time the integer dot products, four partial sums per block, are converted, scaled and added
+    // to an eight-lane accumulator, as ggml's AVX kernels do. The
     // two-block loop is written with 16-lane vectors: two SSE2 registers on the x86-64 baseline,
     // one AVX2 register when the module is compiled for a CPU that has it.
 
@@ -266,14 +269,6 @@ private func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
     #endif
 }
 
-/// The lane sums of four vectors, `[Σa, Σb, Σc, Σd]`, by two rounds of shuffles and adds.
-@inline(__always)
-private func laneSums(_ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>, _ d: SIMD4<Int32>) -> SIMD4<Int32> {
-    let ab = SIMD4(lowHalf: a.lowHalf, highHalf: b.lowHalf) &+ SIMD4(lowHalf: a.highHalf, highHalf: b.highHalf)
-    let cd = SIMD4(lowHalf: c.lowHalf, highHalf: d.lowHalf) &+ SIMD4(lowHalf: c.highHalf, highHalf: d.highHalf)
-    return SIMD4(lowHalf: ab.evenHalf, highHalf: cd.evenHalf) &+ SIMD4(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)
-}
-
 /// The IEEE halves in the low 16 bits of four lanes, as floats: the magnitude's bits moved into a
 /// float and scaled by 2¹¹², which is exact for normals, subnormals and zeros (not for infinities
 /// and NaNs, which no valid scale is).
@@ -369,9 +364,6 @@ private func x16(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD16<Int16> { p.load
 /// the second 8 of each 16.
 @inline(__always)
 private func pairOf(_ p: UnsafeMutablePointer<Int16>, _ b: Int) -> UnsafeRawPointer { UnsafeRawPointer(p + 64 * (b >> 1)) }
-
-@inline(__always)
-private func floats8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).load(as: SIMD8<Float>.self) }
 
 /// `[s[b] ×4, s[b+1] ×4]`: the scales of a pair of blocks, for their eight partial sums. (Kept as
 /// scalars until here: extracting lanes of a vector to build these makes LLVM scalarise the whole
