@@ -117,7 +117,7 @@ struct QuantizedActivation {
         ones.initialize(repeating: 1, count: 16)
         switch format {
         case .f32: floats.update(from: x, count: columns)
-        case .f16: for j in 0..<columns { floats[j] = Float(Float16(x[j])) }
+        case .f16: for j in 0..<columns { floats[j] = roundedToHalf(x[j]) }
         case .bf16:
             for j in 0..<columns {
                 let u = x[j].bitPattern
