@@ -39,7 +39,6 @@ enum GGMLKernels {
 
     static func q4_1(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -55,13 +54,13 @@ enum GGMLKernels {
                 while b &+ 1 < blocks {
                     let w = row + 20 * b + 4
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 20, as: SIMD8<UInt16>.self))
-                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
+                    acc += SIMD8<Float>(nibbleDot(v, pairOf(a.paired, b))) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
                     let w = row + 20 * b + 4
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
-                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
+                    acc += SIMD8<Float>(nibbleDot(v, pairOf(a.paired, b))) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf + minimums).sum()
             }
@@ -70,7 +69,6 @@ enum GGMLKernels {
 
     static func q4_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
         let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
@@ -85,14 +83,14 @@ enum GGMLKernels {
                 while b &+ 1 < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 18, as: SIMD8<UInt16>.self))
-                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
-                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf).sum()
@@ -308,14 +306,21 @@ private func int16(_ v: SIMD8<UInt16>) -> SIMD8<Int16> { SIMD8<Int16>(truncating
 @inline(__always)
 private func x8(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD8<Int16> { p.load(fromByteOffset: offset, as: SIMD8<Int16>.self) }
 
-/// The products nibble·q of two Q4_0/Q4_1 blocks' 16 bytes each (`v`: low nibbles are a block's
-/// weights 0..<16, high nibbles 16..<32) with their paired activation quants at `x` (a pair's 128
-/// Int16, see `pairOf`), summed four to a 16-bit lane (|sum| ≤ 4·15·127 fits).
+/// Σ nibble·q for two Q4_0/Q4_1 blocks' 16 bytes each (`v`; a block's low nibbles are its
+/// weights 0..<16, its high nibbles 16..<32) against their activation quants at `x` (a pair's
+/// 128 Int16, see `pairOf`), as four partial sums per block.
+///
+/// Each 16-bit lane holds two bytes, so `v & 0x0f0f` is n₀ + 256·n₁ for the low nibbles of an even
+/// and an odd weight. Multiplied by the even weight's quant q₀ it gives n₀q₀ + 256·n₁q₀, and the
+/// activation stores the odd weight's quant as q₁ − 256·q₀, so that n₁·(q₁ − 256·q₀) cancels the
+/// excess: two `pmaddwd` per 16 bytes and no masking of single bytes. (|q₁ − 256·q₀| ≤ 32 639 and
+/// n₀ + 256·n₁ ≤ 3855 fit in 16 bits; their products in 32.)
 @inline(__always)
-private func nibbleProducts(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD16<Int16> {
-    let low = SIMD16<UInt16>(repeating: 0x0f)
-    return (int16(v & low) &* x16(x, 0) &+ int16((v &>> 8) & low) &* x16(x, 32))
-        &+ (int16((v &>> 4) & low) &* x16(x, 64) &+ int16(v &>> 12) &* x16(x, 96))
+private func nibbleDot(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let mask = SIMD16<UInt16>(repeating: 0x0f0f)
+    let low = v & mask, high = (v &>> 4) & mask
+    return (madd(int16(low), x16(x, 0)) &+ madd(int16(low &>> 8), x16(x, 32)))
+        &+ (madd(int16(high), x16(x, 64)) &+ madd(int16(high &>> 8), x16(x, 96)))
 }
 
 /// Σ w·q for two Q8_0 blocks' 32 signed bytes each against their natural-order activation quants

@@ -46,10 +46,11 @@ extension GGMLType {
 /// but every value is the one ggml computes. For the Q8 formats:
 /// - `quants`: the int8 quants in order;
 /// - `paired`: the same quants as Int16 in the order the kernels unpack weights from 16-bit lanes:
-///   for Q8_K each run of 16 as its 8 even-indexed then its 8 odd-indexed values; for Q8_0/Q8_1,
-///   blocks in pairs, each block as four chunks of 8 (the even and the odd values of its first 16,
-///   then of its second 16), chunk k of the two blocks side by side (`GGMLKernels` loads 16 lanes
-///   covering both blocks at once);
+///   for Q8_K each run of 16 as its 8 even-indexed then its 8 odd-indexed values; for Q8_0/Q8_1
+///   (the Q4_0/Q4_1 kernels), blocks in pairs, each block as four chunks of 8: the even values of
+///   its first 16, the odd values minus 256 times the even ones (see `GGMLKernels`' `nibbleDot`),
+///   then the same for its second 16, with chunk k of the two blocks side by side (the kernels
+///   load 16 lanes covering both blocks at once);
 /// - `natural`: for Q8_0, the quants as Int16 in order, paired the same way (for Q8_0 weights,
 ///   whose bytes sign-extend in order);
 /// - `offsets`: for Q8_0, four Int32 per block, 8·Σq and three zeros (the Q4_0 kernel's −8);
@@ -71,17 +72,13 @@ struct QuantizedActivation {
     let sums16: UnsafeMutablePointer<Int16>
     let sums32: UnsafeMutablePointer<Int16>
     let floats: UnsafeMutablePointer<Float>
-    /// Sixteen Int16 ones, read from memory so that LLVM keeps `pmaddwd` with them rather than
-    /// expanding the multiplication by one into shifts and adds.
-    let ones: UnsafeMutablePointer<Int16>
 
     /// Byte offsets of each array in the scratch memory, and the total.
     private struct Layout {
-        var quants = 0, paired = 0, natural = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, ones = 0, total = 0
+        var quants = 0, paired = 0, natural = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, total = 0
 
         init(_ format: ActivationFormat, columns: Int) {
             func take(_ bytes: Int) -> Int { defer { total += (bytes + 63) / 64 * 64 }; return total }
-            ones = take(32)
             guard format.isQuantized else { floats = take(4 * columns); return }
             let padded = (columns + 255) / 256 * 256
             quants = take(padded)
@@ -113,8 +110,6 @@ struct QuantizedActivation {
         sums16 = (scratch + layout.sums16).assumingMemoryBound(to: Int16.self)
         sums32 = (scratch + layout.sums32).assumingMemoryBound(to: Int16.self)
         floats = (scratch + layout.floats).assumingMemoryBound(to: Float.self)
-        ones = (scratch + layout.ones).assumingMemoryBound(to: Int16.self)
-        ones.initialize(repeating: 1, count: 16)
         switch format {
         case .f32: floats.update(from: x, count: columns)
         case .f16: for j in 0..<columns { floats[j] = roundedToHalf(x[j]) }
@@ -219,12 +214,14 @@ struct QuantizedActivation {
             let base = 64 * (b >> 1) + 8 * (b & 1)
             let q0 = UnsafeRawPointer(quants + 32 * b).load(as: SIMD16<Int8>.self)
             let q1 = UnsafeRawPointer(quants + 32 * b + 16).load(as: SIMD16<Int8>.self)
-            // `paired`: even and odd values of the first 16, then of the second 16.
+            // `paired`: even values of the first 16, odd values minus 256 times the even ones, then
+            // the same for the second 16.
             let p = UnsafeMutableRawPointer(paired + base), n = UnsafeMutableRawPointer(natural + base)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf), toByteOffset: 32, as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf), toByteOffset: 64, as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.oddHalf), toByteOffset: 96, as: SIMD8<Int16>.self)
+            let e0 = SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), e1 = SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf)
+            p.storeBytes(of: e0, as: SIMD8<Int16>.self)
+            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf) &- 256 &* e0, toByteOffset: 32, as: SIMD8<Int16>.self)
+            p.storeBytes(of: e1, toByteOffset: 64, as: SIMD8<Int16>.self)
+            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.oddHalf) &- 256 &* e1, toByteOffset: 96, as: SIMD8<Int16>.self)
             n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.lowHalf), as: SIMD8<Int16>.self)
             n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.highHalf), toByteOffset: 32, as: SIMD8<Int16>.self)
             n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.lowHalf), toByteOffset: 64, as: SIMD8<Int16>.self)
