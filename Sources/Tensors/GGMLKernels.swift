@@ -83,14 +83,14 @@ enum GGMLKernels {
                 while b &+ 1 < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 18, as: SIMD8<UInt16>.self))
-                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1), as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
-                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1), as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf).sum()
@@ -100,6 +100,7 @@ enum GGMLKernels {
 
     static func q8_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
+        let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -110,12 +111,17 @@ enum GGMLKernels {
                 var acc = SIMD8<Float>()
                 var b = 0
                 while b &+ 1 < blocks {
-                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, row + 34 * b + 36, pairOf(a.natural, b))) * splats(scales, b)
+                    let v0 = SIMD16(lowHalf: (row + 34 * b + 2).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: (row + 34 * b + 36).loadUnaligned(as: SIMD8<UInt16>.self))
+                    let v1 = SIMD16(lowHalf: (row + 34 * b + 18).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: (row + 34 * b + 52).loadUnaligned(as: SIMD8<UInt16>.self))
+                    let sums = byteDot(v0, v1, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1) + 32, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
-                    // The lone last block, against a zero block (its activation slots are zero).
-                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, pairOf(a.natural, b))) * splats(scales, b)
+                    let v0 = SIMD16(lowHalf: (row + 34 * b + 2).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    let v1 = SIMD16(lowHalf: (row + 34 * b + 18).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    let sums = byteDot(v0, v1, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1) + 32, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf).sum()
             }
@@ -323,32 +329,17 @@ private func nibbleDot(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int3
         &+ (madd(int16(high), x16(x, 64)) &+ madd(int16(high &>> 8), x16(x, 96)))
 }
 
-/// Σ w·q for two Q8_0 blocks' 32 signed bytes each against their natural-order activation quants
-/// at `x` (a pair's 128 Int16), as four partial sums per block. Bytes are sign-extended in order,
-/// by unpacking each with itself and shifting.
+/// Σ w·q + 128·Σ q_even for two Q8_0 blocks against their paired activation quants at `x` (a
+/// pair's 128 Int16): `v0` holds the blocks' first 16 bytes each, `v1` their second 16.
+///
+/// As in `nibbleDot`, each 16-bit lane is used whole: with the low byte's sign bit flipped it is
+/// (w₀ + 128) + 256·w₁ for an even and an odd weight, which times q₀ plus w₁·(q₁ − 256·q₀) (w₁ by
+/// an arithmetic shift) leaves w₀q₀ + w₁q₁ + 128·q₀; the kernel subtracts the 128·Σq₀ of each block.
 @inline(__always)
-private func byteDot(_ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
-    let a0 = w0.loadUnaligned(as: SIMD16<Int8>.self), a1 = w0.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    let b0 = w1.loadUnaligned(as: SIMD16<Int8>.self), b1 = w1.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    return (madd(int16(a0.lowHalf, b0.lowHalf), x16(x, 0)) &+ madd(int16(a0.highHalf, b0.highHalf), x16(x, 32)))
-        &+ (madd(int16(a1.lowHalf, b1.lowHalf), x16(x, 64)) &+ madd(int16(a1.highHalf, b1.highHalf), x16(x, 96)))
-}
-
-/// `byteDot` for a lone last block (its partner's activation slots are zero, and so are the
-/// partner's partial sums).
-@inline(__always)
-private func byteDot(_ w: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
-    let a0 = w.loadUnaligned(as: SIMD16<Int8>.self), a1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    let low = (madd(SIMD8<Int16>(truncatingIfNeeded: a0.lowHalf), x.load(as: SIMD8<Int16>.self))
-        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a0.highHalf), x.load(fromByteOffset: 32, as: SIMD8<Int16>.self)))
-        &+ (madd(SIMD8<Int16>(truncatingIfNeeded: a1.lowHalf), x.load(fromByteOffset: 64, as: SIMD8<Int16>.self))
-        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a1.highHalf), x.load(fromByteOffset: 96, as: SIMD8<Int16>.self)))
-    return SIMD8(lowHalf: low, highHalf: .zero)
-}
-
-@inline(__always)
-private func int16(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD16<Int16> {
-    SIMD16(lowHalf: SIMD8<Int16>(truncatingIfNeeded: a), highHalf: SIMD8<Int16>(truncatingIfNeeded: b))
+private func byteDot(_ v0: SIMD16<UInt16>, _ v1: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let flip = SIMD16<UInt16>(repeating: 0x0080)
+    let a = int16(v0 ^ flip), b = int16(v1 ^ flip)
+    return (madd(a, x16(x, 0)) &+ madd(a &>> 8, x16(x, 32))) &+ (madd(b, x16(x, 64)) &+ madd(b &>> 8, x16(x, 96)))
 }
 
 /// `pmaddwd` on sixteen lanes (two SSE2 instructions, or one AVX2 instruction).

@@ -51,9 +51,8 @@ extension GGMLType {
 ///   its first 16, the odd values minus 256 times the even ones (see `GGMLKernels`' `nibbleDot`),
 ///   then the same for its second 16, with chunk k of the two blocks side by side (the kernels
 ///   load 16 lanes covering both blocks at once);
-/// - `natural`: for Q8_0, the quants as Int16 in order, paired the same way (for Q8_0 weights,
-///   whose bytes sign-extend in order);
-/// - `offsets`: for Q8_0, four Int32 per block, 8·Σq and three zeros (the Q4_0 kernel's −8);
+/// - `offsets`: for Q8_0, eight Int32 per block: 8·Σq and three zeros (the Q4_0 kernel's −8),
+///   then 128·Σq over the block's even-indexed values and three zeros (the Q8_0 kernel's bias);
 /// - `scales`: each block's scale as the float the dot product uses (Q8_0/Q8_1: f16-rounded d;
 ///   Q8_K: the float d);
 /// - `sums`: Q8_1's f16-rounded `s` per block;
@@ -65,7 +64,6 @@ struct QuantizedActivation {
     let columns: Int
     let quants: UnsafeMutablePointer<Int8>
     let paired: UnsafeMutablePointer<Int16>
-    let natural: UnsafeMutablePointer<Int16>
     let offsets: UnsafeMutablePointer<Int32>
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Float>
@@ -75,7 +73,7 @@ struct QuantizedActivation {
 
     /// Byte offsets of each array in the scratch memory, and the total.
     private struct Layout {
-        var quants = 0, paired = 0, natural = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, total = 0
+        var quants = 0, paired = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, total = 0
 
         init(_ format: ActivationFormat, columns: Int) {
             func take(_ bytes: Int) -> Int { defer { total += (bytes + 63) / 64 * 64 }; return total }
@@ -83,8 +81,7 @@ struct QuantizedActivation {
             let padded = (columns + 255) / 256 * 256
             quants = take(padded)
             paired = take(2 * padded)
-            natural = take(2 * padded)
-            offsets = take(4 * 4 * (padded / 32))
+            offsets = take(4 * 8 * (padded / 32))
             scales = take(4 * (padded / 32))
             sums = take(4 * (padded / 16))
             sums16 = take(2 * (padded / 16))
@@ -103,7 +100,6 @@ struct QuantizedActivation {
         let layout = Layout(format, columns: columns)
         quants = (scratch + layout.quants).assumingMemoryBound(to: Int8.self)
         paired = (scratch + layout.paired).assumingMemoryBound(to: Int16.self)
-        natural = (scratch + layout.natural).assumingMemoryBound(to: Int16.self)
         offsets = (scratch + layout.offsets).assumingMemoryBound(to: Int32.self)
         scales = (scratch + layout.scales).assumingMemoryBound(to: Float.self)
         sums = (scratch + layout.sums).assumingMemoryBound(to: Float.self)
@@ -131,8 +127,7 @@ struct QuantizedActivation {
                 (sums32 + columns / 32).update(repeating: 0, count: (padded - columns) / 32)
             }
             paired.update(repeating: 0, count: padded)
-            natural.update(repeating: 0, count: padded)
-            offsets.update(repeating: 0, count: 4 * (padded / 32))
+            offsets.update(repeating: 0, count: 8 * (padded / 32))
             pair()
         }
     }
@@ -196,7 +191,7 @@ struct QuantizedActivation {
         scales[b] = 1 / iscale
     }
 
-    /// Fills `paired` and `natural` (and `offsets`) from `quants`.
+    /// Fills `paired` (and `offsets`) from `quants`.
     private func pair() {
         if format == .q8_K {
             // Per run of 16: its 8 even-indexed values, then its 8 odd-indexed ones.
@@ -216,18 +211,17 @@ struct QuantizedActivation {
             let q1 = UnsafeRawPointer(quants + 32 * b + 16).load(as: SIMD16<Int8>.self)
             // `paired`: even values of the first 16, odd values minus 256 times the even ones, then
             // the same for the second 16.
-            let p = UnsafeMutableRawPointer(paired + base), n = UnsafeMutableRawPointer(natural + base)
+            let p = UnsafeMutableRawPointer(paired + base)
             let e0 = SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), e1 = SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf)
             p.storeBytes(of: e0, as: SIMD8<Int16>.self)
             p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf) &- 256 &* e0, toByteOffset: 32, as: SIMD8<Int16>.self)
             p.storeBytes(of: e1, toByteOffset: 64, as: SIMD8<Int16>.self)
             p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.oddHalf) &- 256 &* e1, toByteOffset: 96, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.lowHalf), as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.highHalf), toByteOffset: 32, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.lowHalf), toByteOffset: 64, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.highHalf), toByteOffset: 96, as: SIMD8<Int16>.self)
-            offsets[4 * b] = 8 &* Int32(sums32[b])
-            offsets[4 * b + 1] = 0; offsets[4 * b + 2] = 0; offsets[4 * b + 3] = 0
+            // Blocks' offsets in pairs too: block b's at Int32 offset 16·(b/2) + 4·(b%2), the Q4_0
+            // offsets of a pair, then its Q8_0 offsets.
+            let o = 16 * (b >> 1) + 4 * (b & 1)
+            offsets[o] = 8 &* Int32(sums32[b])
+            offsets[o + 8] = 128 &* (SIMD8<Int32>(truncatingIfNeeded: e0) &+ SIMD8<Int32>(truncatingIfNeeded: e1)).wrappedSum()
         }
     }
 
