@@ -373,6 +373,21 @@ struct QuantData {
         }
     }
 
+    /// Idle workers go to sleep after a short spin, and a caller waiting long for a worker sleeps
+    /// too: both must be woken.
+    @Test func poolWakesSleepingWorkersAndCallers() {
+        let pool = ComputePool(threads: 2)
+        for round in 0..<10 {
+            usleep(1_000)   // longer than the spin: the worker is asleep when the call comes
+            let seen = Atomic<Int>(0)
+            pool.run { worker in
+                if round % 2 == 1, worker == 1 { usleep(1_000) }   // the caller outwaits its spin
+                seen.add(1 << (worker * 8), ordering: .relaxed)
+            }
+            #expect(seen.load(ordering: .relaxed) == 0x0101)
+        }
+    }
+
     @Test func runCallsEveryWorkerOnceEvenWhenNested() {
         let pool = ComputePool(threads: 3)
         for _ in 0..<1000 {
