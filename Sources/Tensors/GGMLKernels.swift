@@ -33,9 +33,9 @@ enum GGMLKernels {
     // the raw f16 scales are copied out of the row; four blocks at a time their products with the
     // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a
     // time the integer dot products, four partial sums per block, are converted, scaled and added
-    // to an eight-lane accumulator, as ggml's AVX kernels do. The
-    // two-block loop is written with 16-lane vectors: two SSE2 registers on the x86-64 baseline,
-    // one AVX2 register when the module is compiled for a CPU that has it.
+    // to an eight-lane accumulator, as ggml's AVX kernels do. The two-block loop is written with
+    // 16-lane vectors: two SSE2 registers on the x86-64 baseline, one AVX2 register when the
+    // module is compiled for a CPU that has it.
 
     static func q4_1(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
@@ -188,8 +188,8 @@ enum GGMLKernels {
                 let p = row + 210 * b, x = UnsafeRawPointer(a.paired + 256 * b)
                 let scales = UnsafeRawPointer(p + 192).loadUnaligned(as: SIMD16<Int8>.self)
                 var isum = SIMD4<Int32>()
-                for half in 0..<2 {
-                    let ql = p + 64 * half, qh = p + 128 + 32 * half
+                for part in 0..<2 {
+                    let ql = p + 64 * part, qh = p + 128 + 32 * part
                     for c in 0..<4 {
                         let l = ql.loadUnaligned(fromByteOffset: 16 * c, as: SIMD8<UInt16>.self)
                         let h = qh.loadUnaligned(fromByteOffset: 16 * (c % 2), as: SIMD8<UInt16>.self)
@@ -198,8 +198,8 @@ enum GGMLKernels {
                         let hl = c < 2 ? h &<< 4 : h &<< 2, hh = c < 2 ? h : h &>> 2
                         let loEven = int16((l & low) | (hl & bits)), loOdd = int16(((l &>> 8) & low) | ((hl &>> 8) & bits))
                         let hiEven = int16(((l &>> 4) & low) | (hh & bits)), hiOdd = int16((l &>> 12) | ((hh &>> 8) & bits))
-                        let xl = x + 2 * (128 * half + 16 * c), xh = xl + 128
-                        let s = 8 * half + c
+                        let xl = x + 2 * (128 * part + 16 * c), xh = xl + 128
+                        let s = 8 * part + c
                         isum &+= madd(loEven &* x8(xl, 0) &+ loOdd &* x8(xl, 16), SIMD8(repeating: Int16(scales[s])))
                         isum &+= madd(hiEven &* x8(xh, 0) &+ hiOdd &* x8(xh, 16), SIMD8(repeating: Int16(scales[s + 4])))
                     }
