@@ -13,7 +13,9 @@ struct ConstraintCompiler {
     private var arrays: [ArraySpec] = []
     private var keywords = TrieBuilder<UInt8>()
     private var enums = TrieBuilder<UInt32>()
+    private var patterns: [PatternAutomaton] = []
     private var grounded: [String] = []
+    private var patternSources: [[String]] = []
     private var fingerprint = ""
 
     /// Most digits before the decimal point of a number, and after it.
@@ -33,9 +35,9 @@ struct ConstraintCompiler {
         let k = c.keywords.frozen(), e = c.enums.frozen()
         let keywordTrie = KeywordTrie(edgeStart: k.start, edgeByte: k.symbols, edgeChild: k.child, terminal: k.terminal)
         let enumTrie = ScalarTrie(edgeStart: e.start, edgeScalar: e.symbols, edgeChild: e.child, terminal: e.terminal)
-        let fingerprint = "\(c.ops)|\(c.literalBytes)|\(c.scalars)|\(c.arrays)|\(k)|\(e)"
+        let fingerprint = c.fingerprint(keywords: k, enums: e)
         return ConstraintProgram(ops: c.ops, literalBytes: c.literalBytes, scalars: c.scalars, arrays: c.arrays,
-                                 keywords: keywordTrie, enums: enumTrie, nullRoot: nullRoot,
+                                 keywords: keywordTrie, enums: enumTrie, patterns: c.patterns, nullRoot: nullRoot,
                                  fingerprint: fingerprint, groundedPaths: c.grounded)
     }
 
@@ -118,8 +120,16 @@ struct ConstraintCompiler {
         case .date: return StringSpec(kind: .date)
         case .dateTime: return StringSpec(kind: .dateTime)
         default:
-            let minLength = Int32(clamping: max(type.minLength ?? 0, 1))
-            return StringSpec(kind: .free, minLength: maxLength >= 0 ? min(minLength, maxLength) : minLength, maxLength: maxLength)
+            var minLength = Int32(clamping: max(type.minLength ?? 0, 1))
+            if maxLength >= 0 { minLength = min(minLength, maxLength) }
+            let sources = ([type.pattern] + [type.format == .email ? Validator.emailPattern : nil]).compactMap { $0 }
+                .filter { RegexNFA.compile($0) != nil }
+            if !sources.isEmpty, let automaton = PatternAutomaton(patterns: sources, minLength: minLength, maxLength: maxLength) {
+                patterns.append(automaton)
+                patternSources.append(sources)
+                return StringSpec(kind: .pattern, minLength: minLength, maxLength: maxLength, pattern: Int32(patterns.count - 1))
+            }
+            return StringSpec(kind: .free, minLength: minLength, maxLength: maxLength)
         }
     }
 
@@ -158,6 +168,24 @@ struct ConstraintCompiler {
             spec.high = high.map { Int64($0) }
         }
         return spec
+    }
+
+    /// Everything the program consists of, written out (equal texts, equal programs).
+    private func fingerprint(keywords k: (start: [Int32], symbols: [UInt8], child: [Int32], terminal: [Bool]),
+                             enums e: (start: [Int32], symbols: [UInt32], child: [Int32], terminal: [Bool])) -> String {
+        func list<T: BinaryInteger>(_ xs: [T]) -> String { xs.map { String($0) }.joined(separator: ",") }
+        func flags(_ xs: [Bool]) -> String { String(xs.map { $0 ? "1" : "0" }) }
+        var parts = [list(ops.map { Int($0.kind.rawValue) }), list(ops.map(\.a)), list(ops.map(\.b)), list(literalBytes)]
+        for s in scalars {
+            var text = "\(s.keywordRoot)"
+            if let t = s.string { text += " s\(t.kind.rawValue),\(t.minLength),\(t.maxLength),\(t.enumRoot),\(t.pattern)" }
+            if let n = s.number { text += " n\(n.maxIntDigits),\(n.maxFracDigits),\(n.low.map(String.init) ?? "-"),\(n.high.map(String.init) ?? "-")" }
+            parts.append(text)
+        }
+        for a in arrays { parts.append("a\(a.nullable),\(a.allowEmpty),\(a.minItems),\(a.maxItems),\(a.counter),\(a.itemPC),\(a.afterPC)") }
+        parts += [list(k.start), list(k.symbols), list(k.child), flags(k.terminal), list(e.start), list(e.symbols), list(e.child), flags(e.terminal)]
+        for (sources, p) in zip(patternSources, patterns) { parts.append("p\(p.minLength),\(p.maxLength):" + sources.joined(separator: "\u{0}")) }
+        return parts.joined(separator: "|")
     }
 
     private mutating func literal(_ text: String) { pending += Array(text.utf8) }

@@ -14,6 +14,8 @@ final class ConstraintProgram: Sendable {
     let arrays: [ArraySpec]
     let keywords: KeywordTrie
     let enums: ScalarTrie
+    /// Automata of the strings with enforced patterns.
+    let patterns: [PatternAutomaton]
     /// The keyword-trie root holding just `null` (for arrays).
     let nullRoot: Int32
     /// Identifies the program (equal fingerprints, equal programs): the key of the shared mask cache.
@@ -22,7 +24,8 @@ final class ConstraintProgram: Sendable {
     let groundedPaths: [String]
 
     init(ops: [Op], literalBytes: [UInt8], scalars: [ScalarSpec], arrays: [ArraySpec], keywords: KeywordTrie,
-         enums: ScalarTrie, nullRoot: Int32, fingerprint: String, groundedPaths: [String]) {
+         enums: ScalarTrie, patterns: [PatternAutomaton], nullRoot: Int32, fingerprint: String, groundedPaths: [String]) {
+        self.patterns = patterns
         self.nullRoot = nullRoot
         self.ops = ops
         self.literalBytes = literalBytes
@@ -80,12 +83,15 @@ struct StringSpec: Sendable {
         case dateTime
         /// A substring of the document, not starting or ending with ASCII whitespace.
         case grounded
+        /// Free text that also matches the automaton `pattern` (its `pattern`, email format).
+        case pattern
     }
     var kind: Kind
     var minLength: Int32 = 0
     /// -1: no bound.
     var maxLength: Int32 = -1
     var enumRoot: Int32 = 0
+    var pattern: Int32 = 0
 }
 
 /// A JSON number without exponent: at most `maxIntDigits` digits before the point and

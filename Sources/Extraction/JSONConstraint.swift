@@ -15,8 +15,9 @@ import Models
 ///   `Normalizer` would remove anyway), no control characters but whitespace, and at most
 ///   `maxLength` (at least `minLength`) Unicode scalars. `enum` → exactly one of the literals the
 ///   validator accepts. `format: date` → `"YYYY-MM-DD"`, a real date; `format: date-time` →
-///   `"YYYY-MM-DDTHH:MM:SS"` with `Z` or `±HH:MM`. `pattern`, `email` and `uri` are not
-///   enforced while decoding: the `Validator` checks them afterwards.
+///   `"YYYY-MM-DDTHH:MM:SS"` with `Z` or `±HH:MM`. `pattern` and `format: email` are enforced
+///   (whitespace read as the space the `Normalizer` makes of it) when the pattern is in the
+///   subset `RegexNFA` supports; other patterns, and `format: uri`, are left to the `Validator`.
 /// - JSON escapes are read as JSON does (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`,
 ///   `\uXXXX`, surrogate pairs only as pairs); raw bytes must be well-formed UTF-8, which may be
 ///   split across tokens, as may every other element.
@@ -28,7 +29,7 @@ import Models
 /// Grounded mode (`grounding` given): every string that is not an enum — free text, dates,
 /// date-times, emails, URIs, in lists and tables too — must be a non-empty substring of the
 /// document after JSON-unescaping, not starting or ending with ASCII whitespace, at most
-/// `maxLength` scalars (`minLength` and formats are left to the validator). Dates are then the
+/// `maxLength` scalars (`minLength`, patterns and formats are left to the validator). Dates are then the
 /// document's own spelling (`"March 3, 2024"`), which `Field.value(fromJSON:)` normalises;
 /// `groundedFields` lists those fields. Numbers, booleans and enums are not grounded.
 ///

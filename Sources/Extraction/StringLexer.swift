@@ -187,6 +187,18 @@ extension ParseState {
             return true
         case .date, .dateTime:
             return DateTemplate.take(c, position: &string.node, value: &string.dateValue, withTime: spec.kind == .dateTime)
+        case .pattern:
+            if c < 0x20 && !Whitespace.isUnicode(c) { return false }
+            let space = Whitespace.isUnicode(c)
+            if space && string.afterSpace { return false }
+            let automaton = m.program.patterns[Int(spec.pattern)]
+            let next = automaton.step(string.node, c)
+            let n = string.scalars + 1
+            guard automaton.isLive(next, afterSpace: space, scalars: n) else { return false }
+            string.node = next
+            string.scalars = spec.maxLength >= 0 ? n : min(n, spec.minLength)
+            string.afterSpace = space
+            return true
         case .grounded:
             guard let g = m.grounding else { return false }
             var state = string.node
@@ -225,6 +237,8 @@ extension ParseState {
                 if DateTemplate.take(c, position: &position, value: &value, withTime: spec.kind == .dateTime) { return true }
             }
             return false
+        case .pattern:
+            return m.program.patterns[Int(spec.pattern)].mayAccept(string.node, afterSpace: string.afterSpace, scalars: string.scalars, in: range)
         case .grounded:
             guard let g = m.grounding else { return false }
             if spec.maxLength >= 0 && string.scalars + 1 > spec.maxLength { return false }
@@ -246,6 +260,8 @@ extension ParseState {
             return string.node == DateTemplate.dateTimeEnd
         case .grounded:
             return string.scalars > 0 && !string.afterSpace
+        case .pattern:
+            return m.program.patterns[Int(spec.pattern)].accepting[Int(string.node)] && !string.afterSpace && string.scalars >= spec.minLength
         }
     }
 }

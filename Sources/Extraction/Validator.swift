@@ -154,8 +154,11 @@ public struct Validator: Sendable {
         }
     }
 
+    /// What `format: email` requires (also enforced while decoding by `JSONConstraint`).
+    static let emailPattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#
+
     static func isEmail(_ s: String) -> Bool {
-        s.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil
+        s.range(of: emailPattern, options: .regularExpression) != nil
     }
 
     static func isURI(_ s: String) -> Bool {

@@ -12,7 +12,7 @@ enum GGMLDot {
     static let rowGranularity = 4
 
     /// Computes every part's rows, the rows of all parts split evenly over the pool in one call.
-    static func run(_ parts: [Part], pool: ComputePool) {
+    static func run(_ parts: UnsafeBufferPointer<Part>, pool: ComputePool) {
         let total = parts.reduce(0) { $0 + $1.matrix.rows }
         let bytes = parts.reduce(0) { $0 + $1.matrix.rows * $1.matrix.rowBytes }
         guard total > 0 else { return }

@@ -5,12 +5,14 @@ internal import _Builtin_intrinsics.intel
 /// The fast dot-product kernels: each computes rows of W·x for one weight type against the
 /// activation quantised as ggml does, with the same integer block sums as ggml's kernels.
 ///
-/// They are written for plain SSE2 (the x86-64 baseline Swift compiles for), in Swift SIMD types
-/// whose operations LLVM maps onto it: weights are unpacked from 16-bit lanes (so nibbles and bytes
-/// come out in even/odd order, which `QuantizedActivation.paired` matches), multiplied with
-/// `pmullw`/`pmaddwd`, four blocks' sums are transposed into one vector, and the f16 scales of four
-/// blocks are converted at once. Everything hot is in this file: SwiftPM's debug builds compile
-/// files separately and would not inline helpers from another file.
+/// They are written for plain SSE2 (the x86-64 baseline Swift compiles for) in Swift SIMD types
+/// whose operations map onto it, with `pmaddwd` through its intrinsic: weights are unpacked from
+/// 16-bit lanes (so nibbles come out in even/odd order, which `QuantizedActivation.paired`
+/// matches), multiplied with `pmullw`/`pmaddwd` into per-block integer sums, converted and scaled
+/// by the f16 scales, which are converted four at a time with integer operations. The 32-block
+/// kernels work on two blocks at once in 16-lane vectors, so that compiled for AVX2 (or AVX-512)
+/// they use the wide registers. Everything hot is in this file: SwiftPM's debug builds compile
+/// files separately, and would not inline helpers from another file.
 enum GGMLKernels {
     /// Rows `range` of `matrix`·x into `y[range]`.
     static func rows(_ matrix: QuantizedMatrix, _ range: Range<Int>, _ x: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
@@ -29,14 +31,14 @@ enum GGMLKernels {
     // Each row takes three loops, shaped so that LLVM keeps them in vector registers (Swift's SIMD
     // swizzles are element-wise code, and with them in a loop LLVM scalarises whole expressions):
     // the raw f16 scales are copied out of the row; four blocks at a time their products with the
-    // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a time the integer dot products, four partial sums per block, are
-    // converted, scaled and added to an eight-lane accumulator, as ggml's AVX kernels do. The
-    // two-block loop is written with 16-lane vectors: two SSE2 registers on the x86-64 baseline,
-    // one AVX2 register when the module is compiled for a CPU that has it.
+    // activation's scales are formed (and for Q4_1 the m·s terms summed); then two blocks at a
+    // time the integer dot products, four partial sums per block, are converted, scaled and added
+    // to an eight-lane accumulator, as ggml's AVX kernels do. The two-block loop is written with
+    // 16-lane vectors: two SSE2 registers on the x86-64 baseline, one AVX2 register when the
+    // module is compiled for a CPU that has it.
 
     static func q4_1(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -52,13 +54,13 @@ enum GGMLKernels {
                 while b &+ 1 < blocks {
                     let w = row + 20 * b + 4
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 20, as: SIMD8<UInt16>.self))
-                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
+                    acc += SIMD8<Float>(nibbleDot(v, pairOf(a.paired, b))) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
                     let w = row + 20 * b + 4
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
-                    acc += SIMD8<Float>(madd(nibbleProducts(v, pairOf(a.paired, b)), ones)) * splats(scales, b)
+                    acc += SIMD8<Float>(nibbleDot(v, pairOf(a.paired, b))) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf + minimums).sum()
             }
@@ -67,7 +69,6 @@ enum GGMLKernels {
 
     static func q4_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
-        let ones = UnsafeRawPointer(a.ones).load(as: SIMD16<Int16>.self)
         let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
@@ -82,14 +83,14 @@ enum GGMLKernels {
                 while b &+ 1 < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: w.loadUnaligned(fromByteOffset: 18, as: SIMD8<UInt16>.self))
-                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1), as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
                     let w = row + 18 * b + 2
                     let v = SIMD16(lowHalf: w.loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
-                    let sums = madd(nibbleProducts(v, pairOf(a.paired, b)), ones) &- offsets.load(fromByteOffset: 16 * b, as: SIMD8<Int32>.self)
+                    let sums = nibbleDot(v, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1), as: SIMD8<Int32>.self)
                     acc += SIMD8<Float>(sums) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf).sum()
@@ -99,6 +100,7 @@ enum GGMLKernels {
 
     static func q8_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
         let blocks = m.columns / 32, rowBytes = m.rowBytes
+        let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -109,12 +111,17 @@ enum GGMLKernels {
                 var acc = SIMD8<Float>()
                 var b = 0
                 while b &+ 1 < blocks {
-                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, row + 34 * b + 36, pairOf(a.natural, b))) * splats(scales, b)
+                    let v0 = SIMD16(lowHalf: (row + 34 * b + 2).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: (row + 34 * b + 36).loadUnaligned(as: SIMD8<UInt16>.self))
+                    let v1 = SIMD16(lowHalf: (row + 34 * b + 18).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: (row + 34 * b + 52).loadUnaligned(as: SIMD8<UInt16>.self))
+                    let sums = byteDot(v0, v1, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1) + 32, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
                     b &+= 2
                 }
                 if b < blocks {
-                    // The lone last block, against a zero block (its activation slots are zero).
-                    acc += SIMD8<Float>(byteDot(row + 34 * b + 2, pairOf(a.natural, b))) * splats(scales, b)
+                    let v0 = SIMD16(lowHalf: (row + 34 * b + 2).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    let v1 = SIMD16(lowHalf: (row + 34 * b + 18).loadUnaligned(as: SIMD8<UInt16>.self), highHalf: .zero)
+                    let sums = byteDot(v0, v1, pairOf(a.paired, b)) &- offsets.load(fromByteOffset: 64 * (b >> 1) + 32, as: SIMD8<Int32>.self)
+                    acc += SIMD8<Float>(sums) * splats(scales, b)
                 }
                 y[r] = (acc.lowHalf + acc.highHalf).sum()
             }
@@ -181,8 +188,8 @@ enum GGMLKernels {
                 let p = row + 210 * b, x = UnsafeRawPointer(a.paired + 256 * b)
                 let scales = UnsafeRawPointer(p + 192).loadUnaligned(as: SIMD16<Int8>.self)
                 var isum = SIMD4<Int32>()
-                for half in 0..<2 {
-                    let ql = p + 64 * half, qh = p + 128 + 32 * half
+                for part in 0..<2 {
+                    let ql = p + 64 * part, qh = p + 128 + 32 * part
                     for c in 0..<4 {
                         let l = ql.loadUnaligned(fromByteOffset: 16 * c, as: SIMD8<UInt16>.self)
                         let h = qh.loadUnaligned(fromByteOffset: 16 * (c % 2), as: SIMD8<UInt16>.self)
@@ -191,8 +198,8 @@ enum GGMLKernels {
                         let hl = c < 2 ? h &<< 4 : h &<< 2, hh = c < 2 ? h : h &>> 2
                         let loEven = int16((l & low) | (hl & bits)), loOdd = int16(((l &>> 8) & low) | ((hl &>> 8) & bits))
                         let hiEven = int16(((l &>> 4) & low) | (hh & bits)), hiOdd = int16((l &>> 12) | ((hh &>> 8) & bits))
-                        let xl = x + 2 * (128 * half + 16 * c), xh = xl + 128
-                        let s = 8 * half + c
+                        let xl = x + 2 * (128 * part + 16 * c), xh = xl + 128
+                        let s = 8 * part + c
                         isum &+= madd(loEven &* x8(xl, 0) &+ loOdd &* x8(xl, 16), SIMD8(repeating: Int16(scales[s])))
                         isum &+= madd(hiEven &* x8(xh, 0) &+ hiOdd &* x8(xh, 16), SIMD8(repeating: Int16(scales[s + 4])))
                     }
@@ -266,14 +273,6 @@ private func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
     #endif
 }
 
-/// The lane sums of four vectors, `[Σa, Σb, Σc, Σd]`, by two rounds of shuffles and adds.
-@inline(__always)
-private func laneSums(_ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>, _ d: SIMD4<Int32>) -> SIMD4<Int32> {
-    let ab = SIMD4(lowHalf: a.lowHalf, highHalf: b.lowHalf) &+ SIMD4(lowHalf: a.highHalf, highHalf: b.highHalf)
-    let cd = SIMD4(lowHalf: c.lowHalf, highHalf: d.lowHalf) &+ SIMD4(lowHalf: c.highHalf, highHalf: d.highHalf)
-    return SIMD4(lowHalf: ab.evenHalf, highHalf: cd.evenHalf) &+ SIMD4(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)
-}
-
 /// The IEEE halves in the low 16 bits of four lanes, as floats: the magnitude's bits moved into a
 /// float and scaled by 2¹¹², which is exact for normals, subnormals and zeros (not for infinities
 /// and NaNs, which no valid scale is).
@@ -313,42 +312,34 @@ private func int16(_ v: SIMD8<UInt16>) -> SIMD8<Int16> { SIMD8<Int16>(truncating
 @inline(__always)
 private func x8(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD8<Int16> { p.load(fromByteOffset: offset, as: SIMD8<Int16>.self) }
 
-/// The products nibble·q of two Q4_0/Q4_1 blocks' 16 bytes each (`v`: low nibbles are a block's
-/// weights 0..<16, high nibbles 16..<32) with their paired activation quants at `x` (a pair's 128
-/// Int16, see `pairOf`), summed four to a 16-bit lane (|sum| ≤ 4·15·127 fits).
+/// Σ nibble·q for two Q4_0/Q4_1 blocks' 16 bytes each (`v`; a block's low nibbles are its
+/// weights 0..<16, its high nibbles 16..<32) against their activation quants at `x` (a pair's
+/// 128 Int16, see `pairOf`), as four partial sums per block.
+///
+/// Each 16-bit lane holds two bytes, so `v & 0x0f0f` is n₀ + 256·n₁ for the low nibbles of an even
+/// and an odd weight. Multiplied by the even weight's quant q₀ it gives n₀q₀ + 256·n₁q₀, and the
+/// activation stores the odd weight's quant as q₁ − 256·q₀, so that n₁·(q₁ − 256·q₀) cancels the
+/// excess: two `pmaddwd` per 16 bytes and no masking of single bytes. (|q₁ − 256·q₀| ≤ 32 639 and
+/// n₀ + 256·n₁ ≤ 3855 fit in 16 bits; their products in 32.)
 @inline(__always)
-private func nibbleProducts(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD16<Int16> {
-    let low = SIMD16<UInt16>(repeating: 0x0f)
-    return (int16(v & low) &* x16(x, 0) &+ int16((v &>> 8) & low) &* x16(x, 32))
-        &+ (int16((v &>> 4) & low) &* x16(x, 64) &+ int16(v &>> 12) &* x16(x, 96))
+private func nibbleDot(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let mask = SIMD16<UInt16>(repeating: 0x0f0f)
+    let low = v & mask, high = (v &>> 4) & mask
+    return (madd(int16(low), x16(x, 0)) &+ madd(int16(low &>> 8), x16(x, 32)))
+        &+ (madd(int16(high), x16(x, 64)) &+ madd(int16(high &>> 8), x16(x, 96)))
 }
 
-/// Σ w·q for two Q8_0 blocks' 32 signed bytes each against their natural-order activation quants
-/// at `x` (a pair's 128 Int16), as four partial sums per block. Bytes are sign-extended in order,
-/// by unpacking each with itself and shifting.
+/// Σ w·q + 128·Σ q_even for two Q8_0 blocks against their paired activation quants at `x` (a
+/// pair's 128 Int16): `v0` holds the blocks' first 16 bytes each, `v1` their second 16.
+///
+/// As in `nibbleDot`, each 16-bit lane is used whole: with the low byte's sign bit flipped it is
+/// (w₀ + 128) + 256·w₁ for an even and an odd weight, which times q₀ plus w₁·(q₁ − 256·q₀) (w₁ by
+/// an arithmetic shift) leaves w₀q₀ + w₁q₁ + 128·q₀; the kernel subtracts the 128·Σq₀ of each block.
 @inline(__always)
-private func byteDot(_ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
-    let a0 = w0.loadUnaligned(as: SIMD16<Int8>.self), a1 = w0.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    let b0 = w1.loadUnaligned(as: SIMD16<Int8>.self), b1 = w1.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    return (madd(int16(a0.lowHalf, b0.lowHalf), x16(x, 0)) &+ madd(int16(a0.highHalf, b0.highHalf), x16(x, 32)))
-        &+ (madd(int16(a1.lowHalf, b1.lowHalf), x16(x, 64)) &+ madd(int16(a1.highHalf, b1.highHalf), x16(x, 96)))
-}
-
-/// `byteDot` for a lone last block (its partner's activation slots are zero, and so are the
-/// partner's partial sums).
-@inline(__always)
-private func byteDot(_ w: UnsafeRawPointer, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
-    let a0 = w.loadUnaligned(as: SIMD16<Int8>.self), a1 = w.loadUnaligned(fromByteOffset: 16, as: SIMD16<Int8>.self)
-    let low = (madd(SIMD8<Int16>(truncatingIfNeeded: a0.lowHalf), x.load(as: SIMD8<Int16>.self))
-        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a0.highHalf), x.load(fromByteOffset: 32, as: SIMD8<Int16>.self)))
-        &+ (madd(SIMD8<Int16>(truncatingIfNeeded: a1.lowHalf), x.load(fromByteOffset: 64, as: SIMD8<Int16>.self))
-        &+ madd(SIMD8<Int16>(truncatingIfNeeded: a1.highHalf), x.load(fromByteOffset: 96, as: SIMD8<Int16>.self)))
-    return SIMD8(lowHalf: low, highHalf: .zero)
-}
-
-@inline(__always)
-private func int16(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD16<Int16> {
-    SIMD16(lowHalf: SIMD8<Int16>(truncatingIfNeeded: a), highHalf: SIMD8<Int16>(truncatingIfNeeded: b))
+private func byteDot(_ v0: SIMD16<UInt16>, _ v1: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
+    let flip = SIMD16<UInt16>(repeating: 0x0080)
+    let a = int16(v0 ^ flip), b = int16(v1 ^ flip)
+    return (madd(a, x16(x, 0)) &+ madd(a &>> 8, x16(x, 32))) &+ (madd(b, x16(x, 64)) &+ madd(b &>> 8, x16(x, 96)))
 }
 
 /// `pmaddwd` on sixteen lanes (two SSE2 instructions, or one AVX2 instruction).
@@ -369,9 +360,6 @@ private func x16(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD16<Int16> { p.load
 /// the second 8 of each 16.
 @inline(__always)
 private func pairOf(_ p: UnsafeMutablePointer<Int16>, _ b: Int) -> UnsafeRawPointer { UnsafeRawPointer(p + 64 * (b >> 1)) }
-
-@inline(__always)
-private func floats8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).load(as: SIMD8<Float>.self) }
 
 /// `[s[b] ×4, s[b+1] ×4]`: the scales of a pair of blocks, for their eight partial sums. (Kept as
 /// scalars until here: extracting lanes of a vector to build these makes LLVM scalarise the whole

@@ -46,13 +46,13 @@ extension GGMLType {
 /// but every value is the one ggml computes. For the Q8 formats:
 /// - `quants`: the int8 quants in order;
 /// - `paired`: the same quants as Int16 in the order the kernels unpack weights from 16-bit lanes:
-///   for Q8_K each run of 16 as its 8 even-indexed then its 8 odd-indexed values; for Q8_0/Q8_1,
-///   blocks in pairs, each block as four chunks of 8 (the even and the odd values of its first 16,
-///   then of its second 16), chunk k of the two blocks side by side (`GGMLKernels` loads 16 lanes
-///   covering both blocks at once);
-/// - `natural`: for Q8_0, the quants as Int16 in order, paired the same way (for Q8_0 weights,
-///   whose bytes sign-extend in order);
-/// - `offsets`: for Q8_0, four Int32 per block, 8·Σq and three zeros (the Q4_0 kernel's −8);
+///   for Q8_K each run of 16 as its 8 even-indexed then its 8 odd-indexed values; for Q8_0/Q8_1
+///   (the Q4_0/Q4_1 kernels), blocks in pairs, each block as four chunks of 8: the even values of
+///   its first 16, the odd values minus 256 times the even ones (see `GGMLKernels`' `nibbleDot`),
+///   then the same for its second 16, with chunk k of the two blocks side by side (the kernels
+///   load 16 lanes covering both blocks at once);
+/// - `offsets`: for Q8_0, eight Int32 per block: 8·Σq and three zeros (the Q4_0 kernel's −8),
+///   then 128·Σq over the block's even-indexed values and three zeros (the Q8_0 kernel's bias);
 /// - `scales`: each block's scale as the float the dot product uses (Q8_0/Q8_1: f16-rounded d;
 ///   Q8_K: the float d);
 /// - `sums`: Q8_1's f16-rounded `s` per block;
@@ -64,30 +64,24 @@ struct QuantizedActivation {
     let columns: Int
     let quants: UnsafeMutablePointer<Int8>
     let paired: UnsafeMutablePointer<Int16>
-    let natural: UnsafeMutablePointer<Int16>
     let offsets: UnsafeMutablePointer<Int32>
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Float>
     let sums16: UnsafeMutablePointer<Int16>
     let sums32: UnsafeMutablePointer<Int16>
     let floats: UnsafeMutablePointer<Float>
-    /// Sixteen Int16 ones, read from memory so that LLVM keeps `pmaddwd` with them rather than
-    /// expanding the multiplication by one into shifts and adds.
-    let ones: UnsafeMutablePointer<Int16>
 
     /// Byte offsets of each array in the scratch memory, and the total.
     private struct Layout {
-        var quants = 0, paired = 0, natural = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, ones = 0, total = 0
+        var quants = 0, paired = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, total = 0
 
         init(_ format: ActivationFormat, columns: Int) {
             func take(_ bytes: Int) -> Int { defer { total += (bytes + 63) / 64 * 64 }; return total }
-            ones = take(32)
             guard format.isQuantized else { floats = take(4 * columns); return }
             let padded = (columns + 255) / 256 * 256
             quants = take(padded)
             paired = take(2 * padded)
-            natural = take(2 * padded)
-            offsets = take(4 * 4 * (padded / 32))
+            offsets = take(4 * 8 * (padded / 32))
             scales = take(4 * (padded / 32))
             sums = take(4 * (padded / 16))
             sums16 = take(2 * (padded / 16))
@@ -106,18 +100,15 @@ struct QuantizedActivation {
         let layout = Layout(format, columns: columns)
         quants = (scratch + layout.quants).assumingMemoryBound(to: Int8.self)
         paired = (scratch + layout.paired).assumingMemoryBound(to: Int16.self)
-        natural = (scratch + layout.natural).assumingMemoryBound(to: Int16.self)
         offsets = (scratch + layout.offsets).assumingMemoryBound(to: Int32.self)
         scales = (scratch + layout.scales).assumingMemoryBound(to: Float.self)
         sums = (scratch + layout.sums).assumingMemoryBound(to: Float.self)
         sums16 = (scratch + layout.sums16).assumingMemoryBound(to: Int16.self)
         sums32 = (scratch + layout.sums32).assumingMemoryBound(to: Int16.self)
         floats = (scratch + layout.floats).assumingMemoryBound(to: Float.self)
-        ones = (scratch + layout.ones).assumingMemoryBound(to: Int16.self)
-        ones.initialize(repeating: 1, count: 16)
         switch format {
         case .f32: floats.update(from: x, count: columns)
-        case .f16: for j in 0..<columns { floats[j] = Float(Float16(x[j])) }
+        case .f16: for j in 0..<columns { floats[j] = roundedToHalf(x[j]) }
         case .bf16:
             for j in 0..<columns {
                 let u = x[j].bitPattern
@@ -136,8 +127,7 @@ struct QuantizedActivation {
                 (sums32 + columns / 32).update(repeating: 0, count: (padded - columns) / 32)
             }
             paired.update(repeating: 0, count: padded)
-            natural.update(repeating: 0, count: padded)
-            offsets.update(repeating: 0, count: 4 * (padded / 32))
+            offsets.update(repeating: 0, count: 8 * (padded / 32))
             pair()
         }
     }
@@ -201,7 +191,7 @@ struct QuantizedActivation {
         scales[b] = 1 / iscale
     }
 
-    /// Fills `paired` and `natural` (and `offsets`) from `quants`.
+    /// Fills `paired` (and `offsets`) from `quants`.
     private func pair() {
         if format == .q8_K {
             // Per run of 16: its 8 even-indexed values, then its 8 odd-indexed ones.
@@ -219,18 +209,19 @@ struct QuantizedActivation {
             let base = 64 * (b >> 1) + 8 * (b & 1)
             let q0 = UnsafeRawPointer(quants + 32 * b).load(as: SIMD16<Int8>.self)
             let q1 = UnsafeRawPointer(quants + 32 * b + 16).load(as: SIMD16<Int8>.self)
-            // `paired`: even and odd values of the first 16, then of the second 16.
-            let p = UnsafeMutableRawPointer(paired + base), n = UnsafeMutableRawPointer(natural + base)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf), toByteOffset: 32, as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf), toByteOffset: 64, as: SIMD8<Int16>.self)
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.oddHalf), toByteOffset: 96, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.lowHalf), as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.highHalf), toByteOffset: 32, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.lowHalf), toByteOffset: 64, as: SIMD8<Int16>.self)
-            n.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.highHalf), toByteOffset: 96, as: SIMD8<Int16>.self)
-            offsets[4 * b] = 8 &* Int32(sums32[b])
-            offsets[4 * b + 1] = 0; offsets[4 * b + 2] = 0; offsets[4 * b + 3] = 0
+            // `paired`: even values of the first 16, odd values minus 256 times the even ones, then
+            // the same for the second 16.
+            let p = UnsafeMutableRawPointer(paired + base)
+            let e0 = SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), e1 = SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf)
+            p.storeBytes(of: e0, as: SIMD8<Int16>.self)
+            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf) &- 256 &* e0, toByteOffset: 32, as: SIMD8<Int16>.self)
+            p.storeBytes(of: e1, toByteOffset: 64, as: SIMD8<Int16>.self)
+            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q1.oddHalf) &- 256 &* e1, toByteOffset: 96, as: SIMD8<Int16>.self)
+            // Blocks' offsets in pairs too: block b's at Int32 offset 16·(b/2) + 4·(b%2), the Q4_0
+            // offsets of a pair, then its Q8_0 offsets.
+            let o = 16 * (b >> 1) + 4 * (b & 1)
+            offsets[o] = 8 &* Int32(sums32[b])
+            offsets[o + 8] = 128 &* (SIMD8<Int32>(truncatingIfNeeded: e0) &+ SIMD8<Int32>(truncatingIfNeeded: e1)).wrappedSum()
         }
     }
 

@@ -48,7 +48,12 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// y = W·x for one vector x of `columns` floats (y has `rows` floats), spread over the pool's threads.
     public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, pool: ComputePool = .shared) {
-        Self.multiply([(self, y)], by: x, pool: pool)
+        let format = type.activationFormat
+        withUnsafeTemporaryAllocation(byteCount: QuantizedActivation.byteCount(format, columns: columns), alignment: 64) { scratch in
+            guard let scratch = scratch.baseAddress else { return }
+            let part = GGMLDot.Part(matrix: self, output: y, activation: QuantizedActivation(format, x, columns: columns, scratch: scratch))
+            withUnsafePointer(to: part) { GGMLDot.run(UnsafeBufferPointer(start: $0, count: 1), pool: pool) }
+        }
     }
 
     /// Several matrices with the same `columns` times the same x in ONE parallel pass (q/k/v, gate/up): x is quantised once and the pool is synchronised once.
@@ -57,24 +62,42 @@ public struct QuantizedMatrix: @unchecked Sendable {
         guard let first = matrices.first else { return }
         let columns = first.matrix.columns
         precondition(matrices.allSatisfy { $0.matrix.columns == columns }, "fused products need the same number of columns")
-        // One conversion of x per activation format the matrices need (usually one).
-        var offsets = [Int](repeating: -1, count: ActivationFormat.allCases.count)
-        var bytes = 0
-        for (matrix, _) in matrices where offsets[matrix.type.activationFormat.rawValue] < 0 {
-            offsets[matrix.type.activationFormat.rawValue] = bytes
-            bytes += QuantizedActivation.byteCount(matrix.type.activationFormat, columns: columns)
+        // One conversion of x per activation format the matrices need (usually one): its offset in
+        // the scratch memory, by format, in a small bit set of formats seen.
+        var seen = 0, bytes = 0
+        var offsets = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &offsets) { raw in
+            let offsets = raw.bindMemory(to: Int.self)
+            for (matrix, _) in matrices {
+                let format = matrix.type.activationFormat.rawValue
+                guard seen & (1 << format) == 0 else { continue }
+                seen |= 1 << format
+                offsets[format] = bytes
+                bytes += QuantizedActivation.byteCount(matrix.type.activationFormat, columns: columns)
+            }
         }
-        withUnsafeTemporaryAllocation(byteCount: max(bytes, 64), alignment: 64) { scratch in
+        withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { scratch in
             guard let scratch = scratch.baseAddress else { return }
-            var activations = [QuantizedActivation?](repeating: nil, count: offsets.count)
-            for format in ActivationFormat.allCases where offsets[format.rawValue] >= 0 {
-                activations[format.rawValue] = QuantizedActivation(format, x, columns: columns, scratch: scratch + offsets[format.rawValue])
+            withUnsafeTemporaryAllocation(of: GGMLDot.Part.self, capacity: matrices.count) { parts in
+                withUnsafeBytes(of: offsets) { raw in
+                    let offsets = raw.bindMemory(to: Int.self)
+                    var converted = 0
+                    for (index, part) in matrices.enumerated() {
+                        let format = part.matrix.type.activationFormat
+                        let activation: QuantizedActivation
+                        if converted & (1 << format.rawValue) == 0 {
+                            converted |= 1 << format.rawValue
+                            activation = QuantizedActivation(format, x, columns: columns, scratch: scratch + offsets[format.rawValue])
+                        } else {
+                            // Already converted by an earlier part of the same format: reuse it.
+                            activation = parts[matrices.firstIndex { $0.matrix.type.activationFormat == format } ?? index].activation
+                        }
+                        parts.initializeElement(at: index, to: GGMLDot.Part(matrix: part.matrix, output: part.output, activation: activation))
+                    }
+                }
+                GGMLDot.run(UnsafeBufferPointer(parts), pool: pool)
+                _ = parts.deinitialize()
             }
-            let parts = matrices.map { part in
-                GGMLDot.Part(matrix: part.matrix, output: part.output,
-                             activation: activations[part.matrix.type.activationFormat.rawValue]!)
-            }
-            GGMLDot.run(parts, pool: pool)
         }
     }
 }

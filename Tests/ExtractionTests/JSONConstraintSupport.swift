@@ -13,7 +13,7 @@ enum ConstraintFixtures {
 
     static let words = ["the", "of", "Acme", "GmbH", "invoice", "Total", "EUR", "USD", "March", "2024", "Berlin",
                         "Größe", "café", "€", "😀", "中文", "naïve", "N/A", "yes", "no", "Net 30", "Ltd.", "#12",
-                        "Straße", "x", "a\"b", "back\\slash", "O'Neil", "50%"]
+                        "Straße", "x", "a\"b", "back\\slash", "O'Neil", "50%", "INV-", "PO-", "@", "mail@example.com", ".com", "abc"]
 
     /// Every single byte (id = byte), then multi-byte chunks that straddle grammar boundaries,
     /// then two control tokens; the last id is end-of-sequence.
@@ -86,7 +86,13 @@ enum ConstraintFixtures {
     }
 
     static func randomScalar(_ g: inout SeededGenerator) -> String {
-        switch Int.random(in: 0..<11, using: &g) {
+        switch Int.random(in: 0..<13, using: &g) {
+        case 11:
+            let patterns = [#"^[A-Z]{3}$"#, #"^[A-Z0-9-]+$"#, #"\\d{4}"#, #"^(INV|PO)-\\d+$"#, #"^[^@]+$"#, #"a|b"#, #"^\\S+$"#,
+                            #"^x*y?z$"#, #"^.{2,5}$"#, #"^[a-z]+( [a-z]+)*$"#, #"(?i)abc"#, #"\\bfoo"#, #"^\\p{L}+$"#, #"é|€"#]
+            let length = Int.random(in: 0..<3, using: &g) == 0 ? ", \"maxLength\": \(Int.random(in: 3...8, using: &g))" : ""
+            return "{\"type\": \"string\", \"pattern\": \"\(patterns[Int.random(in: 0..<patterns.count, using: &g)])\"\(length)}"
+        case 12: return "{\"type\": \"string\", \"format\": \"email\"}"
         case 0: return "{\"type\": \"string\"}"
         case 1: return "{\"type\": \"string\", \"maxLength\": \(Int.random(in: 1...8, using: &g))}"
         case 2: return "{\"type\": \"string\", \"minLength\": \(Int.random(in: 1...3, using: &g)), \"maxLength\": \(Int.random(in: 3...6, using: &g))}"
@@ -129,27 +135,40 @@ enum ConstraintFixtures {
         return mask.indices.filter { mask[$0] }
     }
 
+    /// Walk weights of the tokens when biased: those that close strings, arrays and objects, and
+    /// `null`, are 30 times likelier.
+    static let closingWeight: [Double] = vocabulary.tokens.map { bytes in
+        guard let bytes else { return 1 }
+        return bytes.contains(where: { $0 == 0x22 || $0 == 0x5D || $0 == 0x7D }) || bytes == Array("null".utf8) ? 30 : 1
+    }
+
     /// A random walk; `bias` favours tokens that close strings, arrays and objects. Returns the
     /// steps taken and whether it ended with end-of-sequence (nil if a state allowed nothing).
     static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, bias: Bool, bound: Int = 20_000) -> (steps: Int, ended: Bool)? {
         var mask = [Bool](repeating: true, count: vocabulary.tokens.count)
+        var ids: [Int] = []
+        ids.reserveCapacity(mask.count)
         for step in 0..<bound {
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: true) }
             c.restrict(&mask)
-            let ids = mask.indices.filter { mask[$0] }
-            guard !ids.isEmpty else { return nil }
-            let chosen: Int
-            if bias {
-                let weights = ids.map { id -> Double in
-                    guard let bytes = vocabulary.tokens[id] else { return 1 }
-                    return bytes.contains(where: { $0 == 0x22 || $0 == 0x5D || $0 == 0x7D }) ? 30 : bytes == Array("null".utf8) ? 30 : 1
+            ids.removeAll(keepingCapacity: true)
+            var total = 0.0
+            mask.withUnsafeBufferPointer { m in
+                closingWeight.withUnsafeBufferPointer { w in
+                    for i in 0..<m.count where m[i] {
+                        ids.append(i)
+                        total += w[i]
+                    }
                 }
-                var r = g.unit() * weights.reduce(0, +)
-                var pick = ids[ids.count - 1]
-                for (id, w) in zip(ids, weights) { r -= w; if r < 0 { pick = id; break } }
-                chosen = pick
-            } else {
-                chosen = ids[Int.random(in: 0..<ids.count, using: &g)]
+            }
+            guard !ids.isEmpty else { return nil }
+            var chosen = ids[Int.random(in: 0..<ids.count, using: &g)]
+            if bias {
+                var r = g.unit() * total
+                for id in ids {
+                    r -= closingWeight[id]
+                    if r < 0 { chosen = id; break }
+                }
             }
             c.accept(chosen)
             if chosen == vocabulary.eos { return (step + 1, true) }

@@ -277,6 +277,26 @@ struct QuantData {
         }
     }
 
+    @Test func bulkDequantisationEqualsRowByRow() {
+        var data = QuantData(seed: 11)
+        for type in [GGMLType.q4_K, .q8_0, .f16] {
+            let rows = 300, columns = 256   // 76 800 values: dequantize(rows:) splits them over threads
+            let bytes = data.matrix(type, rows: rows, columns: columns)
+            let bulk = dequantized(type, bytes, rows: rows, columns: columns)
+            bytes.withUnsafeBytes { raw in
+                let matrix = QuantizedMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)
+                var row = [Float](repeating: 0, count: columns)
+                for r in [0, 149, 150, 299] {
+                    row.withUnsafeMutableBufferPointer { matrix.dequantizeRow(r, into: $0.baseAddress!) }
+                    #expect(row.map(\.bitPattern) == bulk[r * columns..<(r + 1) * columns].map(\.bitPattern), "\(type) row \(r)")
+                }
+                var part = [Float](repeating: .nan, count: 3 * columns)
+                part.withUnsafeMutableBufferPointer { matrix.dequantize(rows: 100..<103, into: $0.baseAddress!) }
+                #expect(part.map(\.bitPattern) == bulk[100 * columns..<103 * columns].map(\.bitPattern), "\(type) rows 100..<103")
+            }
+        }
+    }
+
     @Test func moreThreadsThanRows() {
         var data = QuantData(seed: 3)
         for rows in [1, 3, 7] {
@@ -350,6 +370,21 @@ struct QuantData {
                     #expect(chunks.load(ordering: .relaxed) <= threads)
                 }
             }
+        }
+    }
+
+    /// Idle workers go to sleep after a short spin, and a caller waiting long for a worker sleeps
+    /// too: both must be woken.
+    @Test func poolWakesSleepingWorkersAndCallers() {
+        let pool = ComputePool(threads: 2)
+        for round in 0..<10 {
+            usleep(1_000)   // longer than the spin: the worker is asleep when the call comes
+            let seen = Atomic<Int>(0)
+            pool.run { worker in
+                if round % 2 == 1, worker == 1 { usleep(1_000) }   // the caller outwaits its spin
+                seen.add(1 << (worker * 8), ordering: .relaxed)
+            }
+            #expect(seen.load(ordering: .relaxed) == 0x0101)
         }
     }
 
