@@ -34,6 +34,8 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         public var maxTokens = 512
         /// How to read ambiguous numeric dates; nil decides per document.
         public var dates: DateOrder?
+        /// Tokens the prompt and the answer must fit in; nil: the model's training context (at most 8192).
+        public var contextTokens: Int?
 
         public init() {}
     }
@@ -57,22 +59,36 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         return "llm:\(file)" + (options.grounded ? "" : ":free") + (options.documentTokens == Options().documentTokens ? "" : ":\(options.documentTokens)")
     }
 
+    /// The tokens a prompt and its answer may take.
+    var context: Int { min(options.contextTokens ?? model.network.configuration.contextLength, 8192) }
+
     public var parameterVector: [Double] { [] }
     public func with(parameterVector: [Double]) -> LanguageModelExtractor { self }
     public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] { [] }
 
     public func prepare(_ document: Document) -> Prepared {
+        // The excerpt gets what the context leaves after the instructions and the answer.
+        let context = self.context
+        let empty = Document(kind: document.kind, pages: [])
+        let overhead = promptTokens(ExtractionPrompt(schema: schema, fields: schema.fields, document: empty,
+                                                     tokenizer: model.tokenizer, budget: 0, embedder: nil)).count
+        let budget = max(0, min(options.documentTokens, context - overhead - options.maxTokens - 8))
         let prompt = ExtractionPrompt(schema: schema, fields: schema.fields, document: document, tokenizer: model.tokenizer,
-                                      budget: options.documentTokens, embedder: embedder)
-        // A template the tokenizer cannot render falls back to ChatML, which every instruct model here reads.
-        let tokens = (try? model.chatTokens(prompt.messages))
-            ?? model.tokenizer.encode(prompt.messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n",
-                                      addSpecial: true, parseSpecial: true)
+                                      budget: budget, embedder: embedder)
+        let tokens = promptTokens(prompt)
         let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
         return Prepared(document: document, prompt: prompt, tokens: tokens,
                         grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,
                         constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : schema,
                         dates: dates)
+    }
+
+    /// The prompt's tokens in the model's chat template. A template the tokenizer cannot render
+    /// falls back to ChatML, which the instruct models Quarry runs read.
+    func promptTokens(_ prompt: ExtractionPrompt) -> [Int] {
+        (try? model.chatTokens(prompt.messages))
+            ?? model.tokenizer.encode(prompt.messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n",
+                                      addSpecial: true, parseSpecial: true)
     }
 
     public func decode(_ prepared: Prepared) -> Candidate {
@@ -86,7 +102,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
 
     public func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double {
         guard let tokens = candidate.decisions.first, !tokens.isEmpty else { return candidate.logProbability }
-        let session = model.session()
+        let session = model.session(capacity: context)
         return (try? model.logProbability(of: tokens, after: prepared.tokens, in: session, constraint: constraint(prepared)))
             ?? -.infinity
     }
@@ -135,11 +151,12 @@ public struct LanguageModelExtractor: ExtractorPolicy {
 
     /// `count` rows generated after one prompt evaluation.
     func generate(_ prepared: Prepared, count: Int, sampling: SamplingOptions) -> [Candidate] {
-        let session = model.session()
+        let session = model.session(capacity: context)
         var results: [Candidate] = []
         var options = sampling
         for _ in 0..<count {
-            let generation = try? model.generate(prompt: prepared.tokens, in: session, maxTokens: self.options.maxTokens,
+            let room = context - prepared.tokens.count
+            let generation = try? model.generate(prompt: prepared.tokens, in: session, maxTokens: min(self.options.maxTokens, room),
                                                  sampling: options, constraint: constraint(prepared))
             options.seed = options.seed &+ 0x9E37_79B9_7F4A_7C15
             var candidate = row(from: generation?.text ?? "", prepared)
