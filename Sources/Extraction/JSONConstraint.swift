@@ -84,6 +84,8 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
             return
         }
         currentMask().apply(to: &allowed, vocabulary: vocabulary, saved: &saved)
+        // Even if the vocabulary gives end-of-sequence bytes, it ends the output only when complete.
+        if allowed.indices.contains(endOfSequence) && !isComplete { allowed[endOfSequence] = false }
     }
 
     public mutating func accept(_ token: Int) {
