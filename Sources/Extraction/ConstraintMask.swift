@@ -7,6 +7,17 @@ struct TokenMask: Sendable {
     var plain = Plain.none
     var threshold: UInt8 = 0
     var ids: [Int32] = []
+    /// The same as a dense mask (used instead of `ids` when they are many).
+    var dense: [Bool]?
+
+    /// Switches to a dense mask when the ids are more than an eighth of the vocabulary.
+    mutating func compact(_ count: Int) {
+        guard plain == .none, ids.count > count / 8 else { return }
+        var mask = [Bool](repeating: false, count: count)
+        for id in ids where Int(id) < count { mask[Int(id)] = true }
+        dense = mask
+        ids = []
+    }
 
     /// Clears `allowed[id]` for every token not in the mask (entries already false stay false).
     func apply(to allowed: inout [Bool], vocabulary v: TokenVocabulary, saved: inout [Bool]) {
@@ -17,6 +28,14 @@ struct TokenMask: Sendable {
                 for (j, id) in ids.enumerated() where Int(id) < n { keep[j] = out[Int(id)] }
             }
             out.withMemoryRebound(to: UInt8.self) { bytes in
+                if let dense {
+                    dense.withUnsafeBytes { d in
+                        let m = min(n, d.count)
+                        for i in 0..<m { bytes[i] &= d[i] }
+                        for i in m..<n { bytes[i] = 0 }
+                    }
+                    return
+                }
                 switch plain {
                 case .none:
                     bytes.update(repeating: 0)
@@ -78,17 +97,26 @@ extension ParseState {
     func mask(_ m: ParseMachine, vocabulary: TokenVocabulary, endOfSequence: Int) -> (TokenMask, usedDocument: Bool) {
         var mask = TokenMask()
         var walker: TrieWalker
+        var patternTokens: (PatternAutomaton, ByteTrie)?
         if let (plain, threshold) = plainClass(m) {
             mask.plain = plain
             mask.threshold = threshold
+            walker = TrieWalker(machine: m, trie: vocabulary.specialTrie)
+        } else if phase == .string, string.idle, let spec = m.program.scalars[Int(m.program.ops[Int(pc)].a)].string,
+                  spec.kind == .pattern, let trie = vocabulary.classTrie(for: m.program.patterns[Int(spec.pattern)]) {
+            patternTokens = (m.program.patterns[Int(spec.pattern)], trie)
             walker = TrieWalker(machine: m, trie: vocabulary.specialTrie)
         } else {
             walker = TrieWalker(machine: m, trie: vocabulary.fullTrie)
         }
         walker.usedDocument = string.grounded
         walker.walk(0, self)
+        if let (automaton, trie) = patternTokens {
+            automaton.walk(trie, node: 0, state: string.node, afterSpace: string.afterSpace, scalars: string.scalars, ids: &walker.ids)
+        }
         mask.ids = walker.ids
         if isComplete(m) && endOfSequence >= 0 { mask.ids.append(Int32(endOfSequence)) }
+        mask.compact(vocabulary.count)
         return (mask, walker.usedDocument)
     }
 }

@@ -58,9 +58,10 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
     public var groundedFields: [String] { program.groundedPaths }
 
     /// `fields`: when given, the object holds only those schema fields, in that order (unknown
-    /// names are left out).
+    /// names and repeats are left out).
     public init(schema: Schema, vocabulary: TokenVocabulary, endOfSequence: Int, grounding: GroundingText? = nil, fields: [String]? = nil) {
-        let chosen = fields.map { names in names.compactMap { schema.field($0) } } ?? schema.fields
+        var seen = Set<String>()
+        let chosen = fields.map { names in names.filter { seen.insert($0).inserted }.compactMap { schema.field($0) } } ?? schema.fields
         program = ConstraintCompiler.compile(chosen, grounding: grounding)
         self.vocabulary = vocabulary
         self.grounding = grounding
@@ -84,6 +85,8 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
             return
         }
         currentMask().apply(to: &allowed, vocabulary: vocabulary, saved: &saved)
+        // Even if the vocabulary gives end-of-sequence bytes, it ends the output only when complete.
+        if allowed.indices.contains(endOfSequence) && !isComplete { allowed[endOfSequence] = false }
     }
 
     public mutating func accept(_ token: Int) {

@@ -25,6 +25,8 @@ public final class TokenVocabulary: Sendable {
     let plainCostNoLeadingSpace: [UInt8]
     /// Mask caches, one per compiled schema fingerprint.
     let caches = MaskCacheRegistry()
+    /// Plain tokens as pattern-class sequences (`classTrie(for:)`).
+    let classTries = ClassTrieCache()
 
     /// `tokens[id]` is the bytes token `id` adds to the text, or nil for control tokens.
     public init(tokens: [[UInt8]?]) {

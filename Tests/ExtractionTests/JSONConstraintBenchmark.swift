@@ -18,6 +18,7 @@ import Testing
           "due_date": {"type": "string", "format": "date"}, "currency": {"type": "string", "enum": ["EUR", "USD", "GBP"]},
           "subtotal": {"type": "number", "minimum": 0}, "tax": {"type": "number", "minimum": 0},
           "total": {"type": "number", "minimum": 0}, "paid": {"type": "boolean"},
+          "email": {"type": "string", "format": "email"}, "iban": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"},
           "references": {"type": "array", "items": {"type": "string"}, "maxItems": 4},
           "line_items": {"type": "array", "items": {"type": "object", "properties": {
             "description": {"type": "string"}, "quantity": {"type": "number", "minimum": 0},
@@ -36,7 +37,7 @@ import Testing
         let eos = tokens.firstIndex { $0 == nil } ?? tokens.count - 1
         let document = try String(contentsOf: Self.fixtures.appendingPathComponent("documents/invoice-nightjar-studio-nj-2024-007.md"), encoding: .utf8)
         let grounding = GroundingText(document)
-        let closing = tokens.map { $0?.contains { $0 == 0x22 || $0 == 0x2C || $0 == 0x5D || $0 == 0x7D } ?? false }
+        let closing = tokens.map { $0?.contains { [0x22, 0x2C, 0x2E, 0x40, 0x5D, 0x7D].contains($0) } ?? false }
         print("vocabulary: \(tokens.count) tokens, read in \(ms(vocabularyStart.timeIntervalSince(loadStart))), prepared in \(ms(built.timeIntervalSince(vocabularyStart))); special \(vocabulary.specialTrie.tokenIds.count), trie nodes \(vocabulary.fullTrie.nodeCount); grounding \(document.utf8.count) bytes in \(ms(Date().timeIntervalSince(built)))")
         let readme = try String(contentsOf: Self.fixtures.appendingPathComponent("../README.md"), encoding: .utf8)
         let largeStart = Date()
@@ -68,8 +69,8 @@ import Testing
     }
 
     /// One walk that picks uniformly among the allowed tokens, except that with probability 0.2 it
-    /// picks among those that hold `"`, `,`, `]` or `}` (so strings end after a few tokens, as a
-    /// model's would). Returns the µs spent in `restrict` + `accept` per token.
+    /// picks among those that hold `"`, `,`, `]`, `}`, `.` or `@` (so strings, emails included,
+    /// end after a few tokens, as a model's would). Returns the µs spent in `restrict` + `accept` per token.
     static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, vocabulary: TokenVocabulary, closing: [Bool], eos: Int) -> [Double] {
         var mask = [Bool](repeating: true, count: vocabulary.count)
         var times: [Double] = []
@@ -111,6 +112,9 @@ import Testing
             ("after a backslash", "{\"vendor\": \"Acme\\", false), ("inside \\u", "{\"vendor\": \"Acme\\u00", false),
             ("split character", "{\"vendor\": \"Acme\u{FFFF}", false), ("key literal", "{\"vendor\": \"A\", \"vendor_add", false),
             ("date", "{\"vendor\": \"A\", \"vendor_address\": null, \"customer\": null, \"invoice_number\": null, \"invoice_date\": \"2024-0", false),
+            ("email start", "{\"vendor\": \"A\", \"vendor_address\": null, \"customer\": null, \"invoice_number\": null, \"invoice_date\": null, \"due_date\": null, \"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1, \"paid\": null, \"email\": \"", false),
+            ("email after @", "{\"vendor\": \"A\", \"vendor_address\": null, \"customer\": null, \"invoice_number\": null, \"invoice_date\": null, \"due_date\": null, \"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1, \"paid\": null, \"email\": \"ann@", false),
+            ("IBAN pattern", "{\"vendor\": \"A\", \"vendor_address\": null, \"customer\": null, \"invoice_number\": null, \"invoice_date\": null, \"due_date\": null, \"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1, \"paid\": null, \"email\": null, \"iban\": \"IE29", false),
             ("enum start", "{\"vendor\": \"A\", \"vendor_address\": null, \"customer\": null, \"invoice_number\": null, \"invoice_date\": null, \"due_date\": null, \"currency\": \"", false),
             ("grounded string start", "{\"vendor\": \"", true), ("grounded, one letter", "{\"vendor\": \"N", true),
             ("grounded, a word", "{\"vendor\": \"Nightjar", true), ("grounded, after a space", "{\"vendor\": \"Nightjar ", true),
