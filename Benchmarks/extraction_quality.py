@@ -3,8 +3,8 @@
 per-field precision, recall, F1 and exact match from `quarry eval`, and extraction speed.
 
     python3 Benchmarks/extraction_quality.py [--sets kleister,sroie,cuad,fixtures] [--limit N]
-                                             [--quarry .build/release/quarry] [--work DIR]
-                                             [--data DIR] [--fresh] [--json]
+                                             [--extractors span,llm] [--quarry .build/release/quarry]
+                                             [--work DIR] [--data DIR] [--fresh] [--json]
 
 Sets (the first three need ../shared/data, relative to the repository, and are skipped with a
 message where it is absent):
@@ -23,7 +23,10 @@ embeddings, as `quarry extract` would) adds what is new and is timed on its own,
 while the ingested corpus is reused. --fresh deletes the databases first (ingest again).
 
 --limit N takes the first N documents of a set (sorted by name) through a folder of symlinks and
-scores them against their gold rows only. "extraction seconds" is the `seconds` of extract's
+scores them against their gold rows only. --extractors runs each named extractor (default span;
+llm is the embedded language model, seconds per document: use --limit) into its own table
+(TABLE for span, TABLE_llm for llm) of the same database, and the summary puts them side by
+side. "extraction seconds" is the `seconds` of extract's
 report (the whole extract run in-process, ingest being a no-op by then; not the model load);
 docs/s divides the documents extracted by it. --json prints one JSON object instead of tables.
 """
@@ -88,7 +91,7 @@ def choose(name, documents, gold, work, limit):
     return folder, subset, len(chosen)
 
 
-def evaluate_set(name, spec, a, work):
+def evaluate_set(name, spec, a, work, extractor="span"):
     data = os.path.join(a.data, spec["data"]) if spec["data"] else None
     if data and not os.path.isdir(data):
         log(f"skipping {name}: {data} not found (the real datasets live in ../shared/data beside the checkout)")
@@ -104,16 +107,18 @@ def evaluate_set(name, spec, a, work):
     ingest_wall, _ = run([a.quarry, "ingest", path, "--db", db, "--json"], os.path.join(out, f"{name}-ingest.json"))
     with open(os.path.join(out, f"{name}-ingest.json")) as f:
         ingest = json.load(f)
-    log(f"{name}: extracting into table {spec['table']} …")
-    extract_wall, peak = run([a.quarry, "extract", "--schema", schema, "--table", spec["table"], "--db", db,
-                              "--replace", "--json", path], os.path.join(out, f"{name}-extract.json"))
-    with open(os.path.join(out, f"{name}-extract.json")) as f:
+    table = spec["table"] + ("" if extractor == "span" else f"_{extractor}")
+    log(f"{name}: extracting with {extractor} into table {table} …")
+    extract_wall, peak = run([a.quarry, "extract", "--schema", schema, "--table", table, "--db", db,
+                              "--extractor", extractor, "--replace", "--json", path],
+                             os.path.join(out, f"{name}-{extractor}-extract.json"))
+    with open(os.path.join(out, f"{name}-{extractor}-extract.json")) as f:
         extract = json.load(f)
-    run([a.quarry, "eval", "--table", spec["table"], "--gold", gold, "--db", db, "--json"],
-        os.path.join(out, f"{name}-eval.json"))
-    with open(os.path.join(out, f"{name}-eval.json")) as f:
+    run([a.quarry, "eval", "--table", table, "--gold", gold, "--db", db, "--json"],
+        os.path.join(out, f"{name}-{extractor}-eval.json"))
+    with open(os.path.join(out, f"{name}-{extractor}-eval.json")) as f:
         evaluation = json.load(f)
-    return dict(set=name, title=spec["title"], documents=extract["documents"], extracted=extract["extracted"],
+    return dict(set=name, title=spec["title"], extractor=extractor, documents=extract["documents"], extracted=extract["extracted"],
                 model=extract["model"], extract_seconds=extract["seconds"], extract_process_seconds=extract_wall,
                 extract_peak_mib=peak, ingest_process_seconds=ingest_wall,
                 ingested=ingest["ingested"], ingest_failed=ingest["failed"], embedded=ingest["embedded"],
@@ -126,7 +131,7 @@ def fmt(x):
 
 def print_set(r):
     e = r["eval"]["report"]
-    print(f"### {r['title']} ({r['set']}): {r['documents']} documents, {e['documents']} gold, "
+    print(f"### {r['title']} ({r['set']}), {r['extractor']} extractor: {r['documents']} documents, {e['documents']} gold, "
           f"{len(e['missing'])} gold documents without a row\n")
     print("| field | precision | recall | F1 | exact | tp | fp | fn |")
     print("|---|---|---|---|---|---|---|---|")
@@ -154,7 +159,11 @@ def main():
     ap.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N documents of each set")
     ap.add_argument("--fresh", action="store_true", help="delete the databases first: ingest again")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    ap.add_argument("--extractors", default="span", help="comma-separated: span, llm (default %(default)s)")
     a = ap.parse_args()
+    extractors = [e.strip() for e in a.extractors.split(",") if e.strip()]
+    if unknown := [e for e in extractors if e not in ("span", "llm")]:
+        ap.error(f"unknown extractor(s) {', '.join(unknown)}; choose from span, llm")
     names = [n.strip() for n in a.sets.split(",") if n.strip()]
     if unknown := [n for n in names if n not in SETS]:
         ap.error(f"unknown set(s) {', '.join(unknown)}; choose from {', '.join(SETS)}")
@@ -171,7 +180,7 @@ def main():
                 if os.path.exists(p): os.remove(p)
 
     warn_if_busy(sys.stderr)
-    results = [evaluate_set(n, SETS[n], a, work) for n in names]
+    results = [evaluate_set(n, SETS[n], a, work, e) for n in names for e in extractors]
 
     if a.json:
         print(json.dumps(dict(quarry=a.quarry, limit=a.limit or None, sets=results), indent=1))
@@ -180,19 +189,19 @@ def main():
     for r in results:
         if "skipped" not in r:
             print_set(r)
-    print("| set | docs | micro-F1 | macro-F1 | extraction seconds | docs/s | peak MiB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| set | extractor | docs | micro-F1 | macro-F1 | extraction seconds | docs/s | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         if "skipped" in r:
-            print(f"| {r['title']} | skipped: {r['skipped']} | | | | | |")
+            print(f"| {r['title']} | | skipped: {r['skipped']} | | | | | |")
             continue
         e = r["eval"]["report"]
         rate = r["extracted"] / r["extract_seconds"] if r["extract_seconds"] > 0 else 0
-        print(f"| {r['title']} | {r['documents']} | {fmt(e['micro']['f1'])} | {fmt(e['macro_f1'])} "
-              f"| {r['extract_seconds']:.2f} | {rate:.1f} | {r['extract_peak_mib']:.0f} |")
-    model = next((r["model"] for r in results if "model" in r), None)
-    if model:
-        print(f"\nextractor {model}" + (f"; first {a.limit} documents per set" if a.limit else "")
+        print(f"| {r['title']} | {r['extractor']} | {r['documents']} | {fmt(e['micro']['f1'])} | {fmt(e['macro_f1'])} "
+              f"| {r['extract_seconds']:.2f} | {rate:.2f} | {r['extract_peak_mib']:.0f} |")
+    models = sorted({r["model"] for r in results if "model" in r})
+    if models:
+        print(f"\nmodels {', '.join(models)}" + (f"; first {a.limit} documents per set" if a.limit else "")
               + f"; work dir {work}")
 
 

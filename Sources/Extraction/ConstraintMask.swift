@@ -1,6 +1,6 @@
 import Foundation
 
-/// The tokens allowed in one parser state: every plain token whose cost (see `TokenVocabulary`)
+/// The tokens allowed in one parser state: every plain token whose cost (see `ConstraintVocabulary`)
 /// is at most `threshold` in the chosen cost table, plus the listed ids.
 struct TokenMask: Sendable {
     enum Plain: UInt8, Sendable { case none, any, noLeadingSpace }
@@ -20,7 +20,7 @@ struct TokenMask: Sendable {
     }
 
     /// Clears `allowed[id]` for every token not in the mask (entries already false stay false).
-    func apply(to allowed: inout [Bool], vocabulary v: TokenVocabulary, saved: inout [Bool]) {
+    func apply(to allowed: inout [Bool], vocabulary v: ConstraintVocabulary, saved: inout [Bool]) {
         if saved.count < ids.count { saved = [Bool](repeating: false, count: ids.count) }
         allowed.withUnsafeMutableBufferPointer { out in
             let n = out.count
@@ -94,7 +94,7 @@ extension ParseState {
     }
 
     /// The allowed tokens, and whether they depend on the document.
-    func mask(_ m: ParseMachine, vocabulary: TokenVocabulary, endOfSequence: Int) -> (TokenMask, usedDocument: Bool) {
+    func mask(_ m: ParseMachine, vocabulary: ConstraintVocabulary, endOfSequence: Int) -> (TokenMask, usedDocument: Bool) {
         var mask = TokenMask()
         var walker: TrieWalker
         var patternTokens: (PatternAutomaton, ByteTrie)?

@@ -39,7 +39,7 @@ import Models
 /// vocabulary, shared by every constraint with the same schema).
 public struct JSONConstraint: DecodingConstraint, Sendable {
     let program: ConstraintProgram
-    let vocabulary: TokenVocabulary
+    let vocabulary: ConstraintVocabulary
     let grounding: GroundingText?
     let endOfSequence: Int
     var state = ParseState()
@@ -59,7 +59,7 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
 
     /// `fields`: when given, the object holds only those schema fields, in that order (unknown
     /// names and repeats are left out).
-    public init(schema: Schema, vocabulary: TokenVocabulary, endOfSequence: Int, grounding: GroundingText? = nil, fields: [String]? = nil) {
+    public init(schema: Schema, vocabulary: ConstraintVocabulary, endOfSequence: Int, grounding: GroundingText? = nil, fields: [String]? = nil) {
         var seen = Set<String>()
         let chosen = fields.map { names in names.filter { seen.insert($0).inserted }.compactMap { schema.field($0) } } ?? schema.fields
         program = ConstraintCompiler.compile(chosen, grounding: grounding)

@@ -43,7 +43,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     public let schema: Schema
     public let model: LanguageModel
     public let options: Options
-    let vocabulary: TokenVocabulary
+    let vocabulary: ConstraintVocabulary
     let embedder: (any TextEmbedder)?
 
     public init(schema: Schema, model: LanguageModel, embedder: (any TextEmbedder)? = nil, options: Options = Options()) {
@@ -51,7 +51,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         self.model = model
         self.options = options
         self.embedder = embedder
-        vocabulary = TokenVocabulary(model: model)
+        vocabulary = ConstraintVocabulary(model: model)
     }
 
     public var version: String {
@@ -222,7 +222,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     }
 }
 
-extension TokenVocabulary {
+extension ConstraintVocabulary {
     /// The byte strings of a language model's tokens; control tokens are never produced inside JSON.
     public convenience init(model: LanguageModel) {
         self.init(tokens: (0..<model.tokenizer.count).map { model.tokenizer.isControl($0) ? nil : model.tokenizer.bytes(of: $0) })

@@ -1,6 +1,6 @@
 import Foundation
 
-extension TokenVocabulary {
+extension ConstraintVocabulary {
     /// The plain tokens (see the type's documentation) as sequences of an automaton's scalar
     /// classes, in a trie (class ids as bytes; whitespace is the class of a space). A broad
     /// pattern lets most tokens through, and walking these sequences instead of the tokens'

@@ -69,6 +69,30 @@ struct DoctorReport: Encodable {
         let present: Bool
     }
 
+    /// What the default language model file says about itself.
+    struct LanguageModelInfo: Encodable {
+        let path: String
+        let architecture: String
+        let layers: Int
+        let embedding: Int
+        let contextLength: Int
+        let vocabulary: Int
+        /// Tensor counts by GGML type, e.g. `Q4_1: 210`.
+        let tensorTypes: [String: Int]
+        let megabytes: Double
+
+        /// Reads the file's header; nil when it is missing or unreadable (the model check reports that).
+        static func load(_ path: String) -> LanguageModelInfo? {
+            guard let file = try? GGUFFile(path: path), let config = try? LlamaConfiguration(gguf: file) else { return nil }
+            var types: [String: Int] = [:]
+            for info in file.tensors.values { types[GGMLType.name(of: info.typeID), default: 0] += 1 }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            return LanguageModelInfo(path: path, architecture: config.architecture, layers: config.layers, embedding: config.embedding,
+                                     contextLength: config.contextLength, vocabulary: config.vocabularySize,
+                                     tensorTypes: types, megabytes: Double(bytes) / 1_000_000)
+        }
+    }
+
     let swift: String
     let os: String
     let cpu: CPU
@@ -77,6 +101,7 @@ struct DoctorReport: Encodable {
     let sqlite: String
     let modelsRoot: String
     let models: [Model]
+    let languageModel: LanguageModelInfo?
     let problems: [String]
 
     static let requiredModels = ["all-MiniLM-L6-v2": ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"],
@@ -100,6 +125,7 @@ struct DoctorReport: Encodable {
                      features: features.flags),
             blas: blas, poppler: PDFReader.popplerVersion, sqlite: Store.sqliteVersion,
             modelsRoot: ModelCache.root, models: models,
+            languageModel: (try? LanguageModel.defaultPath()).flatMap(LanguageModelInfo.load),
             problems: blasProblems(blas, features: features) + modelProblems(models))
     }
 
@@ -146,6 +172,11 @@ struct DoctorReport: Encodable {
         ]
         for model in models {
             rows.append((model.name, model.files.map { "\($0.name) \($0.present ? "ok" : "MISSING")" }.joined(separator: ", ")))
+        }
+        if let lm = languageModel {
+            let types = lm.tensorTypes.sorted { $0.value > $1.value }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+            rows.append(("language model", "\(lm.architecture), \(lm.layers) layers × \(lm.embedding), context \(lm.contextLength), "
+                         + "\(lm.vocabulary) tokens, \(String(format: "%.0f", lm.megabytes)) MB (\(types))"))
         }
         rows.append(("problems", problems.isEmpty ? "none" : "\(problems.count)"))
         let width = rows.map(\.0.count).max() ?? 0

@@ -117,7 +117,7 @@ struct Generate: ParsableCommand {
                 }
                 return GroundingText(text)
             }
-            constraint = JSONConstraint(schema: parsed, vocabulary: TokenVocabulary(model: lm), endOfSequence: lm.tokenizer.eos, grounding: grounding)
+            constraint = JSONConstraint(schema: parsed, vocabulary: ConstraintVocabulary(model: lm), endOfSequence: lm.tokenizer.eos, grounding: grounding)
         }
         let session = lm.session()
         let streaming = !json && Output.stdoutIsTerminal

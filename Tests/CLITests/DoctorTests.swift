@@ -23,8 +23,10 @@ import Tensors
         #expect((blas["threads"] as? Int ?? 0) >= 1)
         for key in ["swift", "os", "poppler", "sqlite", "models_root"] { #expect((report[key] as? String)?.isEmpty == false, "\(key)") }
         let models = try #require(report["models"] as? [[String: Any]])
-        #expect(models.first?["name"] as? String == "all-MiniLM-L6-v2")
-        #expect((models.first?["files"] as? [[String: Any]])?.count == 4)
+        let encoder = try #require(models.first { $0["name"] as? String == "all-MiniLM-L6-v2" })
+        #expect((encoder["files"] as? [[String: Any]])?.count == 4)
+        let language = try #require(models.first { $0["name"] as? String == "SmolLM2-135M-Instruct" })
+        #expect((language["files"] as? [[String: Any]])?.count == 1)
     }
 
     @Test func restartsWithTheRecommendedCoreWhenTheCoreIsGeneric() throws {

@@ -32,7 +32,7 @@ import Testing
         let loadStart = Date()
         let tokens = try Self.loadVocabulary(file)
         let vocabularyStart = Date()
-        let vocabulary = TokenVocabulary(tokens: tokens)
+        let vocabulary = ConstraintVocabulary(tokens: tokens)
         let built = Date()
         let eos = tokens.firstIndex { $0 == nil } ?? tokens.count - 1
         let document = try String(contentsOf: Self.fixtures.appendingPathComponent("documents/invoice-nightjar-studio-nj-2024-007.md"), encoding: .utf8)
@@ -71,7 +71,7 @@ import Testing
     /// One walk that picks uniformly among the allowed tokens, except that with probability 0.2 it
     /// picks among those that hold `"`, `,`, `]`, `}`, `.` or `@` (so strings, emails included,
     /// end after a few tokens, as a model's would). Returns the µs spent in `restrict` + `accept` per token.
-    static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, vocabulary: TokenVocabulary, closing: [Bool], eos: Int) -> [Double] {
+    static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, vocabulary: ConstraintVocabulary, closing: [Bool], eos: Int) -> [Double] {
         var mask = [Bool](repeating: true, count: vocabulary.count)
         var times: [Double] = []
         var walks = 0
@@ -104,7 +104,7 @@ import Testing
 
     /// The uncached mask cost of chosen states (best of several runs, so preemption by other
     /// processes does not count).
-    static func timeStates(vocabulary: TokenVocabulary, eos: Int, grounding: GroundingText, large: GroundingText) {
+    static func timeStates(vocabulary: ConstraintVocabulary, eos: Int, grounding: GroundingText, large: GroundingText) {
         guard let schema = try? Schema.parse(invoiceSchema) else { return }
         let cases: [(String, String, Bool)] = [
             ("value start", "{\"vendor\": ", false), ("string start", "{\"vendor\": \"", false),

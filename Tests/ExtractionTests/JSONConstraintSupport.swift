@@ -43,7 +43,7 @@ enum ConstraintFixtures {
         return (tokens, tokens.count - 1)
     }()
 
-    static let shared = TokenVocabulary(tokens: vocabulary.tokens)
+    static let shared = ConstraintVocabulary(tokens: vocabulary.tokens)
 
     /// Id of the token with exactly these bytes.
     static func id(_ text: String) -> Int? { vocabulary.tokens.firstIndex { $0 == Array(text.utf8) } }

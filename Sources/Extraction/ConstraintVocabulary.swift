@@ -8,7 +8,7 @@ import Foundation
 /// allow every ordinary token at once: a token is *plain* when its bytes are well-formed UTF-8 with
 /// no `"`, `\`, control byte or run of two whitespace characters. Masks computed for grammar states
 /// that do not depend on a document are cached here, per compiled schema.
-public final class TokenVocabulary: Sendable {
+public final class ConstraintVocabulary: Sendable {
     /// Number of token ids (the length of the masks).
     public let count: Int
     /// The bytes of each token; nil (or empty) for control tokens, which are never allowed.
