@@ -7,7 +7,7 @@ import Testing
     @Test func helpTeachesEveryCommand() throws {
         let help = try CLI.run(["--help"])
         #expect(help.status == 0)
-        for command in ["ingest", "documents", "search", "query", "run", "embed", "doctor"] { #expect(help.stdout.contains(command)) }
+        for command in ["ingest", "documents", "search", "query", "run", "embed", "generate", "tokenize", "doctor"] { #expect(help.stdout.contains(command)) }
         #expect(!help.stdout.contains("parse-worker"))
         let ingest = try CLI.run(["ingest", "--help"])
         #expect(ingest.stdout.contains("Examples:") && ingest.stdout.contains("--password"))
