@@ -59,7 +59,9 @@ public final class ComputePool: @unchecked Sendable {
         }
     }
 
-    private func perform(tasks: Int, _ body: (Int) -> Void) {
+    /// Runs body(task) for task in 0..<tasks, each exactly once, on whichever threads claim them
+    /// first; returns when all are done.
+    func perform(tasks: Int, _ body: (Int) -> Void) {
         guard threads > 1, tasks > 1, state.acquire() else {
             for task in 0..<tasks { body(task) }
             return
@@ -92,7 +94,7 @@ extension ComputePool {
         private let wake: UnsafeMutablePointer<pthread_cond_t>
         private let done: UnsafeMutablePointer<pthread_cond_t>
         /// How long an idle worker, or a caller waiting for workers, spins before it sleeps.
-        static let spinNanoseconds: UInt64 = 200_000
+        static let spinNanoseconds: UInt64 = 50_000
 
         init() {
             mutex = .allocate(capacity: 1)

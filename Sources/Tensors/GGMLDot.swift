@@ -8,8 +8,10 @@ enum GGMLDot {
         let activation: QuantizedActivation
     }
 
-    /// Rows handed to a thread are multiples of this (kernels work on a few rows at a time).
+    /// Rows handed to a thread are multiples of this.
     static let rowGranularity = 4
+    /// Tasks a product is split into, per thread of the pool.
+    static let tasksPerThread = 4
 
     /// Computes every part's rows, the rows of all parts split evenly over the pool in one call.
     static func run(_ parts: UnsafeBufferPointer<Part>, pool: ComputePool) {
@@ -21,12 +23,17 @@ enum GGMLDot {
             for part in parts { rows(part, 0..<part.matrix.rows) }
             return
         }
-        pool.parallelFor(total, granularity: rowGranularity) { chunk in
+        // More tasks than threads, so that a thread that loses its core mid-product (other
+        // processes) holds up only a small share of the rows: the others claim the rest.
+        let units = (total + rowGranularity - 1) / rowGranularity
+        let tasks = min(units, tasksPerThread * pool.threads)
+        pool.perform(tasks: tasks) { task in
+            let lower = units * task / tasks * rowGranularity, upper = min(total, units * (task + 1) / tasks * rowGranularity)
             var start = 0
             for part in parts {
                 let end = start + part.matrix.rows
-                let lower = max(chunk.lowerBound, start), upper = min(chunk.upperBound, end)
-                if lower < upper { rows(part, (lower - start)..<(upper - start)) }
+                let from = max(lower, start), to = min(upper, end)
+                if from < to { rows(part, (from - start)..<(to - start)) }
                 start = end
             }
         }
