@@ -190,7 +190,11 @@ extension ComputePool {
             var rounds = 0
             while !condition() {
                 rounds &+= 1
-                if rounds & 255 == 0 {
+                if rounds & 63 == 0 {
+                    // Offer the core to other runnable threads now and then: costs a system call
+                    // on an idle machine, and keeps a spinning worker from being penalised by
+                    // the scheduler when other processes want the core.
+                    sched_yield()
                     let now = DispatchTime.now().uptimeNanoseconds
                     if start == 0 { start = now } else if now - start > Self.spinNanoseconds { return false }
                 }
