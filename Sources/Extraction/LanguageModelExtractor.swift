@@ -168,11 +168,13 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     }
 
     /// The row and evidence of generated JSON. Values that cannot be found in the document are
-    /// dropped in grounded mode (every value keeps its evidence); an unfinished object gives nulls.
+    /// dropped in grounded mode (every value keeps its evidence); fields an unfinished object did
+    /// not reach are null.
     func row(from text: String, _ prepared: Prepared) -> Candidate {
         var row: [String: Value] = [:]
         var evidence: [Evidence] = []
-        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
+        // A generation cut off by its token budget keeps the fields it finished.
+        let object = PartialJSON.parse(text) as? [String: Any] ?? [:]
         let locator = EvidenceLocator(document: prepared.document, preferredPages: prepared.prompt.passages.map(\.page),
                                       dates: prepared.dates)
         /// Whether to keep a value: it has evidence (added to `found`), or it needs none.
