@@ -131,6 +131,10 @@ public final class LlamaSession {
         keys[index].withUnsafeBufferPointer { kBuffer in
             values[index].withUnsafeBufferPointer { vBuffer in
                 let k = kBuffer.baseAddress!, v = vBuffer.baseAddress!
+                if n == 1 && d % 16 == 0 {
+                    singleTokenAttention(keys: k, values: v, total: total, scale: scale)
+                    return
+                }
                 let work = { (h: Int) in
                     let g = h / group
                     let scores = s.scores + h * n * total
@@ -139,8 +143,8 @@ public final class LlamaSession {
                                   b: k + g * d, ldb: kvDim, c: scores, ldc: total)
                     } else {
                         for i in 0..<n {
-                            BLAS.gemv(m: past + i + 1, n: d, alpha: scale, a: k + g * d, lda: kvDim,
-                                      x: s.query + i * qDim + h * d, y: scores + i * total)
+                            Self.scores(s.query + i * qDim + h * d, keys: k + g * d, stride: kvDim, count: past + i + 1,
+                                        width: d, scale: scale, into: scores + i * total)
                         }
                     }
                     for i in 0..<n {
@@ -154,8 +158,8 @@ public final class LlamaSession {
                                   c: s.attention + h * d, ldc: qDim)
                     } else {
                         for i in 0..<n {
-                            BLAS.gemv(transpose: true, m: past + i + 1, n: d, a: v + g * d, lda: kvDim,
-                                      x: scores + i * total, y: s.attention + i * qDim + h * d)
+                            Self.weightedSum(scores + i * total, values: v + g * d, stride: kvDim, count: past + i + 1,
+                                             width: d, into: s.attention + i * qDim + h * d)
                         }
                     }
                 }
@@ -163,6 +167,41 @@ public final class LlamaSession {
                     for h in 0..<config.heads { work(h) }
                 } else {
                     model.pool.parallelFor(config.heads) { heads in for h in heads { work(h) } }
+                }
+            }
+        }
+    }
+
+    /// One new token's attention over the whole cache, for every head. The work is cut into equal
+    /// tasks whatever the head count (9 heads do not split evenly over 2 cores): key ranges for the
+    /// scores, 16-column blocks for the weighted sums, each task serving all the query heads that
+    /// share a key/value head, so the keys and values it reads are reused from cache.
+    private func singleTokenAttention(keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, total: Int, scale: Float) {
+        let config = model.configuration
+        let d = config.headDimension, kvDim = config.kvDimension
+        let group = config.heads / config.kvHeads
+        let s = scratch
+        let chunks = max(1, min(8, total / 64))
+        model.pool.parallelFor(config.kvHeads * chunks) { tasks in
+            for task in tasks {
+                let g = task / chunks, c = task % chunks
+                let start = total * c / chunks, end = total * (c + 1) / chunks
+                for h in (g * group)..<((g + 1) * group) {
+                    Self.scores(s.query + h * d, keys: k + start * kvDim + g * d, stride: kvDim, count: end - start,
+                                width: d, scale: scale, into: s.scores + h * total + start)
+                }
+            }
+        }
+        model.pool.parallelFor(config.heads) { heads in
+            for h in heads { Self.softmax(s.scores + h * total, count: total) }
+        }
+        let blocks = d / 16
+        model.pool.parallelFor(config.kvHeads * blocks) { tasks in
+            for task in tasks {
+                let g = task / blocks, column = (task % blocks) * 16
+                for h in (g * group)..<((g + 1) * group) {
+                    Self.weightedSum(s.scores + h * total, values: v + g * d + column, stride: kvDim, count: total,
+                                     width: 16, into: s.attention + h * d + column)
                 }
             }
         }
@@ -236,6 +275,85 @@ public final class LlamaSession {
         }
         let inverse = Float(1 / sum)
         for t in 0..<count { x[t] = roundedToHalf(x[t] * inverse) }
+    }
+
+    /// `out[t] = scale · q·keys[t]` for `count` keys `stride` floats apart (a single token's
+    /// attention scores; BLAS calls from both pool threads would fight over OpenBLAS's own threads).
+    /// Widths that are a multiple of 16 take four keys per step, reducing their sums together.
+    static func scores(_ q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
+                       scale: Float, into out: UnsafeMutablePointer<Float>) {
+        let rq = UnsafeRawPointer(q)
+        var t = 0
+        if d % 16 == 0 {
+            while t + 4 <= count {
+                let k0 = UnsafeRawPointer(keys + t * stride), k1 = k0 + stride * 4, k2 = k1 + stride * 4, k3 = k2 + stride * 4
+                var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+                var c = 0
+                while c < d {
+                    let x = rq.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
+                    a0 += x * k0.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
+                    a1 += x * k1.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
+                    a2 += x * k2.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
+                    a3 += x * k3.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
+                    c += 16
+                }
+                // Fold each 16-lane sum to 4 lanes, then transpose-add the four keys' partial sums.
+                func fold(_ v: SIMD16<Float>) -> SIMD4<Float> {
+                    let h = v.lowHalf + v.highHalf
+                    return h.lowHalf + h.highHalf
+                }
+                let f0 = fold(a0), f1 = fold(a1), f2 = fold(a2), f3 = fold(a3)
+                let sums = SIMD4(f0.sum(), f1.sum(), f2.sum(), f3.sum()) * scale
+                UnsafeMutableRawPointer(out + t).storeBytes(of: sums, as: SIMD4<Float>.self)
+                t += 4
+            }
+        }
+        while t < count {
+            var total: Float = 0
+            for c in 0..<d { total += q[c] * keys[t * stride + c] }
+            out[t] = total * scale
+            t += 1
+        }
+    }
+
+    /// `out = Σₜ p[t] · values[t]` for `count` value rows `stride` floats apart, 32 columns at a
+    /// time so the accumulators stay in registers.
+    static func weightedSum(_ p: UnsafePointer<Float>, values: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
+                            into out: UnsafeMutablePointer<Float>) {
+        var c = 0
+        while c + 32 <= d {
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+            var row = UnsafeRawPointer(values + c)
+            for t in 0..<count {
+                let w = SIMD16<Float>(repeating: p[t])
+                a0 += w * row.loadUnaligned(as: SIMD16<Float>.self)
+                a1 += w * row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+                row += stride * 4
+            }
+            UnsafeMutableRawPointer(out + c).storeBytes(of: a0, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + c + 16).storeBytes(of: a1, as: SIMD16<Float>.self)
+            c += 32
+        }
+        if c + 16 <= d {
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+            var row = UnsafeRawPointer(values + c)
+            var t = 0
+            while t + 2 <= count {
+                a0 += SIMD16<Float>(repeating: p[t]) * row.loadUnaligned(as: SIMD16<Float>.self)
+                a1 += SIMD16<Float>(repeating: p[t + 1]) * row.loadUnaligned(fromByteOffset: stride * 4, as: SIMD16<Float>.self)
+                row += 2 * stride * 4
+                t += 2
+            }
+            if t < count { a0 += SIMD16<Float>(repeating: p[t]) * row.loadUnaligned(as: SIMD16<Float>.self) }
+            UnsafeMutableRawPointer(out + c).storeBytes(of: a0 + a1, as: SIMD16<Float>.self)
+            c += 16
+        }
+        while c < d {
+            var total: Float = 0
+            for t in 0..<count { total += p[t] * values[t * stride + c] }
+            out[c] = total
+            c += 1
+        }
     }
 
     /// `x` rounded to the nearest IEEE half (ties to even) and back, with integer operations:

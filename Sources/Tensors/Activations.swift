@@ -36,7 +36,7 @@ public enum Activations {
     /// `eˣ` to within two units in the last place for x ≤ 88 (below -87 it flushes to 0): a
     /// Cody-Waite reduction to `2ⁿ·eʳ` with |r| ≤ ln2/2 and a degree-6 polynomial for `eʳ`. Like
     /// `erf`, it has no branches or calls, so softmax loops vectorise.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func exp(_ value: Float) -> Float {
         let x = min(max(value, -87.3), 88.3)
         let shifter: Float = 12582912                 // 1.5·2²³: adding it rounds to an integer
