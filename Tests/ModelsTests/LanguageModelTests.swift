@@ -70,10 +70,11 @@ import Testing
             let result = try compare(model, forward, batchThreshold: 8)
             print("SmolLM2: max |Δlogit| \(result.difference), greedy agrees for \(result.agreeing) of \(forward.greedy.count) tokens (\(forward.prompt.debugDescription))")
             #expect(result.difference < 0.8)
+            #expect(result.agreeing >= 4, "\(forward.prompt.debugDescription)")
             if result.greedyMatches { identical += 1 }
         }
         print("SmolLM2: greedy continuations identical to llama.cpp's for \(identical) of \(golden.forward.count) prompts")
-        #expect(identical >= 3)
+        #expect(identical >= 2)
     }
 
     @Test func generationStopsAndReportsLogProbabilities() throws {
