@@ -25,10 +25,18 @@ prompt = llm.tokenize(text.encode("utf-8"), add_bos=True, special=args.chat)
 start = time.perf_counter()
 llm.eval(prompt)
 prefill = time.perf_counter() - start
+n_vocab = llm.n_vocab()
+
+
+def last_logits():
+    # Without logits_all, llama-cpp-python keeps no scores: read the context's logits of the last token.
+    return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(n_vocab,))
+
+
 ids = []
 start = time.perf_counter()
 for _ in range(args.tokens):
-    token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+    token = int(np.argmax(last_logits()))
     ids.append(token)
     if len(ids) < args.tokens:   # as quarry: the last token is not evaluated
         llm.eval([token])
