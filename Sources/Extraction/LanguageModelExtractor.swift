@@ -5,7 +5,9 @@ import Models
 /// The generative extractor: the embedded language model reads the schema and the relevant parts
 /// of the document (`ExtractionPrompt`) and writes the row as JSON under `JSONConstraint`, so the
 /// output always parses and has the schema's keys and types. In grounded mode (the default) text
-/// values must be copied from the excerpt it read, so it can copy but cannot invent.
+/// values must be copied from the excerpt it read, and date and number fields choose among the
+/// dates and numbers written there (`mentionSchema`), so it can copy but cannot invent. Every
+/// value it keeps has its evidence in the document.
 ///
 /// As a policy: `decode` is greedy; `sample` draws whole rows token by token from the constrained
 /// softmax at a temperature, evaluating the prompt once; a candidate's log-probability is the sum
