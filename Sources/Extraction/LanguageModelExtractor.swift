@@ -72,16 +72,16 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         // The excerpt gets what the context leaves after the instructions and the answer.
         let context = self.context
         let empty = Document(kind: document.kind, pages: [])
-        let overhead = promptTokens(ExtractionPrompt(schema: schema, fields: schema.fields, document: empty,
+        let overhead = promptTokens(ExtractionPrompt(schema: schema, fields: answerOrder, document: empty,
                                                      tokenizer: model.tokenizer, budget: 0, embedder: nil)).count
         let budget = max(0, min(options.documentTokens, context - overhead - options.maxTokens - 8))
-        let prompt = ExtractionPrompt(schema: schema, fields: schema.fields, document: document, tokenizer: model.tokenizer,
+        let prompt = ExtractionPrompt(schema: schema, fields: answerOrder, document: document, tokenizer: model.tokenizer,
                                       budget: budget, embedder: embedder)
         let tokens = promptTokens(prompt)
         let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
         return Prepared(document: document, prompt: prompt, tokens: tokens,
                         grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,
-                        constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : schema,
+                        constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : Self.boundedLists(schema),
                         dates: dates)
     }
 
@@ -110,10 +110,38 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     }
 
     func constraint(_ prepared: Prepared) -> JSONConstraint {
-        JSONConstraint(schema: prepared.constrained, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos, grounding: prepared.grounding)
+        JSONConstraint(schema: prepared.constrained, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos,
+                       grounding: prepared.grounding, fields: answerOrder.map(\.name))
     }
 
-    /// Grounded typing: a date field may only take one of the dates written in the excerpt, a
+    /// The order the model writes the fields in: single values first, then lists, then tables, so
+    /// that a long list or table cut off by the token budget costs only itself.
+    var answerOrder: [Field] {
+        func rank(_ field: Field) -> Int {
+            switch field.kind {
+            case .scalar: 0
+            case .list: 1
+            case .table: 2
+            }
+        }
+        return schema.fields.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// Items a list may have when its schema sets no `maxItems`: small models otherwise repeat an
+    /// item until the token budget runs out.
+    static let listLimit = 10
+
+    /// `schema` with `listLimit` on lists that set no `maxItems`.
+    static func boundedLists(_ schema: Schema) -> Schema {
+        let fields = schema.fields.map { field in
+            guard case .list(let type, let minItems, let maxItems) = field.kind else { return field }
+            return Field(name: field.name, description: field.description, required: field.required,
+                         kind: .list(type, minItems: minItems, maxItems: maxItems ?? listLimit))
+        }
+        return Schema(title: schema.title, description: schema.description, fields: fields, rules: schema.rules)
+    }
+
+    /// Grounded typing (lists bounded as in `boundedLists`): a date field may only take one of the dates written in the excerpt, a
     /// number field one of its numbers, spelled as in the document (`"09-Jul-2024"`, `"$59.69"`);
     /// the row is read back through the real schema, which normalises them. A field whose type
     /// has no mention in the excerpt keeps its plain constraint.
@@ -143,7 +171,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         func retype(_ field: Field) -> Field {
             let kind: Field.Kind = switch field.kind {
             case .scalar(let type): .scalar(retype(type))
-            case .list(let type, let minItems, let maxItems): .list(retype(type), minItems: minItems, maxItems: maxItems)
+            case .list(let type, let minItems, let maxItems): .list(retype(type), minItems: minItems, maxItems: maxItems ?? listLimit)
             case .table(let inner): .table(inner.map(retype))
             }
             return Field(name: field.name, description: field.description, required: field.required, kind: kind)
@@ -199,7 +227,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
                 var kept: [Value] = []
                 for raw in raws {
                     let item = field.value(fromJSON: [raw], dates: prepared.dates)
-                    guard case .array(let items) = item, let v = items.first else { continue }
+                    guard case .array(let items) = item, let v = items.first, !kept.contains(v) else { continue }
                     if keep(raw, v, type, path: field.name, index: kept.count, &evidence) { kept.append(v) }
                 }
                 row[field.name] = kept.isEmpty ? .null : .array(kept)
