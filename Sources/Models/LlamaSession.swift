@@ -64,7 +64,7 @@ public final class LlamaSession {
             logits.withUnsafeMutableBufferPointer { out in
                 for i in rows {
                     let row = allLogits ? chunkStart + i : 0
-                    Self.rmsNorm(hidden + i * e, model.outputNorm, into: scratch.normed, count: e, epsilon: config.rmsEpsilon)
+                    Activations.rmsNorm(hidden + i * e, model.outputNorm, into: scratch.normed, count: e, epsilon: config.rmsEpsilon)
                     model.head.multiply(scratch.normed, into: out.baseAddress! + row * v, pool: model.pool)
                 }
             }
@@ -83,7 +83,7 @@ public final class LlamaSession {
         let e = config.embedding, kvDim = config.kvDimension, qDim = config.heads * config.headDimension
         let s = scratch
         for i in 0..<n {
-            Self.rmsNorm(s.hidden + i * e, layer.attentionNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
+            Activations.rmsNorm(s.hidden + i * e, layer.attentionNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
         }
         linear([(layer.query, s.query), (layer.key, s.key), (layer.value, s.value)], s.normed, tokens: n)
         for i in 0..<n {
@@ -105,7 +105,7 @@ public final class LlamaSession {
         for j in 0..<(n * e) { s.hidden[j] += s.normed[j] }
 
         for i in 0..<n {
-            Self.rmsNorm(s.hidden + i * e, layer.feedForwardNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
+            Activations.rmsNorm(s.hidden + i * e, layer.feedForwardNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
         }
         linear([(layer.gate, s.gate), (layer.up, s.up)], s.normed, tokens: n)
         for j in 0..<(n * config.feedForward) {
@@ -235,16 +235,6 @@ public final class LlamaSession {
     }
 
     // MARK: - Kernels
-
-    /// `x / sqrt(mean(x²) + ε) · weight`, summing squares in double as ggml does.
-    static func rmsNorm(_ x: UnsafePointer<Float>, _ weight: [Float], into out: UnsafeMutablePointer<Float>, count: Int, epsilon: Float) {
-        var sum = 0.0
-        for i in 0..<count { sum += Double(x[i] * x[i]) }
-        let scale = 1 / (Float(sum / Double(count)) + epsilon).squareRoot()
-        weight.withUnsafeBufferPointer { w in
-            for i in 0..<count { out[i] = (x[i] * scale) * w[i] }
-        }
-    }
 
     /// Rotary position embedding on adjacent pairs (GGUF llama weights are permuted for this
     /// layout), with angles `position · base^(-2i/d)` built by repeated multiplication like ggml.

@@ -86,6 +86,16 @@ public enum Activations {
         }
     }
 
+    /// `x / sqrt(mean(x²) + ε) · weight`, summing squares in double as ggml does.
+    public static func rmsNorm(_ x: UnsafePointer<Float>, _ weight: [Float], into out: UnsafeMutablePointer<Float>, count: Int, epsilon: Float) {
+        var sum = 0.0
+        for i in 0..<count { sum += Double(x[i] * x[i]) }
+        let scale = 1 / (Float(sum / Double(count)) + epsilon).squareRoot()
+        weight.withUnsafeBufferPointer { w in
+            for i in 0..<count { out[i] = (x[i] * scale) * w[i] }
+        }
+    }
+
     /// Softmax over the first `length` values of each of `rows` rows (stride `stride`), in place.
     /// Values from `length` to `stride` are left alone: callers use them for padding.
     public static func softmax(_ p: UnsafeMutablePointer<Float>, rows: Int, length: Int, stride: Int) {

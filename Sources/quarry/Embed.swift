@@ -96,14 +96,12 @@ struct Embed: ParsableCommand {
                 throw CLIFailure(message: "cannot write \(output)", code: ExitStatus.runtime)
             }
         }
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let tokens = ids.reduce(0) { $0 + $1.count }
         let result = Throughput(texts: texts.count, tokens: tokens, seconds: seconds,
                                 textsPerSecond: Double(texts.count) / max(seconds, 1e-9),
                                 tokensPerSecond: Double(tokens) / max(seconds, 1e-9), batchSize: batchSize,
                                 threads: BLASRuntime.threads, blasCore: BLASRuntime.coreName,
-                                peakRssMib: Double(usage.ru_maxrss) / 1024)
+                                peakRssMib: Output.peakResidentMiB)
         if json { try Output.json(result); return }
         print("\(result.texts) texts (\(tokens) tokens) in \(String(format: "%.2f", seconds)) s: "
               + "\(String(format: "%.1f", result.textsPerSecond)) texts/s, \(String(format: "%.0f", result.tokensPerSecond)) tokens/s "

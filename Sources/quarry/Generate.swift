@@ -126,15 +126,13 @@ struct Generate: ParsableCommand {
                                      constraint: constraint,
                                      onText: streaming ? { text in FileHandle.standardOutput.write(Data(text.utf8)) } : nil)
         if json {
-            var usage = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
             try Output.json(Report(
                 text: result.text, tokens: result.tokens.count, ids: result.tokens, promptTokens: result.promptTokens,
                 prefillTokensPerSecond: result.prefillTokensPerSecond, decodeTokensPerSecond: result.decodeTokensPerSecond,
                 prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
                 constraintMillisecondsPerToken: result.tokens.isEmpty ? 0 : result.constraintSeconds * 1000 / Double(result.tokens.count),
                 logProbability: result.logProbability, stopReason: result.stopReason.rawValue, model: lm.path,
-                threads: pool.threads, peakRssMib: Double(usage.ru_maxrss) / 1024))
+                threads: pool.threads, peakRssMib: Output.peakResidentMiB))
             return
         }
         if streaming { print("") } else { print(result.text) }

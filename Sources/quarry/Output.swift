@@ -10,6 +10,13 @@ enum Output {
         FileHandle.standardError.write(Data("quarry: \(message)\n".utf8))
     }
 
+    /// This process's peak resident memory so far, in MiB.
+    static var peakResidentMiB: Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
     static func message(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
