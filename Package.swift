@@ -51,6 +51,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Tuning", dependencies: ["Extraction", "Documents", "Models"]),
         .target(
             name: "QuarryKit",
             dependencies: ["Documents", "Store", "Models", "Extraction", "Reporting", .product(name: "Yams", package: "Yams")]),
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning"]),
         .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["quarry"]),

@@ -11,6 +11,10 @@ public struct Candidate: Sendable {
     /// Per schema field, the options the policy chose (empty: null). Their meaning is the
     /// extractor's; they let it recompute the probability and its gradient later.
     public var decisions: [[Int]]
+
+    public init(row: [String: Value], evidence: [Evidence], logProbability: Double, decisions: [[Int]]) {
+        self.row = row; self.evidence = evidence; self.logProbability = logProbability; self.decisions = decisions
+    }
 }
 
 /// An extractor as a stochastic policy (ARCHITECTURE.md, "The extractor as a policy"): it prepares

@@ -1,0 +1,52 @@
+import Documents
+import Extraction
+
+/// One judge's verdict on a candidate row: a score in [0, 1], the score of each field it judged,
+/// and an explanation a person can read.
+public struct RewardScore: Sendable, Equatable {
+    public let value: Double
+    public let fields: [String: Double]
+    public let explanation: String
+
+    public init(value: Double, fields: [String: Double] = [:], explanation: String) {
+        self.value = min(1, max(0, value))
+        self.fields = fields
+        self.explanation = explanation
+    }
+}
+
+/// What a judge sees: the document, the schema, one candidate, and the other candidates sampled
+/// for the same document (the group a policy-gradient step compares). Never gold labels.
+public struct RewardContext: Sendable {
+    public let document: Document
+    public let schema: Schema
+    public let candidate: Candidate
+    public let siblings: [Candidate]
+
+    public init(document: Document, schema: Schema, candidate: Candidate, siblings: [Candidate] = []) {
+        self.document = document
+        self.schema = schema
+        self.candidate = candidate
+        self.siblings = siblings
+    }
+}
+
+/// A reward for tuning: scores a candidate from the document and the schema alone.
+public protocol Reward: Sendable {
+    /// The name used in reward configurations and reports (`validity`, `grounding`, …).
+    var name: String { get }
+    func score(_ context: RewardContext) -> RewardScore
+}
+
+extension RewardScore {
+    /// The mean of per-field scores (1 when no field was judged), with an explanation listing the
+    /// fields below `threshold`.
+    static func mean(of fields: [String: Double], judged what: String, threshold: Double = 1) -> RewardScore {
+        guard !fields.isEmpty else { return RewardScore(value: 1, explanation: "no \(what) to judge") }
+        let value = fields.values.reduce(0, +) / Double(fields.count)
+        let weak = fields.filter { $0.value < threshold }.keys.sorted()
+        let explanation = weak.isEmpty ? "every \(what) passes"
+            : "\(weak.count) of \(fields.count) \(what)s fall short: " + weak.map { "\($0) \(String(format: "%.2f", fields[$0]!))" }.joined(separator: ", ")
+        return RewardScore(value: value, fields: fields, explanation: explanation)
+    }
+}

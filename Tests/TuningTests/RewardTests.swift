@@ -1,0 +1,74 @@
+import Documents
+import Extraction
+import Foundation
+import Testing
+@testable import Tuning
+
+/// The judges of tuning, each on its own: validity, grounding, self-consistency, and their mix.
+@Suite struct RewardTests {
+    static let schema = try! Schema.parse("""
+        {"properties": {"shop": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                        "total": {"type": "number", "minimum": 0}, "tags": {"type": "array", "items": {"type": "string"}}},
+         "required": ["shop", "total"]}
+        """)
+    static let text = "Maple & Tide\nDate 14 March 2024\nTOTAL $59.69"
+    static let document = Document(kind: .text, pages: [Page(number: 1, text: text)])
+
+    static func evidence(_ field: String, _ quote: String, index: Int = 0) -> Evidence {
+        let range = text.range(of: quote)!
+        let start = text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound)
+        return Evidence(field: field, valueIndex: index, pageNumber: 1, start: start, end: start + quote.unicodeScalars.count, quote: quote)
+    }
+
+    static func candidate(_ row: [String: Value], _ evidence: [Evidence] = []) -> Candidate {
+        Candidate(row: row, evidence: evidence, logProbability: 0, decisions: [])
+    }
+
+    static let good = candidate(["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-14")!), "total": .number(59.69)],
+                                [evidence("shop", "Maple & Tide"), evidence("date", "14 March 2024"), evidence("total", "$59.69")])
+
+    @Test func validityIsTheShareOfPassedChecks() throws {
+        let reward = ValidityReward(validator: try Validator(schema: Self.schema))
+        #expect(reward.score(RewardContext(document: Self.document, schema: Self.schema, candidate: Self.good)).value == 1)
+        let bad = reward.score(RewardContext(document: Self.document, schema: Self.schema,
+                                             candidate: Self.candidate(["total": .number(-3)])))
+        #expect(bad.value < 1 && bad.value > 0)
+        #expect(bad.explanation.contains("shop") && bad.explanation.contains("total"), "\(bad.explanation)")
+    }
+
+    @Test func groundingNeedsEvidenceAtItsPlaceThatReadsAsTheValue() {
+        let judge = GroundingJudge()
+        #expect(judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: Self.good)).value == 1)
+        // A value without evidence, a quote that is not at its offsets, a quote that reads as another value.
+        var moved = Self.evidence("total", "$59.69")
+        moved = Evidence(field: "total", pageNumber: 1, start: moved.start - 1, end: moved.end - 1, quote: moved.quote)
+        let wrong = Self.candidate(["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-15")!), "total": .number(59.69)],
+                                   [Self.evidence("date", "14 March 2024"), moved])
+        let verdict = judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: wrong))
+        #expect(verdict.value == 0 && verdict.fields == ["shop": 0, "date": 0, "total": 0])
+        #expect(verdict.explanation.contains("3 of 3"))
+        // Lists: each item needs its own evidence.
+        let tags = Self.candidate(["tags": .array([.string("Maple"), .string("Tide")])], [Self.evidence("tags", "Maple")])
+        #expect(judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: tags)).fields["tags"] == 0.5)
+    }
+
+    @Test func consistencyRewardsTheMajority() {
+        let judge = ConsistencyJudge()
+        let other = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(13.95)])
+        let context = { (c: Candidate, siblings: [Candidate]) in RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings) }
+        #expect(judge.score(context(Self.good, [])).value == 1)
+        let majority = judge.score(context(Self.good, [Self.good, other]))
+        let minority = judge.score(context(other, [Self.good, Self.good]))
+        #expect(majority.value > minority.value)
+        #expect(minority.fields["total"] == 1.0 / 3 && minority.fields["shop"] == 1)
+    }
+
+    @Test func theMixIsAWeightedMeanWithEveryVerdict() throws {
+        let mix = RewardMix([(ValidityReward(validator: try Validator(schema: Self.schema)), 1), (GroundingJudge(), 3), (ConsistencyJudge(), 0)])
+        let bare = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(59.69)])
+        let (value, verdicts) = mix.score(RewardContext(document: Self.document, schema: Self.schema, candidate: bare))
+        #expect(Set(verdicts.keys) == ["validity", "grounding"])
+        #expect(abs(value - (1 * verdicts["validity"]!.value + 3 * verdicts["grounding"]!.value) / 4) < 1e-12)
+        #expect(verdicts["grounding"]!.value == 0)
+    }
+}
