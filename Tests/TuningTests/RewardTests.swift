@@ -1,6 +1,7 @@
 import Documents
 import Extraction
 import Foundation
+import Models
 import Testing
 @testable import Tuning
 
@@ -70,5 +71,37 @@ import Testing
         #expect(Set(verdicts.keys) == ["validity", "grounding"])
         #expect(abs(value - (1 * verdicts["validity"]!.value + 3 * verdicts["grounding"]!.value) / 4) < 1e-12)
         #expect(verdicts["grounding"]!.value == 0)
+    }
+}
+
+/// The language-model judge, with the tiny test model (any model gives a probability) and, when
+/// installed, SmolLM2.
+@Suite(.serialized) struct LanguageModelJudgeTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let tiny: LanguageModel? = try? LanguageModel(path: repository.appendingPathComponent("Tests/ModelsTests/Golden/tiny-llama.gguf").path)
+    static let smol: LanguageModel? = try? LanguageModel()
+
+    func context(_ candidate: Candidate) -> RewardContext {
+        RewardContext(document: RewardTests.document, schema: RewardTests.schema, candidate: candidate)
+    }
+
+    @Test func givesAProbabilityPerJudgedField() throws {
+        let judge = LanguageModelJudge(model: try #require(Self.tiny))
+        let verdict = judge.score(context(RewardTests.good))
+        #expect(Set(verdict.fields.keys) == ["shop", "date", "total"])
+        #expect(verdict.fields.values.allSatisfy { $0 > 0 && $0 < 1 })
+        // A value without evidence scores 0.
+        let bare = judge.score(context(RewardTests.candidate(["shop": .string("Maple & Tide")])))
+        #expect(bare.fields == ["shop": 0])
+    }
+
+    @Test(.enabled(if: Self.smol != nil, "SmolLM2-135M-Instruct is not installed: run bash scripts/setup.sh"))
+    func smolLM2PrefersTheRightValue() throws {
+        let judge = LanguageModelJudge(model: try #require(Self.smol))
+        let field = RewardTests.schema.field("total")!
+        let right = judge.probabilityOfYes(field: field, value: .number(59.69), line: "TOTAL $59.69")
+        let wrong = judge.probabilityOfYes(field: field, value: .number(59.69), line: "Date 14 March 2024")
+        print("SmolLM2 judge, total: P(yes | its line) \(right), P(yes | the date's line) \(wrong)")
+        #expect(right >= 0 && right <= 1 && wrong >= 0 && wrong <= 1)
     }
 }
