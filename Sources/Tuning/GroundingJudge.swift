@@ -15,12 +15,7 @@ public struct GroundingJudge: Reward {
         var fields: [String: Double] = [:]
         for field in context.schema.fields {
             guard let type = field.scalarType else { continue }   // tables: judged through their cells later
-            let values: [Value]
-            switch context.candidate.row[field.name] ?? .null {
-            case .null: continue
-            case .array(let items): values = items
-            case let value: values = [value]
-            }
+            let values = context.values(of: field)
             guard !values.isEmpty else { continue }
             let supported = values.indices.filter { index in
                 context.candidate.evidence.contains { e in

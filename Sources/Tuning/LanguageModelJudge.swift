@@ -26,12 +26,7 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
     public func score(_ context: RewardContext) -> RewardScore {
         var fields: [String: Double] = [:]
         for field in context.schema.fields where field.scalarType != nil {
-            let values: [Value]
-            switch context.candidate.row[field.name] ?? .null {
-            case .null: continue
-            case .array(let items): values = items
-            case let value: values = [value]
-            }
+            let values = context.values(of: field)
             guard !values.isEmpty else { continue }
             let probabilities = values.indices.map { index -> Double in
                 guard let evidence = context.candidate.evidence.first(where: { $0.field == field.name && $0.valueIndex == index }),

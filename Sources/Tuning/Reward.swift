@@ -31,6 +31,17 @@ public struct RewardContext: Sendable {
     }
 }
 
+extension RewardContext {
+    /// The candidate's values for a scalar or list field (a list's items in order); empty for null.
+    func values(of field: Field) -> [Value] {
+        switch candidate.row[field.name] ?? .null {
+        case .null: []
+        case .array(let items): items
+        case let value: [value]
+        }
+    }
+}
+
 /// A reward for tuning: scores a candidate from the document and the schema alone.
 public protocol Reward: Sendable {
     /// The name used in reward configurations and reports (`validity`, `grounding`, …).
