@@ -61,12 +61,6 @@ public final class LlamaModel: @unchecked Sendable {
     public convenience init(path: String, pool: ComputePool = .shared) throws(ModelError) {
         try self.init(gguf: try GGUFFile(path: path), pool: pool)
     }
-
-    /// Bytes of weights read for one decoded token (every matrix once, plus the head).
-    public var weightBytesPerToken: Int {
-        let perLayer = layers.first.map { l in [l.query, l.key, l.value, l.output, l.gate, l.up, l.down].reduce(0) { $0 + $1.rows * $1.rowBytes } } ?? 0
-        return perLayer * layers.count + head.rows * head.rowBytes
-    }
 }
 
 extension GGUFFile {
