@@ -51,13 +51,13 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Tuning", dependencies: ["Extraction", "Documents", "Models"]),
+        .target(name: "Tuning", dependencies: ["Extraction", "Documents", "Models"], swiftSettings: optimised),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Models", "Extraction", "Reporting", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Documents", "Store", "Models", "Extraction", "Tuning", "Reporting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
-            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", "Tuning", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),

@@ -106,9 +106,13 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
 /// Documents: a prediction's key may be a path; a gold document matches the key with the same last
 /// path component ignoring case, or failing that the same name without its extension.
 public enum Evaluator {
-    public static func evaluate(schema: Schema, predicted: [String: [String: Value]], gold: [GoldRow]) -> EvaluationReport {
+    /// With `onlyPredicted`, gold rows of documents that were not predicted are left out (scoring a
+    /// subset, such as a tuning run's held-back documents) instead of counting as missed.
+    public static func evaluate(schema: Schema, predicted: [String: [String: Value]], gold: [GoldRow],
+                                onlyPredicted: Bool = false) -> EvaluationReport {
         let columns = self.columns(schema.fields, prefix: [])
         let index = DocumentIndex(predicted.keys)
+        let gold = onlyPredicted ? gold.filter { index.match($0.document) != nil } : gold
         var counts = [(tp: Int, fp: Int, fn: Int, exact: Int)](repeating: (0, 0, 0, 0), count: columns.count)
         var missing: [String] = []
         for row in gold {

@@ -42,9 +42,31 @@ public protocol ExtractorPolicy: Sendable {
     func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double
     /// d logProbability / d parameterVector.
     func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double]
+
+    /// How the parameters split into blocks that depend on separate parts of the answer, so that
+    /// tuning can credit each field's reward to that field's parameters alone. The default is one
+    /// block of everything, judged by the whole candidate (a language model's shared adapters).
+    var parameterBlocks: [ParameterBlock] { get }
+    /// The log-probability of the decisions each block governs (they sum to `logProbability`).
+    func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double]
+}
+
+/// A range of a policy's parameters and the schema field whose decisions it alone governs (nil:
+/// the whole answer).
+public struct ParameterBlock: Sendable, Equatable {
+    public let range: Range<Int>
+    public let field: String?
+
+    public init(range: Range<Int>, field: String?) { self.range = range; self.field = field }
 }
 
 extension ExtractorPolicy {
+    public var parameterBlocks: [ParameterBlock] { [ParameterBlock(range: 0..<parameterVector.count, field: nil)] }
+
+    public func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double] {
+        [logProbability(of: candidate, in: prepared)]
+    }
+
     /// Prepares and decodes in one step.
     public func decode(_ document: Document) -> Candidate { decode(prepare(document)) }
 }

@@ -89,3 +89,18 @@ public enum GoldFile {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
     }
 }
+
+/// Gold rows found by document path: a row matches the path with the same file name (ignoring
+/// case), or failing that the same name without its extension, as `Evaluator` matches them.
+public struct GoldIndex: Sendable {
+    private let rows: [String: [String: Value]]
+    private let index: Evaluator.DocumentIndex
+
+    public init(_ gold: [GoldRow]) {
+        rows = Dictionary(gold.map { ($0.document, $0.fields) }, uniquingKeysWith: { a, _ in a })
+        index = Evaluator.DocumentIndex(rows.keys)
+    }
+
+    /// The gold fields of the document at `path`, if a row names it.
+    public func row(for path: String) -> [String: Value]? { index.match(path).flatMap { rows[$0] } }
+}

@@ -214,22 +214,30 @@ public struct SpanExtractor: ExtractorPolicy {
     }
 
     public func logProbability(of candidate: Candidate, in prepared: Prepared) -> Double {
-        var total = 0.0
+        blockLogProbabilities(of: candidate, in: prepared).reduce(0, +)
+    }
+
+    /// One block per field: a field's choice depends only on its own weights and null score.
+    public var parameterBlocks: [ParameterBlock] {
+        let starts = offsets
+        return schema.fields.enumerated().map { f, field in
+            ParameterBlock(range: starts[f]..<starts[f] + SpanFeatures.width(of: field) + 1, field: field.name)
+        }
+    }
+
+    public func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double] {
         let list = isList
-        for (f, field) in schema.fields.enumerated() {
-            guard let options = prepared.fields[f] else { continue }
+        return schema.fields.enumerated().map { f, field in
+            guard let options = prepared.fields[f] else { return 0 }
             let w = weights(field)
             let s = scores(options, w)
             let chosen = candidate.decisions[f]
             if list[f] {
                 let included = Set(chosen)
-                for i in s.indices { total += Self.logSigmoid(included.contains(i) ? s[i] - w.nullScore : w.nullScore - s[i]) }
-            } else {
-                let all = [w.nullScore] + s
-                total += (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp(all)
+                return s.indices.reduce(0) { $0 + Self.logSigmoid(included.contains($1) ? s[$1] - w.nullScore : w.nullScore - s[$1]) }
             }
+            return (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp([w.nullScore] + s)
         }
-        return total
     }
 
     public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] {
@@ -267,6 +275,35 @@ public struct SpanExtractor: ExtractorPolicy {
             }
         }
         return g
+    }
+
+    /// The answer closest to a labelled row, for supervised training (`quarry train`): a
+    /// single-valued field takes its best-scoring option whose value equals the row's (null when
+    /// the row has none); a list takes every option equal to one of the row's items. `fields`
+    /// lists the fields the answer can teach: those whose labelled value some option gives (or
+    /// that are null). Table fields are not taught.
+    public func target(matching row: [String: Value], in prepared: Prepared) -> (candidate: Candidate, fields: Set<Int>) {
+        var decisions = [[Int]](repeating: [], count: schema.fields.count)
+        var fields = Set<Int>()
+        for (f, field) in schema.fields.enumerated() {
+            guard let options = prepared.fields[f], field.scalarType != nil else { continue }
+            let gold: [Value] = switch row[field.name] ?? .null {
+            case .null: []
+            case .array(let items): items
+            case let value: [value]
+            }
+            let matching = options.values.indices.filter { i in gold.contains { ValueMatch.pairs([options.values[i]], [$0]) == 1 } }
+            if gold.isEmpty { fields.insert(f); continue }
+            guard !matching.isEmpty else { continue }
+            fields.insert(f)
+            if isList[f] {
+                decisions[f] = matching
+            } else {
+                let s = scores(options, weights(field))
+                decisions[f] = [matching.max { s[$0] < s[$1] }!]
+            }
+        }
+        return (candidate(decisions, prepared), fields)
     }
 
     /// The row and evidence for a set of decisions.

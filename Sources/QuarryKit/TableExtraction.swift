@@ -126,11 +126,7 @@ public struct TableExtraction: Sendable {
         progress.report(ProgressEvent(task: "extract", completed: 0, total: todo.count))
         for (n, record) in todo.enumerated() {
             let fields = pending[record.id]!
-            let document: Document
-            do {
-                document = Document(kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
-                                    pages: try store.pages(documentID: record.id, withBoxes: true))
-            } catch { throw .store(error) }
+            let document = try Self.load(record, from: store)
             let candidate = extractor.decode(document)
             var values = candidate.row
             if fields.count < layout.fields.count {
@@ -185,6 +181,14 @@ public struct TableExtraction: Sendable {
         var options = LanguageModelExtractor.Options()
         options.dates = request.dates
         return LanguageModelExtractor(schema: schema, model: model, embedder: encoder, options: options)
+    }
+
+    /// A stored document with its pages and word boxes.
+    static func load(_ record: DocumentRecord, from store: Store) throws(QuarryError) -> Document {
+        do {
+            return Document(kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
+                            pages: try store.pages(documentID: record.id, withBoxes: true))
+        } catch { throw .store(error) }
     }
 
     static func storedValue(_ field: Field, _ stored: ResultRow) -> Value {

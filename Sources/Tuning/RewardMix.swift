@@ -1,3 +1,5 @@
+import Extraction
+
 /// The tuning reward: a weighted mean of judges' scores, with every judge's verdict kept for the
 /// report. Weights need not sum to one; judges with weight 0 are left out.
 public struct RewardMix: Sendable {
@@ -18,5 +20,27 @@ public struct RewardMix: Sendable {
             weights += weight
         }
         return (weights > 0 ? total / weights : 0, verdicts)
+    }
+}
+
+extension RewardMix {
+    /// The reward of each parameter block: for a block that governs one field, the weighted mean
+    /// of the judges' scores for that field (a judge that scored no field at all counts with its
+    /// whole score; one that judged other fields but not this one abstains); for a block that
+    /// governs the whole answer, the mixed score.
+    public func blockRewards(_ scored: (value: Double, verdicts: [String: RewardScore]), blocks: [ParameterBlock]) -> [Double] {
+        blocks.map { block in
+            guard let field = block.field else { return scored.value }
+            var total = 0.0, weights = 0.0
+            for (reward, weight) in parts {
+                guard let verdict = scored.verdicts[reward.name] else { continue }
+                if let score = verdict.fields[field] {
+                    total += weight * score; weights += weight
+                } else if verdict.fields.isEmpty {
+                    total += weight * verdict.value; weights += weight
+                }
+            }
+            return weights > 0 ? total / weights : scored.value
+        }
     }
 }

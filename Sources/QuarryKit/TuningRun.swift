@@ -1,0 +1,206 @@
+import Documents
+import Extraction
+import Foundation
+import Models
+import Reporting
+import Store
+import Tuning
+
+/// What `quarry tune` and the pipeline `tune` stage are asked to do.
+public struct TuneRequest: Sendable {
+    public var schemaPath: String
+    public var table: String
+    /// Documents to tune on (ingested first when new); with `fromUsage`, added to those.
+    public var paths: [String]
+    /// Also tune on the documents that extractions into `table` used (the usage log).
+    public var fromUsage = false
+    /// Only `span` has trainable parameters.
+    public var extractor = "span"
+    /// The version or parameter file to start from; nil: the table's promoted version, else the
+    /// zero-shot prior.
+    public var base: String?
+    public var settings = TAO<SpanExtractor>.Settings()
+    public var rewards = RewardConfiguration()
+    /// Gold rows: for TAO only to report field F1 before and after, never for training; for
+    /// supervised training the labels it learns from.
+    public var goldPath: String?
+    /// TAO (no labels) or supervised training on the gold rows (`quarry train`, the baseline).
+    public var method = Method.tao
+    public var supervised = SupervisedTraining.Settings()
+    public var dates: DateOrder?
+    public var password: String?
+    /// Promote the new version: `auto` when it is not worse on the held-back documents.
+    public var promote = Promotion.auto
+    /// Also write the tuned parameters to this file.
+    public var outputPath: String?
+
+    /// How the new version is learnt.
+    public enum Method: String, Sendable, Codable { case tao, supervised }
+
+    /// When a tuned version becomes the one extraction uses.
+    public enum Promotion: String, Sendable, CaseIterable { case auto, always, never }
+
+    public init(schemaPath: String, table: String, paths: [String]) {
+        self.schemaPath = schemaPath; self.table = table; self.paths = paths
+    }
+}
+
+/// What a tuning run did: the new version, the unlabelled scores before and after on held-back
+/// documents, field F1 when gold was given, and the time spent.
+public struct TuneReport: Sendable, Codable {
+    /// Field F1 of the base and the tuned version on the held-back documents with gold rows.
+    public struct GoldComparison: Sendable, Codable {
+        public let documents: Int
+        public let before: EvaluationReport
+        public let after: EvaluationReport
+    }
+
+    public var table: String
+    public var method: TuneRequest.Method
+    public var version = ""
+    public var base: String
+    public var documents = 0
+    public var training = 0
+    public var heldBack = 0
+    public var steps: [TAO<SpanExtractor>.Step] = []
+    /// Supervised training: the mean log-likelihood of the gold answers after each epoch.
+    public var likelihood: [Double] = []
+    public var stoppedEarly = false
+    public var before: UnlabelledScore?
+    public var after: UnlabelledScore?
+    public var gold: GoldComparison?
+    public var promoted = false
+    public var promotion = ""
+    public var prepareSeconds = 0.0
+    public var tuneSeconds = 0.0
+    public var seconds = 0.0
+}
+
+/// Runs TAO for a table: gathers the documents, prepares them once, tunes the span extractor
+/// from the base version with the configured rewards, evaluates before and after, and stores the
+/// new version with its lineage (promoting it unless it scores worse).
+public struct TuningRun: Sendable {
+    public let store: Store
+    public let parsing: Ingestor.Parsing
+    public let encoder: SentenceEncoder
+
+    public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
+        self.store = store; self.parsing = parsing; self.encoder = encoder
+    }
+
+    public func run(_ request: TuneRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> TuneReport {
+        let clock = ContinuousClock.now
+        guard request.extractor == "span" else {
+            throw .invalidOption(name: "--extractor", message: "only the span extractor has trainable parameters; "
+                + "the llm extractor can be tuned once it has adapters (it is used as a judge: rewards.language_model)")
+        }
+        let schema: Schema, validator: Validator
+        do {
+            schema = try Schema.load(request.schemaPath)
+            validator = try Validator(schema: schema, file: request.schemaPath)
+        } catch { throw .extraction(error) }
+        let gold: [GoldRow]?
+        do { gold = try request.goldPath.map { path throws(ExtractionError) in try GoldFile.load(path, schema: schema, dates: request.dates ?? .monthFirst) } } catch {
+            throw .extraction(error)
+        }
+
+        let records = try documents(request, progress: progress)
+        if request.method == .supervised, gold == nil {
+            throw .invalidOption(name: "--gold", message: "supervised training needs a gold file")
+        }
+        guard records.count >= 2 else {
+            throw .invalidOption(name: "paths", message: "tuning needs at least 2 documents with text (found \(records.count))")
+        }
+        let base = try baseParameters(request, schema: schema)
+        let policy = SpanExtractor(schema: schema, parameters: base, embedder: encoder, dates: request.dates)
+        var report = TuneReport(table: request.table, method: request.method, base: base.version)
+        report.documents = records.count
+
+        // Explore needs every document's candidates and features once.
+        var documents: [Document] = [], prepared: [SpanExtractor.Prepared] = []
+        progress.report(ProgressEvent(task: "prepare", completed: 0, total: records.count))
+        for (n, record) in records.enumerated() {
+            let document = try TableExtraction.load(record, from: store)
+            documents.append(document)
+            prepared.append(policy.prepare(document))
+            progress.report(ProgressEvent(task: "prepare", completed: n + 1, total: records.count, item: record.path))
+        }
+        report.prepareSeconds = Self.seconds(since: clock)
+
+        let tuneClock = ContinuousClock.now
+        let rewards = try request.rewards.factory(validator: validator, embedder: encoder)
+        let tao = TAO(policy: policy, settings: request.settings, rewards: rewards)
+        let result: TAO<SpanExtractor>.Result
+        switch request.method {
+        case .tao:
+            progress.report(ProgressEvent(task: "tune", completed: 0, total: request.settings.steps))
+            result = tao.run(documents: documents, prepared: prepared) { step in
+                progress.report(ProgressEvent(task: "tune", completed: step.step, total: step.steps,
+                                              item: String(format: "reward %.3f, KL %.4f", step.meanReward, step.kl)))
+            }
+        case .supervised:
+            // The same held-back split as TAO, so both are scored on the same documents.
+            let split = TAO<SpanExtractor>.split(count: records.count, heldBack: request.settings.heldBack, seed: request.settings.seed)
+            let index = GoldIndex(gold ?? [])
+            let labelled = split.training.filter { index.row(for: records[$0].path) != nil }
+            guard !labelled.isEmpty else {
+                throw .invalidOption(name: "--gold", message: "no gold row names any of the \(split.training.count) training documents")
+            }
+            let (trained, curve) = SupervisedTraining(settings: request.supervised)
+                .train(policy, prepared: labelled.map { prepared[$0] }, gold: labelled.map { index.row(for: records[$0].path)! })
+            report.likelihood = curve
+            let mix = rewards(split.training.map { policy.decode(prepared[$0]).row })
+            result = .init(policy: trained, before: tao.evaluate(policy, split.heldBack, documents, prepared, mix),
+                           after: tao.evaluate(trained, split.heldBack, documents, prepared, mix), steps: [],
+                           stoppedEarly: false, training: labelled, heldBack: split.heldBack)
+        }
+        report.tuneSeconds = Self.seconds(since: tuneClock)
+        report.training = result.training.count
+        report.heldBack = result.heldBack.count
+        report.steps = result.steps
+        report.stoppedEarly = result.stoppedEarly
+        report.before = result.before
+        report.after = result.after
+
+        if let gold {
+            let held = result.heldBack
+            func rows(_ p: SpanExtractor) -> [String: [String: Value]] {
+                Dictionary(uniqueKeysWithValues: held.map { (records[$0].path, p.decode(prepared[$0]).row) })
+            }
+            let before = Evaluator.evaluate(schema: schema, predicted: rows(policy), gold: gold, onlyPredicted: true)
+            let after = Evaluator.evaluate(schema: schema, predicted: rows(result.policy), gold: gold, onlyPredicted: true)
+            report.gold = .init(documents: before.documents, before: before, after: after)
+        }
+
+        var tuned = result.policy.parameters
+        tuned.base = base.version == SpanParameters.zeroShot(for: schema).version ? nil : base.version
+        tuned.version = try saveVersion(request, tuned: &tuned, records: records, result: result, report: &report)
+        report.version = tuned.version
+        if let path = request.outputPath {
+            do { try tuned.save(path) } catch { throw .extraction(error) }
+        }
+        report.seconds = Self.seconds(since: clock)
+        return report
+    }
+
+    /// The documents to tune on: those under the paths (ingesting what is new) and, with
+    /// `fromUsage`, those the usage log names for the table.
+    private func documents(_ request: TuneRequest, progress: any ProgressReporter) throws(QuarryError) -> [DocumentRecord] {
+        var wanted = Set<String>()
+        if !request.paths.isEmpty {
+            _ = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder).ingest(request.paths, progress: progress)
+            wanted = Set(try FileDiscovery.files(in: request.paths))
+        }
+        do {
+            let all = try store.documents().filter { $0.status != .failed && $0.pageCount > 0 }
+            var used = Set<Int64>()
+            if request.fromUsage { used = Set(try store.usedDocumentIDs(table: request.table)) }
+            return all.filter { wanted.contains($0.path) || used.contains($0.id) }
+        } catch { throw .store(error) }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,53 @@
+import Extraction
+import Foundation
+
+/// Supervised training of the span extractor on labelled documents (`quarry train --gold`), the
+/// baseline TAO is compared with: Adam ascends the log-likelihood of each document's gold answer
+/// (`SpanExtractor.target(matching:in:)`), field by field where some option gives the gold value,
+/// with an L2 penalty pulling the weights toward where they started.
+public struct SupervisedTraining: Sendable {
+    /// Step sizes and the penalty.
+    public struct Settings: Sendable, Equatable, Codable {
+        /// Full passes over the labelled documents, one Adam step each.
+        public var epochs = 150
+        public var learningRate = 0.05
+        /// The weight of ½‖θ − θ₀‖² per document.
+        public var l2 = 0.01
+
+        public init() {}
+    }
+
+    public let settings: Settings
+
+    public init(settings: Settings = Settings()) { self.settings = settings }
+
+    /// The trained extractor and the mean log-likelihood of the gold answers after each epoch.
+    public func train(_ policy: SpanExtractor, prepared: [SpanExtractor.Prepared], gold: [[String: Value]]) -> (SpanExtractor, [Double]) {
+        let start = policy.parameterVector
+        let blocks = policy.parameterBlocks
+        var current = policy
+        var adam = Adam(count: start.count, learningRate: settings.learningRate)
+        var curve: [Double] = []
+        let n = Double(max(1, prepared.count))
+        for _ in 0..<settings.epochs {
+            var gradient = [Double](repeating: 0, count: start.count)
+            var likelihood = 0.0
+            for (prepared, row) in zip(prepared, gold) {
+                let (target, fields) = current.target(matching: row, in: prepared)
+                let score = current.gradient(of: target, in: prepared)
+                let parts = current.blockLogProbabilities(of: target, in: prepared)
+                for f in fields {
+                    likelihood += parts[f]
+                    for k in blocks[f].range { gradient[k] += score[k] / n }
+                }
+            }
+            let parameters = current.parameterVector
+            for k in gradient.indices { gradient[k] -= settings.l2 * (parameters[k] - start[k]) }
+            var next = parameters
+            adam.ascend(&next, along: gradient)
+            current = current.with(parameterVector: next)
+            curve.append(likelihood / n)
+        }
+        return (current, curve)
+    }
+}

@@ -1,0 +1,170 @@
+import Documents
+import Extraction
+import Foundation
+import Models
+
+/// Test-time adaptive optimisation: tunes an extractor on unlabelled documents. Each step
+/// explores (samples candidates for a batch of documents), scores them with the reward mix, and
+/// optimises the policy toward the better ones (`GroupRelativeOptimizer`). A share of the
+/// documents is held back and decoded before and after, so the run reports whether the tuned
+/// policy scores better on documents it did not train on. Gold labels never enter.
+public struct TAO<Policy: ExtractorPolicy>: Sendable {
+    /// How a run explores and when it stops.
+    public struct Settings: Sendable, Equatable, Codable {
+        /// Candidates sampled per document and step (the group size).
+        public var samples = 8
+        /// The most steps; early stopping may end sooner.
+        public var steps = 60
+        /// Sampling temperature.
+        public var temperature = 1.0
+        /// Documents per step.
+        public var batchSize = 48
+        public var seed: UInt64 = 1
+        /// The share of documents held back for the before/after evaluation (at least one
+        /// document is held back when there are two or more).
+        public var heldBack = 0.2
+        /// Stop after this many steps without a better mean reward (averaged over a window of
+        /// `patience` steps).
+        public var patience = 12
+        public var optimizer = GroupRelativeOptimizer<Policy>.Settings()
+
+        public init() {}
+    }
+
+    /// Progress after one step.
+    public struct Step: Sendable, Codable {
+        public let step: Int
+        public let steps: Int
+        /// The mean reward of the step's candidates (sampled before the update).
+        public let meanReward: Double
+        /// The mean KL estimate to the starting policy.
+        public let kl: Double
+        public let clipped: Double
+    }
+
+    /// What a run produced.
+    public struct Result: Sendable {
+        public let policy: Policy
+        /// The unlabelled scores of the held-back documents under the starting and tuned policy.
+        public let before: UnlabelledScore
+        public let after: UnlabelledScore
+        public let steps: [Step]
+        public let stoppedEarly: Bool
+        /// Indices into the documents given to `run`.
+        public let training: [Int]
+        public let heldBack: [Int]
+
+        public init(policy: Policy, before: UnlabelledScore, after: UnlabelledScore, steps: [Step], stoppedEarly: Bool,
+                    training: [Int], heldBack: [Int]) {
+            self.policy = policy; self.before = before; self.after = after; self.steps = steps
+            self.stoppedEarly = stoppedEarly; self.training = training; self.heldBack = heldBack
+        }
+    }
+
+    /// Builds the reward for a step from the rows the current policy decodes for the training
+    /// documents (judges of the set, such as cross-document consistency, need them).
+    public typealias RewardFactory = @Sendable (_ rows: [[String: Value]]) -> RewardMix
+
+    public let policy: Policy
+    public let settings: Settings
+    public let rewards: RewardFactory
+
+    public init(policy: Policy, settings: Settings = Settings(), rewards: @escaping RewardFactory) {
+        self.policy = policy; self.settings = settings; self.rewards = rewards
+    }
+
+    /// Splits documents into training and held-back indices, by a seeded shuffle.
+    public static func split(count: Int, heldBack share: Double, seed: UInt64) -> (training: [Int], heldBack: [Int]) {
+        var generator = SeededGenerator(seed: seed ^ 0x5EED_5EED)
+        let order = Array(0..<count).shuffled(using: &generator)
+        let held = count < 2 || share <= 0 ? 0 : min(count - 1, max(1, Int((Double(count) * share).rounded())))
+        return (Array(order[held...]).sorted(), Array(order[..<held]).sorted())
+    }
+
+    /// Tunes on the documents (already prepared by `policy.prepare`, in the same order).
+    public func run(documents: [Document], prepared: [Policy.Prepared],
+                    onStep: (Step) -> Void = { _ in }) -> Result {
+        let (training, heldBack) = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed)
+        let schema = policy.schema
+        // The held-back evaluation judges every policy with the starting policy's view of the set.
+        let evaluationMix = rewards(training.map { policy.decode(prepared[$0]).row })
+        let before = evaluate(policy, heldBack, documents, prepared, evaluationMix)
+
+        var optimizer = GroupRelativeOptimizer(policy: policy, settings: settings.optimizer)
+        var order: [Int] = []
+        var generator = SeededGenerator(seed: settings.seed)
+        var steps: [Step] = []
+        var best = -Double.infinity, sinceBest = 0, stoppedEarly = false
+        for step in 1...max(1, settings.steps) {
+            let current = optimizer.policy
+            let mix = rewards(training.map { current.decode(prepared[$0]).row })
+            var batch: [Int] = []
+            while batch.count < min(settings.batchSize, training.count) {
+                if order.isEmpty { order = training.shuffled(using: &generator) }
+                batch.append(order.removeLast())
+            }
+            var groups: [CandidateGroup<Policy.Prepared>] = []
+            var total = 0.0, count = 0
+            for d in batch {
+                var sampler = SeededGenerator(seed: settings.seed &+ UInt64(step) &* 1_000_003 &+ UInt64(d))
+                let candidates = current.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
+                let rewards = candidates.indices.map { c in
+                    let context = RewardContext(document: documents[d], schema: schema, candidate: candidates[c],
+                                                siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
+                    let scored = mix.score(context)
+                    total += scored.value; count += 1
+                    return mix.blockRewards(scored, blocks: current.parameterBlocks)
+                }
+                groups.append(CandidateGroup(prepared: prepared[d], candidates: candidates, rewards: rewards))
+            }
+            let report = optimizer.step(groups)
+            let record = Step(step: step, steps: settings.steps, meanReward: total / Double(max(1, count)), kl: report.kl, clipped: report.clipped)
+            steps.append(record)
+            onStep(record)
+            // Early stopping on the windowed mean reward.
+            let window = steps.suffix(max(1, settings.patience / 2)).map(\.meanReward)
+            let smoothed = window.reduce(0, +) / Double(window.count)
+            if smoothed > best + 1e-4 { best = smoothed; sinceBest = 0 } else { sinceBest += 1 }
+            if sinceBest >= settings.patience, step < settings.steps { stoppedEarly = true; break }
+        }
+        let tuned = optimizer.policy
+        let after = evaluate(tuned, heldBack, documents, prepared, evaluationMix)
+        return Result(policy: tuned, before: before, after: after, steps: steps, stoppedEarly: stoppedEarly,
+                      training: training, heldBack: heldBack)
+    }
+
+    /// The decoded rows' mean reward on some documents (the consistency judge comparing each
+    /// decoded row with samples of the same policy), and each judge's mean.
+    public func evaluate(_ policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
+                         _ mix: RewardMix) -> UnlabelledScore {
+        var total = 0.0, valid = 0
+        var judges: [String: Double] = [:]
+        for d in indices {
+            var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
+            let decoded = policy.decode(prepared[d])
+            let siblings = policy.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
+            let scored = mix.score(RewardContext(document: documents[d], schema: policy.schema, candidate: decoded, siblings: siblings))
+            total += scored.value
+            if scored.verdicts["validity"].map({ $0.value >= 1 }) ?? true { valid += 1 }
+            for (name, verdict) in scored.verdicts { judges[name, default: 0] += verdict.value }
+        }
+        let n = Double(max(1, indices.count))
+        return UnlabelledScore(documents: indices.count, meanReward: total / n, validRows: Double(valid) / n,
+                               judges: judges.mapValues { $0 / n })
+    }
+}
+
+/// How a policy's decoded rows score without labels: the mean mixed reward, the share of rows
+/// that pass every schema check, and each judge's mean.
+public struct UnlabelledScore: Sendable, Equatable, Codable {
+    public let documents: Int
+    public let meanReward: Double
+    public let validRows: Double
+    public let judges: [String: Double]
+
+    /// Worse than another score on the unlabelled metrics: a lower mean reward or fewer valid rows
+    /// (beyond rounding).
+    public func isWorse(than other: UnlabelledScore) -> Bool {
+        meanReward < other.meanReward - 1e-9 || validRows < other.validRows - 1e-9
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Extraction
+import Foundation
+import QuarryKit
+import Tuning
+
+/// `quarry tune`: TAO, tuning the span extractor on unlabelled documents.
+struct Tune: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tune the extractor of a table on unlabelled documents (TAO).",
+        discussion: """
+            Test-time adaptive optimisation: for every document the current extractor samples
+            several candidate rows; judges score them without labels (schema validity, grounding
+            in the evidence, whether the text around a value is about its field, agreement
+            between samples and across documents, expert guidelines, optionally the language
+            model); a policy-gradient step (GRPO: group-relative advantages, clipping, a KL
+            penalty to the starting version) moves the extractor toward the better candidates.
+            The tuned extractor runs exactly as fast as before: only its weights change.
+
+            A share of the documents (--held-back) is kept out of training and decoded before
+            and after; the run reports their mean reward and share of valid rows, and field F1
+            when --gold is given (used only for the report, never for training). The result is
+            stored as a new model version of the table with its lineage, and promoted (used by
+            quarry extract from then on) unless it scores worse than its base; see quarry models.
+
+            Examples:
+              quarry tune --schema Fixtures/schemas/sroie.json --table receipts receipts/
+              quarry tune --schema nda.json --table ndas --from-usage --steps 40 --json
+              quarry tune --schema nda.json --table ndas ndas/ --guideline "party names include the legal suffix"
+              quarry tune --schema nda.json --table ndas ndas/ --reward consistency=2 --reward set_consistency=0
+              quarry tune --schema sroie.json --table receipts receipts/ --gold receipts.jsonl
+
+            Exit status: 0 done, 1 runtime error (database, model), 2 bad usage (a bad schema,
+            gold file, reward name, or too few documents).
+            """)
+
+    @Option(help: ArgumentHelp("The schema file (JSON or YAML).", valueName: "file"))
+    var schema: String
+
+    @Option(help: ArgumentHelp("The table whose extractor is tuned.", valueName: "name"))
+    var table: String
+
+    @Option(help: "The extractor to tune (span; llm has no trainable parameters yet).")
+    var extractor = "span"
+
+    @Option(help: ArgumentHelp("Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
+    var model: String?
+
+    @Flag(help: "Tune on the documents that extractions into the table used (the usage log), besides any paths.")
+    var fromUsage = false
+
+    @Option(help: "Candidates sampled per document and step.")
+    var samples = 8
+
+    @Option(help: "The most optimisation steps (early stopping may end sooner).")
+    var steps = 60
+
+    @Option(help: "Documents per step.")
+    var batchSize = 48
+
+    @Option(help: "Sampling temperature.")
+    var temperature = 1.0
+
+    @Option(help: "Adam's step size.")
+    var learningRate = 0.05
+
+    @Option(help: "Weight of the KL penalty to the starting version.")
+    var kl = 0.02
+
+    @Option(help: "Share of the documents held back for the before/after evaluation.")
+    var heldBack = 0.2
+
+    @Option(help: "Seed of sampling and of the held-back split; the same seed gives the same version.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("reward"), help: ArgumentHelp("A judge's weight, NAME=WEIGHT (repeatable); judges: \(RewardConfiguration.judgeNames.joined(separator: ", ")).", valueName: "name=weight"))
+    var rewardWeights: [String] = []
+
+    @Option(name: .customLong("guideline"), help: ArgumentHelp("Expert guidance the guideline judge turns into checks (repeatable), e.g. \"party names include the legal suffix\".", valueName: "text"))
+    var guidelines: [String] = []
+
+    @Option(help: ArgumentHelp("Gold rows (JSON Lines) to report field F1 before and after on the held-back documents; never used for training.", valueName: "file"))
+    var gold: String?
+
+    @Option(help: "Promote the new version: auto (unless it scores worse than its base), always, or never.")
+    var promote = "auto"
+
+    @Option(help: ArgumentHelp("Also write the tuned parameters to this file.", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto, day-first or month-first.", valueName: "order"))
+    var dates = "auto"
+
+    @Option(help: "Password for encrypted PDFs.")
+    var password: String?
+
+    @Flag(help: "Print the report as JSON (the new version id, before/after figures, every step).")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    @Argument(help: ArgumentHelp("Files or folders of documents of the new kind.", valueName: "path"))
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty && !fromUsage { throw ValidationError("name files or folders to tune on, or --from-usage") }
+        if samples < 2 { throw ValidationError("--samples must be at least 2 (advantages compare samples of a document)") }
+        if steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if !(0..<1).contains(heldBack) { throw ValidationError("--held-back must be in [0, 1)") }
+        if temperature <= 0 { throw ValidationError("--temperature must be positive") }
+        if TuneRequest.Promotion(rawValue: promote) == nil { throw ValidationError("--promote must be auto, always or never") }
+        if DateOrderOption.parse(dates) == nil { throw ValidationError("--dates must be auto, day-first or month-first") }
+    }
+
+    func run() throws {
+        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
+        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
+        var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
+        request.extractor = extractor
+        request.fromUsage = fromUsage
+        request.base = model
+        request.settings.samples = samples
+        request.settings.steps = steps
+        request.settings.batchSize = batchSize
+        request.settings.temperature = temperature
+        request.settings.heldBack = heldBack
+        request.settings.seed = seed
+        request.settings.optimizer.learningRate = learningRate
+        request.settings.optimizer.klWeight = kl
+        request.rewards = try Self.rewards(rewardWeights, guidelines: guidelines)
+        request.goldPath = gold
+        request.dates = DateOrderOption.parse(dates)!
+        request.password = password
+        request.promote = TuneRequest.Promotion(rawValue: promote)!
+        request.outputPath = out
+        let store = try database.open(create: true)
+        let report = try TuningRun(store: store, parsing: .parallel, encoder: try Encoder.load())
+            .run(request, progress: TerminalProgress(showNotices: !json))
+        if json { try Output.json(report) } else { print(Self.summary(report)) }
+    }
+
+    /// The reward configuration from `--reward NAME=WEIGHT` and `--guideline` options.
+    static func rewards(_ weights: [String], guidelines: [String]) throws -> RewardConfiguration {
+        var configuration = RewardConfiguration()
+        for entry in weights {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else {
+                throw ValidationError("--reward expects NAME=WEIGHT with a weight ≥ 0, e.g. consistency=2 (got '\(entry)')")
+            }
+            do { try configuration.setWeight(parts[0], weight) } catch { throw ValidationError("--reward: \(error)") }
+        }
+        configuration.guidelines += guidelines
+        return configuration
+    }
+
+    static func summary(_ r: TuneReport) -> String {
+        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        let verb = r.method == .supervised ? "Trained" : "Tuned"
+        let unit = r.method == .supervised ? "\(r.likelihood.count) epochs" : "\(r.steps.count) steps\(r.stoppedEarly ? " (stopped early)" : "")"
+        var lines = ["\(verb) \(r.table): version \(r.version) from \(r.base) on \(r.training) documents "
+            + "(\(r.heldBack) held back), \(unit) "
+            + "in \(String(format: "%.1f", r.prepareSeconds + r.tuneSeconds)) s "
+            + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."]
+        if let b = r.before, let a = r.after {
+            lines.append("Held back: mean reward \(f(b.meanReward)) → \(f(a.meanReward)), valid rows \(f(b.validRows)) → \(f(a.validRows)).")
+            let judges = b.judges.keys.sorted().map { "\($0) \(f(b.judges[$0]!)) → \(f(a.judges[$0] ?? .nan))" }
+            if !judges.isEmpty { lines.append("  judges: " + judges.joined(separator: ", ")) }
+        }
+        if let g = r.gold {
+            lines.append("Gold (\(g.documents) held-back documents\(r.method == .tao ? ", report only" : ""): micro-F1 \(f(g.before.micro.f1)) → \(f(g.after.micro.f1)), "
+                + "macro-F1 \(f(g.before.macroF1)) → \(f(g.after.macroF1)).")
+            for (b, a) in zip(g.before.fields, g.after.fields) { lines.append("  \(b.field): F1 \(f(b.f1)) → \(f(a.f1))") }
+        }
+        lines.append(r.promoted ? "Promoted: quarry extract uses \(r.version) for \(r.table) (\(r.promotion))."
+                                : "Not promoted: \(r.promotion). Promote it with: quarry models promote \(r.version)")
+        return lines.joined(separator: "\n")
+    }
+}
