@@ -47,6 +47,14 @@ struct ModelsCommand: ParsableCommand {
         }
     }
 
+    /// The stored version `id`; an unknown id is a usage error.
+    static func version(_ id: String, _ store: Store) throws -> ModelVersion {
+        guard let version = try store.modelVersion(id: id) else {
+            throw CLIFailure(message: StoreError.unknownModelVersion(id: id).description, code: ExitStatus.usage)
+        }
+        return version
+    }
+
     /// The version in force for each of these tables (nil: the zero-shot prior), by lowercased name.
     static func inForce(_ tables: some Sequence<String>, _ store: Store) throws -> [String: String?] {
         var map: [String: String?] = [:]
@@ -122,9 +130,7 @@ extension ModelsCommand {
 
         func run() throws {
             let store = try database.open()
-            guard let version = try store.modelVersion(id: id) else {
-                throw CLIFailure(message: StoreError.unknownModelVersion(id: id).description, code: ExitStatus.usage)
-            }
+            let version = try ModelsCommand.version(id, store)
             let lineage = try Self.lineage(version, store)
             let history = try store.promotions(table: version.table)
             let promoted = history.last?.version == version.id
@@ -215,9 +221,7 @@ extension ModelsCommand {
                 guard let table else { throw CLIFailure(message: "name the table that goes back to zero-shot with --table", code: ExitStatus.usage) }
                 target = (nil, table)
             } else {
-                guard let version = try store.modelVersion(id: id) else {
-                    throw CLIFailure(message: StoreError.unknownModelVersion(id: id).description, code: ExitStatus.usage)
-                }
+                let version = try ModelsCommand.version(id, store)
                 target = (version.id, table ?? version.table)
             }
             let change = try ModelsCommand.refusing { try store.promote(version: target.id, table: target.table, reason: reason) }
