@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "TuningTests", dependencies: ["Tuning"]),
         .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
-        .testTarget(name: "CLITests", dependencies: ["quarry"]),
+        .testTarget(name: "CLITests", dependencies: ["quarry", "Store", "Extraction"]),
     ],
     swiftLanguageModes: [.v6]
 )

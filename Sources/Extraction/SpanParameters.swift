@@ -24,11 +24,14 @@ public struct SpanParameters: Sendable, Equatable, Codable {
     public var rowFeatures: [String] = RowFeatures.names
     public var fields: [String: FieldWeights]
 
+    /// The version id of the prior.
+    public static let zeroShotVersion = "zero-shot"
+
     /// The prior for a schema: weights chosen from each field's type alone, no labels.
     public static func zeroShot(for schema: Schema) -> SpanParameters {
         var fields: [String: FieldWeights] = [:]
         for field in schema.fields { fields[field.name] = SpanFeatures.prior(for: field) }
-        return SpanParameters(version: "zero-shot", base: nil, features: SpanFeatures.names, fields: fields)
+        return SpanParameters(version: zeroShotVersion, base: nil, features: SpanFeatures.names, fields: fields)
     }
 
     /// Reads a parameter file; fields of the schema it lacks get the prior.
@@ -36,19 +39,26 @@ public struct SpanParameters: Sendable, Equatable, Codable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidParameters(file: path, reason: "the file cannot be read")
         }
+        return try decode(data, source: path, schema: schema)
+    }
+
+    /// Decodes parameters from JSON (a file's bytes, or a version stored in the database) with
+    /// the checks of `load`; `source` names where they came from in errors. Fields of the schema
+    /// they lack get the prior.
+    public static func decode(_ data: Data, source: String, schema: Schema) throws(ExtractionError) -> SpanParameters {
         var parameters: SpanParameters
         do { parameters = try JSONDecoder().decode(SpanParameters.self, from: data) } catch {
-            throw .invalidParameters(file: path, reason: "not a span extractor parameter file: \(error)")
+            throw .invalidParameters(file: source, reason: "not a span extractor parameter file: \(error)")
         }
         guard parameters.format == format else {
-            throw .invalidParameters(file: path, reason: "format \(parameters.format), expected \(format)")
+            throw .invalidParameters(file: source, reason: "format \(parameters.format), expected \(format)")
         }
         guard parameters.features == SpanFeatures.names, parameters.rowFeatures == RowFeatures.names else {
-            throw .invalidParameters(file: path, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
+            throw .invalidParameters(file: source, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
         }
         for field in schema.fields {
             if let w = parameters.fields[field.name], w.weights.count != SpanFeatures.width(of: field) {
-                throw .invalidParameters(file: path, reason: "field \(field.name) has \(w.weights.count) weights, expected \(SpanFeatures.width(of: field))")
+                throw .invalidParameters(file: source, reason: "field \(field.name) has \(w.weights.count) weights, expected \(SpanFeatures.width(of: field))")
             }
         }
         for field in schema.fields where parameters.fields[field.name] == nil {
@@ -57,11 +67,19 @@ public struct SpanParameters: Sendable, Equatable, Codable {
         return parameters
     }
 
-    /// Writes the parameters as pretty-printed JSON.
-    public func save(_ path: String) throws(ExtractionError) {
+    /// The artefact: pretty-printed, key-sorted JSON, as `save` writes it and a model version stores it.
+    public func encoded() throws(ExtractionError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        do { return try encoder.encode(self) } catch {
+            throw .invalidParameters(file: version, reason: "cannot encode: \(error)")
+        }
+    }
+
+    /// Writes the parameters as pretty-printed JSON.
+    public func save(_ path: String) throws(ExtractionError) {
+        let data = try encoded()
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw .invalidParameters(file: path, reason: "cannot write: \(error)")
         }
     }

@@ -18,14 +18,14 @@ import Yams
 ///       table: invoices
 ///       paths: [../Fixtures/documents]
 ///       extractor: span         # optional: span (the default) or llm
-///       model: params.json      # optional: span parameter file, or GGUF file for llm
+///       model: params.json      # optional: span parameter file or model version id, or GGUF file for llm
 ///       dates: auto             # optional: auto, day-first or month-first
 ///       password: secret        # optional
 ///       replace: false          # optional; true rebuilds the table after an incompatible schema change
 /// ```
 ///
 /// Relative paths (paths, schema, model, database) are resolved against the folder of the
-/// pipeline file.
+/// pipeline file; a span `model` without a `/` that is no file there is kept as a model version id.
 public struct Pipeline: Sendable {
     /// One step of a pipeline: `ingest` (files into the corpus) or `extract` (ingest what is new,
     /// then fill a schema-typed table, as `quarry extract` does). Later capabilities add tune and
@@ -115,7 +115,11 @@ struct PipelineParser {
                 }
                 request.extractor = extractor
             }
-            request.parametersPath = try string(options["model"], key: "extract.model").map(resolve)
+            if let model = try string(options["model"], key: "extract.model") {
+                let path = resolve(model)
+                let versionID = request.extractor == "span" && !model.contains("/") && !FileManager.default.fileExists(atPath: path)
+                request.parametersPath = versionID ? model : path
+            }
             if let node = options["dates"], let text = try string(node, key: "extract.dates") {
                 guard let order = Self.dateOrders[text] else {
                     throw fail(node, key: "extract.dates", "expected auto, day-first or month-first, not '\(text)'")

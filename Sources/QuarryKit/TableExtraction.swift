@@ -11,8 +11,9 @@ public struct ExtractRequest: Sendable {
     public var table: String
     /// The extractor: `span` (fast, encoder features) or `llm` (the embedded language model).
     public var extractor = "span"
-    /// `--model`: for `span` a parameter file (nil: the zero-shot prior); for `llm` a GGUF file
-    /// (nil: the cached SmolLM2-135M-Instruct).
+    /// `--model`: for `span` a parameter file, the id of a model version in the store, or
+    /// `zero-shot` for the prior (nil: the version promoted for the table, else the prior); for
+    /// `llm` a GGUF file (nil: the cached SmolLM2-135M-Instruct).
     public var parametersPath: String?
     public var paths: [String]
     public var password: String?
@@ -56,6 +57,7 @@ public struct ExtractReport: Sendable, Codable {
 /// Runs an extraction: ingests what is new under the paths, creates or evolves the typed table,
 /// extracts the rows (or the missing fields) of the documents that need it, validates them, and
 /// stores rows, evidence and issues in batches, so an interrupted run resumes where it stopped.
+/// Every document of the request is then recorded in the usage log with the schema and the model.
 public struct TableExtraction: Sendable {
     public let store: Store
     public let parsing: Ingestor.Parsing
@@ -79,7 +81,7 @@ public struct TableExtraction: Sendable {
         switch request.extractor {
         case "span":
             return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
-                           extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder))
+                           extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
         case "llm":
             return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
                            extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
@@ -97,7 +99,8 @@ public struct TableExtraction: Sendable {
 
         let layout = ResultMapping.layout(schema, table: request.table)
         let change: TableChange
-        let schemaText = FileManager.default.contents(atPath: request.schemaPath).map { String(decoding: $0, as: UTF8.self) }
+        let schemaData = FileManager.default.contents(atPath: request.schemaPath)
+        let schemaText = schemaData.map { String(decoding: $0, as: UTF8.self) }
         do { change = try store.prepareResultTable(layout, schema: schemaText, replace: request.replace) } catch { throw .store(error) }
         var report = ExtractReport(table: request.table, model: extractor.version, tableChange: Self.describe(change), ingest: ingest)
 
@@ -155,6 +158,10 @@ public struct TableExtraction: Sendable {
             progress.report(ProgressEvent(task: "extract", completed: n + 1, total: todo.count, item: record.path))
         }
         try flush()
+        do {
+            try store.recordUsage(table: request.table, schemaSHA256: SourceFile.sha256(of: schemaData ?? Data()),
+                                  model: extractor.version, documentIDs: documents.map(\.id))
+        } catch { throw .store(error) }
         report.filled = layout.fields.map { ExtractReport.Fill(field: $0, filled: filled[$0] ?? 0) }
         do { report.rows = try store.rowCount(table: request.table) } catch { throw .store(error) }
         let elapsed = ContinuousClock.now - clock
@@ -165,13 +172,53 @@ public struct TableExtraction: Sendable {
     /// The extractors `ExtractRequest.extractor` may name.
     public static let extractors = ["span", "llm"]
 
-    /// The span extractor, with the request's parameter file.
-    static func spanExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> SpanExtractor {
-        var parameters: SpanParameters?
-        if let path = request.parametersPath {
-            do { parameters = try SpanParameters.load(path, schema: schema) } catch { throw .extraction(error) }
+    /// The span extractor, with the parameters `spanParameters` chooses.
+    static func spanExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder,
+                              store: Store? = nil) throws(QuarryError) -> SpanExtractor {
+        SpanExtractor(schema: schema, parameters: try spanParameters(request, schema: schema, store: store),
+                      embedder: encoder, dates: request.dates)
+    }
+
+    /// The span extractor's parameters: the request's parameter file, or (when no such file
+    /// exists) the model version of the store it names, nil for `zero-shot`; without one, the
+    /// version promoted for the table, else nil for the zero-shot prior.
+    static func spanParameters(_ request: ExtractRequest, schema: Schema, store: Store?) throws(QuarryError) -> SpanParameters? {
+        if let name = request.parametersPath {
+            guard let store, !FileManager.default.fileExists(atPath: name) else {
+                do { return try SpanParameters.load(name, schema: schema) } catch { throw .extraction(error) }
+            }
+            if name == SpanParameters.zeroShotVersion { return nil }
+            let version: ModelVersion?
+            do { version = try store.modelVersion(id: name) } catch { throw .store(error) }
+            guard let version else {
+                throw .invalidOption(name: "--model", message: "no parameter file or model version named \(name) (see `quarry models list`)")
+            }
+            return try spanParameters(version, table: request.table, schema: schema)
         }
-        return SpanExtractor(schema: schema, parameters: parameters, embedder: encoder, dates: request.dates)
+        let promoted: ModelVersion?
+        do { promoted = try store?.promotedVersion(table: request.table) } catch { throw .store(error) }
+        guard let promoted, promoted.extractor == "span" else { return nil }
+        return try spanParameters(promoted, table: request.table, schema: schema, promoted: true)
+    }
+
+    /// The parameters of a stored version, which must be a span version of `table`; their
+    /// `version` is the version's id, so rows record which model made them.
+    static func spanParameters(_ version: ModelVersion, table: String, schema: Schema,
+                               promoted: Bool = false) throws(QuarryError) -> SpanParameters {
+        guard version.extractor == "span" else {
+            throw .invalidOption(name: "--model", message: "the model version \(version.id) is for the \(version.extractor) extractor, not span")
+        }
+        guard version.table.lowercased() == table.lowercased() else {
+            throw .invalidOption(name: "--model", message: "the model version \(version.id) was made for the table \(version.table), not \(table)")
+        }
+        var parameters: SpanParameters
+        do {
+            let source = "model version \(version.id)" + (promoted ? " (promoted for \(table))" : "")
+            parameters = try SpanParameters.decode(Data(version.parameters.utf8), source: source, schema: schema)
+        } catch { throw .extraction(error) }
+        parameters.version = version.id
+        parameters.base = version.base
+        return parameters
     }
 
     /// The language-model extractor, on the request's GGUF file or the default model.

@@ -126,6 +126,45 @@ enum Schema {
                 );
                 """)
         }
+        // Tuned extractor parameters, which of them each table uses, and which documents each
+        // table's extractions read (the documents a tuning run learns from). See ModelVersions.swift.
+        migrator.registerMigration("v4-models") { db in
+            try db.execute(sql: """
+                CREATE TABLE model_versions (
+                    id TEXT PRIMARY KEY,                 -- e.g. receipts-v3
+                    table_name TEXT NOT NULL COLLATE NOCASE, -- the result table it was made for
+                    extractor TEXT NOT NULL,             -- span
+                    method TEXT NOT NULL,                -- tao | supervised | …
+                    base TEXT,                           -- the version it was tuned from; NULL = the zero-shot prior
+                    schema_sha256 TEXT NOT NULL,         -- SHA-256 of the schema file it was tuned with
+                    parameters TEXT NOT NULL,            -- the parameter artefact (JSON)
+                    inputs TEXT NOT NULL,                -- JSON array of the document paths it was tuned on
+                    reward_config TEXT,                  -- JSON
+                    metrics TEXT,                        -- JSON, free form: before and after figures
+                    created_at TEXT NOT NULL             -- ISO 8601, UTC
+                );
+                CREATE INDEX model_versions_by_table ON model_versions(table_name);
+                CREATE TABLE model_promotions (
+                    id INTEGER PRIMARY KEY,
+                    table_name TEXT NOT NULL COLLATE NOCASE,
+                    version TEXT REFERENCES model_versions(id), -- NULL = back to the zero-shot prior
+                    promoted_at TEXT NOT NULL,           -- ISO 8601, UTC
+                    reason TEXT,
+                    rollback_of INTEGER REFERENCES model_promotions(id) -- the promotion a rollback undid; NULL for a promotion
+                );
+                CREATE INDEX model_promotions_by_table ON model_promotions(table_name);
+                CREATE TABLE usage_log (
+                    id INTEGER PRIMARY KEY,
+                    table_name TEXT NOT NULL COLLATE NOCASE,
+                    schema_sha256 TEXT NOT NULL,         -- SHA-256 of the schema file extracted with
+                    model TEXT NOT NULL,                 -- the extractor version that ran, e.g. span/receipts-v3/all-MiniLM-L6-v2
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    used_at TEXT NOT NULL                -- ISO 8601, UTC
+                );
+                CREATE INDEX usage_log_by_table ON usage_log(table_name, document_id);
+                CREATE INDEX usage_log_by_document ON usage_log(document_id);
+                """)
+        }
         return migrator
     }
 }

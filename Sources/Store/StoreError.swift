@@ -17,6 +17,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unknownField(table: String, field: String)
     /// No document with that id.
     case unknownDocument(id: Int64)
+    /// No model version with that id.
+    case unknownModelVersion(id: String)
+    /// A model version id that is taken already.
+    case duplicateModelVersion(id: String)
+    /// A model version used for a table it was not made for.
+    case modelVersionOfOtherTable(id: String, table: String, requested: String)
+    /// A rollback with no promotion in force.
+    case nothingToRollBack(table: String)
 
     public var description: String {
         switch self {
@@ -34,6 +42,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .unknownTable(let n): "no result table named \(n) (run `quarry extract` with --table \(n) first)"
         case .unknownField(let t, let f): "the table \(t) has no field \(f)"
         case .unknownDocument(let id): "no document with id \(id)"
+        case .unknownModelVersion(let id): "no model version named \(id) (see `quarry models list`)"
+        case .duplicateModelVersion(let id): "a model version named \(id) exists already"
+        case .modelVersionOfOtherTable(let id, let t, let r): "the model version \(id) was made for the table \(t), not \(r)"
+        case .nothingToRollBack(let t): "nothing to roll back for \(t): no version is promoted, it uses the zero-shot prior"
         }
     }
 }

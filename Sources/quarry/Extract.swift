@@ -43,7 +43,7 @@ struct Extract: ParsableCommand {
     @Option(help: "The extractor: span (fast, the default) or llm (the embedded language model writing schema-constrained, grounded JSON).")
     var extractor = "span"
 
-    @Option(help: ArgumentHelp("For span: a parameter file (default: the zero-shot prior). For llm: a GGUF model (default: SmolLM2-135M-Instruct).", valueName: "file"))
+    @Option(help: ArgumentHelp("For span: a parameter file, a model version id or zero-shot (default: the version promoted for the table, else zero-shot; see `quarry models`). For llm: a GGUF model (default: SmolLM2-135M-Instruct).", valueName: "file|id"))
     var model: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))

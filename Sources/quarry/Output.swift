@@ -29,6 +29,13 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// Prints a `JSONSerialization` value (dictionaries, arrays, strings, numbers, NSNull) as
+    /// pretty, key-sorted JSON, for output that embeds JSON stored as text.
+    static func jsonObject(_ value: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
     /// A left-aligned text table; numbers are right-aligned. Only trailing spaces are cut, so an
     /// empty or right-aligned first cell keeps its column.
     static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {

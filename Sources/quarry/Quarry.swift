@@ -19,6 +19,7 @@ struct Quarry: AsyncParsableCommand {
               quarry search "who are the parties?" --mode hybrid
               quarry query "SELECT kind, count(*) FROM documents GROUP BY kind"
               quarry run Pipelines/invoices.yaml      # ingest, then extract a table
+              quarry models list                      # tuned extractor versions; promote, roll back
               quarry generate --chat --prompt "Summarise: ..."   # the embedded language model
 
             Everything lives in one SQLite file (quarry.db, or --db FILE).
@@ -27,7 +28,7 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Extract.self, Tune.self, Train.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self, Doctor.self,
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Extract.self, Tune.self, Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self, Doctor.self,
                       ParseWorkerCommand.self])
 
     /// Runs the command line, mapping errors to the documented exit codes.

@@ -77,6 +77,21 @@ import Testing
         #expect(monthFirst.dates == .monthFirst && auto.dates == nil)
     }
 
+    @Test func aSpanModelThatIsNoFileIsAModelVersionID() throws {
+        func model(_ extractor: String, _ value: String) throws -> String? {
+            let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, extractor: \(extractor), model: \(value)}\n")
+            guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return nil }
+            return request.parametersPath
+        }
+        #expect(try model("span", "invoices-v2") == "invoices-v2")
+        #expect(try model("span", "tuned/invoices-v2")?.hasSuffix("/tuned/invoices-v2") == true)
+        #expect(try model("llm", "model.gguf")?.hasSuffix("/model.gguf") == true)
+        // A file beside the pipeline is still a file.
+        let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, model: job.yaml}\n")
+        guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return }
+        #expect(request.parametersPath?.hasSuffix("/job.yaml") == true && FileManager.default.fileExists(atPath: request.parametersPath ?? ""))
+    }
+
     @Test func extractStageErrorsNameTheLineAndKey() {
         let missingSchema = error("name: x\nstages:\n  - ingest: {paths: a}\n  - extract:\n      table: t\n      paths: [a]\n")
         #expect(missingSchema.contains("job.yaml:5") && missingSchema.contains("key 'extract.schema'")
