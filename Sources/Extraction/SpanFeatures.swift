@@ -181,8 +181,5 @@ enum SpanFeatures {
         kinds.contains(kind) ? 1 : 0
     }
 
-    private static func endsWithLegalSuffix(_ text: String) -> Bool {
-        guard let last = text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).last else { return false }
-        return CandidateFinder.legalSuffixes.contains(last.lowercased().replacingOccurrences(of: ".", with: ""))
-    }
+    private static func endsWithLegalSuffix(_ text: String) -> Bool { ValueParser.endsWithLegalSuffix(text) }
 }

@@ -1,0 +1,43 @@
+import Extraction
+import Foundation
+import Models
+import Synchronization
+
+/// A deterministic embedder for tests that need no model: hashed counts of lower-case words with
+/// a final `s` dropped, normalised. It counts the texts it embeds.
+final class HashingEmbedder: TextEmbedder {
+    let name = "hashing-test"
+    private let embedded = Mutex(0)
+
+    /// How many texts it has embedded.
+    var texts: Int { embedded.withLock { $0 } }
+
+    func embed(_ texts: [String]) -> [[Float]] {
+        embedded.withLock { $0 += texts.count }
+        return texts.map { text in
+            var v = [Float](repeating: 0, count: 256)
+            for raw in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+                let word = raw.count > 3 && raw.hasSuffix("s") ? raw.dropLast() : raw
+                var h: UInt64 = 1469598103934665603
+                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+                v[Int(h % 256)] += 1
+            }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return norm > 0 ? v.map { $0 / norm } : v
+        }
+    }
+}
+
+/// The hashing embedder with one synonym: `secrecy` reads as `confidentiality`.
+struct SynonymEmbedder: TextEmbedder {
+    let name = "synonym-test"
+    func embed(_ texts: [String]) -> [[Float]] {
+        HashingEmbedder().embed(texts.map { $0.lowercased().replacingOccurrences(of: "secrecy", with: "confidentiality") })
+    }
+}
+
+/// The installed sentence encoder, loaded once; tests that need it are disabled where it is absent.
+enum InstalledEncoder {
+    static let shared: SentenceEncoder? = try? SentenceEncoder()
+    static var available: Bool { shared != nil }
+}
