@@ -128,7 +128,9 @@ public struct TuningRun: Sendable {
         report.prepareSeconds = Self.seconds(since: clock)
 
         let tuneClock = ContinuousClock.now
-        let rewards = try request.rewards.factory(validator: validator, embedder: encoder)
+        let languageModel: LanguageModel?
+        do { languageModel = request.rewards.weight(of: "language_model") > 0 ? try LanguageModel() : nil } catch { throw .model(error) }
+        let rewards = request.rewards.factory(for: SpanExtractor.self, validator: validator, embedder: encoder, languageModel: languageModel)
         let tao = TAO(policy: policy, settings: request.settings, rewards: rewards)
         let result: TAO<SpanExtractor>.Result
         switch request.method {
@@ -191,11 +193,9 @@ public struct TuningRun: Sendable {
             _ = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder).ingest(request.paths, progress: progress)
             wanted = Set(try FileDiscovery.files(in: request.paths))
         }
+        let used = request.fromUsage ? Set(try UsageLog.documents(table: request.table, in: store).map(\.id)) : []
         do {
-            let all = try store.documents().filter { $0.status != .failed && $0.pageCount > 0 }
-            var used = Set<Int64>()
-            if request.fromUsage { used = Set(try store.usedDocumentIDs(table: request.table)) }
-            return all.filter { wanted.contains($0.path) || used.contains($0.id) }
+            return try store.documents().filter { $0.status != .failed && $0.pageCount > 0 && (wanted.contains($0.path) || used.contains($0.id)) }
         } catch { throw .store(error) }
     }
 
@@ -203,4 +203,71 @@ public struct TuningRun: Sendable {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
+}
+
+extension TuningRun {
+    /// The parameters tuning starts from: `request.base` (a version id or parameter file), else the
+    /// table's promoted version, else the zero-shot prior.
+    func baseParameters(_ request: TuneRequest, schema: Schema) throws(QuarryError) -> SpanParameters {
+        var extract = ExtractRequest(schemaPath: request.schemaPath, table: request.table, paths: [])
+        extract.parametersPath = request.base
+        return try TableExtraction.spanParameters(extract, schema: schema, store: store) ?? .zeroShot(for: schema)
+    }
+
+    /// Stores the tuned parameters as the table's next version with its lineage and metrics, and
+    /// promotes it as the request says; returns the version id.
+    func saveVersion(_ request: TuneRequest, tuned: inout SpanParameters, records: [DocumentRecord],
+                     result: TAO<SpanExtractor>.Result, report: inout TuneReport) throws(QuarryError) -> String {
+        let schemaText = FileManager.default.contents(atPath: request.schemaPath) ?? Data()
+        let metrics = VersionMetrics(method: request.method, before: result.before, after: result.after,
+                                     goldDocuments: report.gold?.documents,
+                                     goldBefore: report.gold.map { .init($0.before) }, goldAfter: report.gold.map { .init($0.after) },
+                                     steps: result.steps.count, stoppedEarly: result.stoppedEarly,
+                                     heldBack: result.heldBack.map { records[$0].path })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let worse = result.after.isWorse(than: result.before)
+        switch request.promote {
+        case .always: report.promoted = true; report.promotion = "--promote always"
+        case .never: report.promotion = "--promote never"
+        case .auto:
+            report.promoted = !worse
+            report.promotion = worse ? "it scores worse than its base on the held-back documents (mean reward or valid rows)"
+                                     : "it scores at least as well as its base on the held-back documents"
+        }
+        do {
+            let id = try store.nextModelVersionID(table: request.table)
+            tuned.version = id
+            let version = ModelVersion(id: id, table: request.table, method: request.method.rawValue, base: tuned.base,
+                                       schemaSHA256: SourceFile.sha256(of: schemaText),
+                                       parameters: String(decoding: try tuned.encoded(), as: UTF8.self),
+                                       inputs: result.training.map { records[$0].path },
+                                       rewardConfig: request.method == .tao ? request.rewards.json() : nil,
+                                       metrics: String(decoding: (try? encoder.encode(metrics)) ?? Data(), as: UTF8.self))
+            try store.addModelVersion(version)
+            if report.promoted { try store.promote(version: id, table: request.table, reason: "\(request.method.rawValue): \(report.promotion)") }
+            return id
+        } catch let error as StoreError { throw .store(error) } catch let error as ExtractionError { throw .extraction(error) } catch {
+            throw .invalidOption(name: "--table", message: "\(error)")
+        }
+    }
+}
+
+/// The figures stored with a model version (`quarry models show`).
+struct VersionMetrics: Codable {
+    /// Micro and macro F1 of an evaluation against gold rows.
+    struct F1: Codable {
+        let micro: Double, macro: Double
+        init(_ report: EvaluationReport) { micro = report.micro.f1; macro = report.macroF1 }
+    }
+
+    let method: TuneRequest.Method
+    let before: UnlabelledScore
+    let after: UnlabelledScore
+    let goldDocuments: Int?
+    let goldBefore: F1?
+    let goldAfter: F1?
+    let steps: Int
+    let stoppedEarly: Bool
+    let heldBack: [String]
 }

@@ -25,9 +25,12 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     public let weights: [String: Double]
     public let guidelines: [String]
 
+    /// The default weights and no guidelines.
+    public init() { weights = [:]; guidelines = [] }
+
     /// Refuses unknown judge names (naming the key and the known judges) and weights that are
     /// negative or not finite.
-    public init(weights: [String: Double] = [:], guidelines: [String] = []) throws(TuningError) {
+    public init(weights: [String: Double], guidelines: [String] = []) throws(TuningError) {
         for (judge, weight) in weights {
             guard Self.judges.contains(judge) else {
                 throw .invalidRewardConfiguration(key: "weights.\(judge)",
@@ -82,7 +85,21 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     /// weight is above 0 but whose means are missing is left out and listed in `leftOut`.
     public func build(validator: Validator, embedder: (any TextEmbedder)? = nil, languageModel: LanguageModel? = nil,
                       profile: SetProfile? = nil) -> Built {
+        build(validator: validator, cache: embedder.map { EmbeddingCache(embedder: $0) }, languageModel: languageModel, profile: profile)
+    }
+
+    /// The reward of every TAO step: the mix rebuilt on the set's current rows (for the set
+    /// consistency judge), the embeddings cached across steps.
+    public func factory<Policy: ExtractorPolicy>(for _: Policy.Type, validator: Validator, embedder: (any TextEmbedder)?,
+                                                 languageModel: LanguageModel? = nil) -> TAO<Policy>.RewardFactory {
         let cache = embedder.map { EmbeddingCache(embedder: $0) }
+        return { rows in
+            build(validator: validator, cache: cache, languageModel: languageModel,
+                  profile: SetProfile(schema: validator.schema, rows: rows)).mix
+        }
+    }
+
+    private func build(validator: Validator, cache: EmbeddingCache?, languageModel: LanguageModel?, profile: SetProfile?) -> Built {
         var parts: [(reward: any Reward, weight: Double)] = []
         var leftOut: [String: String] = [:]
         var unrecognised: [GuidelineJudge.Unrecognised] = []

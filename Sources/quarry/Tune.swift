@@ -73,7 +73,7 @@ struct Tune: ParsableCommand {
     @Option(help: "Seed of sampling and of the held-back split; the same seed gives the same version.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("reward"), help: ArgumentHelp("A judge's weight, NAME=WEIGHT (repeatable); judges: \(RewardConfiguration.judgeNames.joined(separator: ", ")).", valueName: "name=weight"))
+    @Option(name: .customLong("reward"), help: ArgumentHelp("A judge's weight, NAME=WEIGHT (repeatable); judges: \(RewardConfiguration.judges.joined(separator: ", ")).", valueName: "name=weight"))
     var rewardWeights: [String] = []
 
     @Option(name: .customLong("guideline"), help: ArgumentHelp("Expert guidance the guideline judge turns into checks (repeatable), e.g. \"party names include the legal suffix\".", valueName: "text"))
@@ -142,16 +142,15 @@ struct Tune: ParsableCommand {
 
     /// The reward configuration from `--reward NAME=WEIGHT` and `--guideline` options.
     static func rewards(_ weights: [String], guidelines: [String]) throws -> RewardConfiguration {
-        var configuration = RewardConfiguration()
+        var table: [String: Double] = [:]
         for entry in weights {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else {
                 throw ValidationError("--reward expects NAME=WEIGHT with a weight ≥ 0, e.g. consistency=2 (got '\(entry)')")
             }
-            do { try configuration.setWeight(parts[0], weight) } catch { throw ValidationError("--reward: \(error)") }
+            table[parts[0]] = weight
         }
-        configuration.guidelines += guidelines
-        return configuration
+        do { return try RewardConfiguration(weights: table, guidelines: guidelines) } catch { throw ValidationError("--reward: \(error)") }
     }
 
     static func summary(_ r: TuneReport) -> String {
