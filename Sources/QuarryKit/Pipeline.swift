@@ -22,21 +22,27 @@ import Yams
 ///       dates: auto             # optional: auto, day-first or month-first
 ///       password: secret        # optional
 ///       replace: false          # optional; true rebuilds the table after an incompatible schema change
+///   - tune:                     # TAO on unlabelled documents; see PipelineParser.tuneStage
+///       schema: ../Fixtures/schemas/invoice.json
+///       table: invoices
+///       paths: [../Fixtures/documents]
+///       guidelines: ["the vendor name includes the legal suffix"]
+///       rewards: {consistency: 1, set_consistency: 0.5}
 /// ```
 ///
 /// Relative paths (paths, schema, model, database) are resolved against the folder of the
 /// pipeline file; a span `model` without a `/` that is no file there is kept as a model version id.
 public struct Pipeline: Sendable {
-    /// One step of a pipeline: `ingest` (files into the corpus) or `extract` (ingest what is new,
-    /// then fill a schema-typed table, as `quarry extract` does). Later capabilities add tune and
-    /// ask stages.
+    /// One step of a pipeline: `ingest` (files into the corpus), `extract` (ingest what is new,
+    /// then fill a schema-typed table, as `quarry extract` does) or `tune` (TAO, as `quarry tune`).
     public enum Stage: Sendable {
         case ingest(paths: [String], password: String?, embed: Bool)
         case extract(ExtractRequest)
+        case tune(TuneRequest)
     }
 
     /// The stage names a pipeline file may use.
-    static let stageNames = ["extract", "ingest"]
+    static let stageNames = ["extract", "ingest", "tune"]
 
     public let file: String
     public let name: String
@@ -129,6 +135,8 @@ struct PipelineParser {
             request.password = try string(options["password"], key: "extract.password")
             request.replace = try bool(options["replace"], key: "extract.replace") ?? false
             return .extract(request)
+        case "tune":
+            return .tune(try tuneStage(body))
         default:
             throw fail(keyNode, key: name, "unknown stage '\(name)' (known: \(known))")
         }
@@ -138,7 +146,7 @@ struct PipelineParser {
     static let dateOrders: [String: DateOrder?] = ["auto": nil, "day-first": .dayFirst, "month-first": .monthFirst]
 
     /// A stage's `paths`: one path or a non-empty list, resolved against the pipeline's folder.
-    private func paths(_ node: Node?, in body: Node, stage: String) throws(QuarryError) -> [String] {
+    func paths(_ node: Node?, in body: Node, stage: String) throws(QuarryError) -> [String] {
         let key = "\(stage).paths"
         guard let node else { throw fail(body, key: key, "the \(stage) stage needs `paths`") }
         if let one = node.scalar?.string { return [resolve(one)] }
@@ -152,7 +160,7 @@ struct PipelineParser {
     }
 
     /// The entries of a mapping node, refusing keys outside `allowed`.
-    private func mapping(_ node: Node, key: String?, allowed: Set<String>) throws(QuarryError) -> [String: Node] {
+    func mapping(_ node: Node, key: String?, allowed: Set<String>) throws(QuarryError) -> [String: Node] {
         guard let entries = node.mapping else {
             throw fail(node, key: key, "expected a mapping with keys \(allowed.sorted().joined(separator: ", "))")
         }
@@ -169,24 +177,24 @@ struct PipelineParser {
         return result
     }
 
-    private func string(_ node: Node?, key: String) throws(QuarryError) -> String? {
+    func string(_ node: Node?, key: String) throws(QuarryError) -> String? {
         guard let node else { return nil }
         guard let s = node.scalar?.string else { throw fail(node, key: key, "expected a text value") }
         return s
     }
 
-    private func bool(_ node: Node?, key: String) throws(QuarryError) -> Bool? {
+    func bool(_ node: Node?, key: String) throws(QuarryError) -> Bool? {
         guard let node else { return nil }
         guard let b = node.bool else { throw fail(node, key: key, "expected true or false") }
         return b
     }
 
-    private func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         return expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).standardizedFileURL.path
     }
 
-    private func fail(_ node: Node, key: String?, _ message: String) -> QuarryError {
+    func fail(_ node: Node, key: String?, _ message: String) -> QuarryError {
         .pipeline(file: file, line: node.mark?.line, key: key, message: message)
     }
 }

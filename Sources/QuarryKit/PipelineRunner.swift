@@ -4,12 +4,13 @@ import Models
 import Reporting
 
 /// Runs a pipeline's stages in order against one store: `ingest` with `Ingestor`, `extract` with
-/// `TableExtraction`.
+/// `TableExtraction`, `tune` with `TuningRun`.
 public struct PipelineRunner: Sendable {
     /// What one stage produced.
     public enum StageResult: Sendable {
         case ingest(IngestReport)
         case extract(ExtractReport)
+        case tune(TuneReport)
     }
 
     public let pipeline: Pipeline
@@ -28,8 +29,13 @@ public struct PipelineRunner: Sendable {
 
     public func run(progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> [StageResult] {
         // A bad schema is reported before any stage does work.
-        for case .extract(let request) in pipeline.stages {
-            do { _ = try Schema.load(request.schemaPath) } catch { throw .extraction(error) }
+        for stage in pipeline.stages {
+            let schema: String? = switch stage {
+            case .extract(let request): request.schemaPath
+            case .tune(let request): request.schemaPath
+            case .ingest: nil
+            }
+            if let schema { do { _ = try Schema.load(schema) } catch { throw .extraction(error) } }
         }
         var loaded: SentenceEncoder?
         func model() throws(QuarryError) -> SentenceEncoder {
@@ -48,6 +54,9 @@ public struct PipelineRunner: Sendable {
             case .extract(let request):
                 let extraction = TableExtraction(store: store, parsing: parsing, encoder: try model())
                 results.append(.extract(try extraction.run(request, progress: progress)))
+            case .tune(let request):
+                let tuning = TuningRun(store: store, parsing: parsing, encoder: try model())
+                results.append(.tune(try tuning.run(request, progress: progress)))
             }
         }
         return results

@@ -62,6 +62,8 @@ struct Run: ParsableCommand {
                 failed = failed || report.ingest.failed > 0
                 if !tables.contains(report.table) { tables.append(report.table) }
                 if !json { print("extract: " + Extract.summary(report)) }
+            case .tune(let report):
+                if !json { print("tune: " + Tune.summary(report)) }
             }
         }
         if json {
@@ -106,21 +108,24 @@ struct Run: ParsableCommand {
     enum StageOutput: Encodable {
         case ingest(IngestReport)
         case extract(ExtractReport)
+        case tune(TuneReport)
 
         init(_ result: PipelineRunner.StageResult) {
             switch result {
             case .ingest(let report): self = .ingest(report)
             case .extract(let report): self = .extract(report)
+            case .tune(let report): self = .tune(report)
             }
         }
 
-        enum CodingKeys: String, CodingKey { case ingest, extract }
+        enum CodingKeys: String, CodingKey { case ingest, extract, tune }
 
         func encode(to encoder: any Swift.Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             switch self {
             case .ingest(let report): try container.encode(report, forKey: .ingest)
             case .extract(let report): try container.encode(report, forKey: .extract)
+            case .tune(let report): try container.encode(report, forKey: .tune)
             }
         }
     }
