@@ -201,15 +201,13 @@ public struct TableExtraction: Sendable {
         return try spanParameters(promoted, table: request.table, schema: schema, promoted: true)
     }
 
-    /// The parameters of a stored version, which must be a span version of `table`; their
+    /// The parameters of a stored span version (one made for another table serves when its
+    /// parameters fit the schema: a tuned version can fill a second table of the same kind); their
     /// `version` is the version's id, so rows record which model made them.
     static func spanParameters(_ version: ModelVersion, table: String, schema: Schema,
                                promoted: Bool = false) throws(QuarryError) -> SpanParameters {
         guard version.extractor == "span" else {
             throw .invalidOption(name: "--model", message: "the model version \(version.id) is for the \(version.extractor) extractor, not span")
-        }
-        guard version.table.lowercased() == table.lowercased() else {
-            throw .invalidOption(name: "--model", message: "the model version \(version.id) was made for the table \(version.table), not \(table)")
         }
         var parameters: SpanParameters
         do {

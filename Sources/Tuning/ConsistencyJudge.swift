@@ -1,9 +1,12 @@
 import Extraction
 
-/// Self-consistency (as in test-time reinforcement learning): for each field, the share of the
-/// document's samples, the candidate included, that agree with the candidate's value. The
-/// majority value scores highest; a value no other sample produced scores 1/n. With no siblings
-/// the judge has nothing to compare and gives 1.
+/// Self-consistency (as in test-time reinforcement learning): for each field, how far the
+/// document's samples, the candidate included, agree with the candidate's value. A single value
+/// scores the share of samples with the same value (the majority value scores highest; one no
+/// other sample produced scores 1/n). A list scores the mean, over its items, of the share of
+/// samples that include the item (lists rarely agree as a whole, their items do); an empty list
+/// the share of samples with an empty list. With no siblings the judge has nothing to compare and
+/// gives 1.
 public struct ConsistencyJudge: Reward {
     public let name = "consistency"
 
@@ -12,12 +15,28 @@ public struct ConsistencyJudge: Reward {
     public func score(_ context: RewardContext) -> RewardScore {
         guard !context.siblings.isEmpty else { return RewardScore(value: 1, explanation: "one sample: nothing to compare") }
         let samples = [context.candidate] + context.siblings
+        let n = Double(samples.count)
         var fields: [String: Double] = [:]
         for field in context.schema.fields {
             let mine = context.candidate.row[field.name] ?? .null
-            let agreeing = samples.filter { ($0.row[field.name] ?? .null) == mine }.count
-            fields[field.name] = Double(agreeing) / Double(samples.count)
+            if case .array(let items) = mine, !items.isEmpty {
+                let lists = samples.map { sample -> [Value] in
+                    if case .array(let other) = sample.row[field.name] ?? .null { return other }
+                    return []
+                }
+                let shares = items.map { item in Double(lists.filter { $0.contains(item) }.count) / n }
+                fields[field.name] = shares.reduce(0, +) / Double(shares.count)
+            } else {
+                let agreeing = samples.filter { Self.same($0.row[field.name] ?? .null, mine) }.count
+                fields[field.name] = Double(agreeing) / n
+            }
         }
         return .mean(of: fields, judged: "field", threshold: 0.5)
+    }
+
+    /// Equal values, an empty list being the same answer as null.
+    static func same(_ a: Value, _ b: Value) -> Bool {
+        func empty(_ v: Value) -> Bool { if case .null = v { true } else if case .array(let x) = v { x.isEmpty } else { false } }
+        return a == b || (empty(a) && empty(b))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Supervised training of the span extractor on labelled documents (`quarry train --gold`), the
 /// baseline TAO is compared with: Adam ascends the log-likelihood of each document's gold answer
-/// (`SpanExtractor.target(matching:in:)`), field by field where some option gives the gold value,
+/// (`SpanExtractor.target(matching:in:)`, chosen once under the starting weights), field by field where some option gives the gold value,
 /// with an L2 penalty pulling the weights toward where they started.
 public struct SupervisedTraining: Sendable {
     /// Step sizes and the penalty.
@@ -29,11 +29,13 @@ public struct SupervisedTraining: Sendable {
         var adam = Adam(count: start.count, learningRate: settings.learningRate)
         var curve: [Double] = []
         let n = Double(max(1, prepared.count))
+        // The gold answers are chosen once, under the starting weights (which matching option a
+        // field learns when several give the gold value).
+        let targets = zip(prepared, gold).map { policy.target(matching: $1, in: $0) }
         for _ in 0..<settings.epochs {
             var gradient = [Double](repeating: 0, count: start.count)
             var likelihood = 0.0
-            for (prepared, row) in zip(prepared, gold) {
-                let (target, fields) = current.target(matching: row, in: prepared)
+            for (prepared, (target, fields)) in zip(prepared, targets) {
                 let score = current.gradient(of: target, in: prepared)
                 let parts = current.blockLogProbabilities(of: target, in: prepared)
                 for f in fields {

@@ -64,6 +64,18 @@ import Testing
         #expect(minority.fields["total"] == 1.0 / 3 && minority.fields["shop"] == 1)
     }
 
+    @Test func consistencyJudgesListsByTheirItems() {
+        let judge = ConsistencyJudge()
+        func tags(_ items: [String]) -> Candidate { Self.candidate(["tags": .array(items.map(Value.string))]) }
+        let context = { (c: Candidate, siblings: [Candidate]) in RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings) }
+        // No two lists are equal, but "Maple" is in all three and "Tide" in two of three.
+        let verdict = judge.score(context(tags(["Maple", "Tide"]), [tags(["Maple"]), tags(["Maple", "Tide", "Oak"])]))
+        #expect(abs(verdict.fields["tags"]! - (1 + 2.0 / 3) / 2) < 1e-12)
+        // An empty list agrees with the empty lists and nulls among the samples.
+        let empty = judge.score(context(tags([]), [Self.candidate([:]), tags(["Maple"])]))
+        #expect(abs(empty.fields["tags"]! - 2.0 / 3) < 1e-12)
+    }
+
     @Test func theMixIsAWeightedMeanWithEveryVerdict() throws {
         let mix = RewardMix([(ValidityReward(validator: try Validator(schema: Self.schema)), 1), (GroundingJudge(), 3), (ConsistencyJudge(), 0)])
         let bare = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(59.69)])
