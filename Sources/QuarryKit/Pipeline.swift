@@ -104,14 +104,8 @@ struct PipelineParser {
         case "extract":
             let options = try mapping(body, key: "extract",
                                       allowed: ["schema", "table", "paths", "extractor", "model", "dates", "password", "replace"])
-            func required(_ key: String, _ example: String) throws(QuarryError) -> String {
-                guard let value = try string(options[key], key: "extract.\(key)") else {
-                    throw fail(body, key: "extract.\(key)", "the extract stage needs `\(key)`, e.g. `\(key): \(example)`")
-                }
-                return value
-            }
-            let schema = try required("schema", "../Fixtures/schemas/invoice.json")
-            let table = try required("table", "invoices")
+            let schema = try required(options, "schema", stage: "extract", in: body, example: "../Fixtures/schemas/invoice.json")
+            let table = try required(options, "table", stage: "extract", in: body, example: "invoices")
             var request = ExtractRequest(schemaPath: resolve(schema), table: table,
                                          paths: try paths(options["paths"], in: body, stage: "extract"))
             if let node = options["extractor"], let extractor = try string(node, key: "extract.extractor") {
@@ -175,6 +169,14 @@ struct PipelineParser {
             result[name] = v
         }
         return result
+    }
+
+    /// A stage's required text option, or an error showing an example.
+    func required(_ options: [String: Node], _ key: String, stage: String, in body: Node, example: String) throws(QuarryError) -> String {
+        guard let value = try string(options[key], key: "\(stage).\(key)") else {
+            throw fail(body, key: "\(stage).\(key)", "the \(stage) stage needs `\(key)`, e.g. `\(key): \(example)`")
+        }
+        return value
     }
 
     func string(_ node: Node?, key: String) throws(QuarryError) -> String? {

@@ -27,14 +27,8 @@ extension PipelineParser {
         let numbers = ["samples", "steps", "batch_size", "temperature", "seed", "held_back", "learning_rate", "kl"]
         let options = try mapping(body, key: "tune", allowed: Set(["schema", "table", "paths", "from_usage", "model", "rewards", "guidelines",
                                                                    "gold", "promote", "dates", "password"] + numbers))
-        func required(_ key: String, _ example: String) throws(QuarryError) -> String {
-            guard let value = try string(options[key], key: "tune.\(key)") else {
-                throw fail(body, key: "tune.\(key)", "the tune stage needs `\(key)`, e.g. `\(key): \(example)`")
-            }
-            return value
-        }
-        let schema = try required("schema", "../Fixtures/schemas/sroie.json")
-        let table = try required("table", "receipts")
+        let schema = try required(options, "schema", stage: "tune", in: body, example: "../Fixtures/schemas/sroie.json")
+        let table = try required(options, "table", stage: "tune", in: body, example: "receipts")
         let fromUsage = try bool(options["from_usage"], key: "tune.from_usage") ?? false
         let paths = options["paths"] != nil || !fromUsage ? try self.paths(options["paths"], in: body, stage: "tune") : []
         var request = TuneRequest(schemaPath: resolve(schema), table: table, paths: paths)
