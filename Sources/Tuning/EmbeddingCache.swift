@@ -12,7 +12,7 @@ public final class EmbeddingCache: Sendable {
     public let capacity: Int
     private let vectors = Mutex<[String: [Float]]>([:])
 
-    public init(embedder: any TextEmbedder, capacity: Int = 50_000) {
+    public init(embedder: any TextEmbedder, capacity: Int = 200_000) {
         self.embedder = embedder
         self.capacity = max(1, capacity)
     }

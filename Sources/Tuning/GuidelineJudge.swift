@@ -61,7 +61,9 @@ public struct GuidelineJudge: Reward {
                     scores = [values.isEmpty ? 0 : 1]
                     if values.isEmpty { failed.append("null") }
                 } else {
-                    for (index, value) in values.enumerated() {
+                    let isAbout = if case .about = guideline.check { true } else { false }
+                    for index in isAbout ? RewardContext.judgedIndices(values.count) : Array(values.indices) {
+                        let value = values[index]
                         let score: Double?
                         if case .about(let topic, let contrast) = guideline.check {
                             score = about(topic, not: contrast, finder.context(of: name, index: index))

@@ -42,6 +42,17 @@ extension RewardContext {
     }
 }
 
+extension RewardContext {
+    /// Judges that embed text judge at most this many items of a list: a sample's list of parties
+    /// can hold dozens of explored options, and their mean is well estimated from a spread.
+    static let embeddedItemLimit = 16
+
+    /// The indices of `count` items to judge: all of them, or `limit` spread evenly.
+    static func judgedIndices(_ count: Int, limit: Int = embeddedItemLimit) -> [Int] {
+        count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
+    }
+}
+
 /// A reward for tuning: scores a candidate from the document and the schema alone.
 public protocol Reward: Sendable {
     /// The name used in reward configurations and reports (`validity`, `grounding`, …).

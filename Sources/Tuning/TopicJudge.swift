@@ -46,7 +46,7 @@ public struct TopicJudge: Reward {
         for field in context.schema.fields where field.scalarType != nil {
             let values = context.values(of: field)
             guard !values.isEmpty else { continue }
-            judged.append((field, values.indices.map { finder.context(of: field.name, index: $0) }))
+            judged.append((field, RewardContext.judgedIndices(values.count).map { finder.context(of: field.name, index: $0) }))
         }
         guard !judged.isEmpty else { return RewardScore(value: 1, explanation: "no value to judge") }
         let fields = context.schema.fields
