@@ -83,7 +83,7 @@ public struct GuidelineJudge: Reward {
         }
         guard !checks.isEmpty else { return RewardScore(value: 1, explanation: "no guideline applies") }
         let fields = checks.mapValues { $0.reduce(0, +) / Double($0.count) }
-        let value = fields.values.reduce(0, +) / Double(fields.count)
+        let value = RewardScore.orderedSum(fields) / Double(fields.count)
         let explanation = failures.isEmpty ? "all \(total) guideline checks pass"
             : "\(failures.count) of \(total) guideline checks fail: " + failures.joined(separator: "; ")
         return RewardScore(value: value, fields: fields, explanation: explanation)

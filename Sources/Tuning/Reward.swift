@@ -65,10 +65,20 @@ extension RewardScore {
     /// fields below `threshold`.
     static func mean(of fields: [String: Double], judged what: String, threshold: Double = 1) -> RewardScore {
         guard !fields.isEmpty else { return RewardScore(value: 1, explanation: "no \(what) to judge") }
-        let value = fields.values.reduce(0, +) / Double(fields.count)
+        let value = orderedSum(fields) / Double(fields.count)
         let weak = fields.filter { $0.value < threshold }.keys.sorted()
         let explanation = weak.isEmpty ? "every \(what) passes"
             : "\(weak.count) of \(fields.count) \(what)s fall short: " + weak.map { "\($0) \(String(format: "%.2f", fields[$0]!))" }.joined(separator: ", ")
         return RewardScore(value: value, fields: fields, explanation: explanation)
+    }
+}
+
+extension RewardScore {
+    /// The sum of per-field scores in the fields' name order: a dictionary iterates in an order
+    /// that differs from one instance to the next, and floating-point sums depend on the order, so
+    /// summing `values` would score the same candidate differently in its last bits from call to
+    /// call (and a seeded tuning run would not give the same version twice).
+    static func orderedSum(_ fields: [String: Double]) -> Double {
+        fields.keys.sorted().reduce(0) { $0 + fields[$1]! }
     }
 }

@@ -5,7 +5,7 @@ extension RewardScore {
     /// for each field below `threshold`, its score and the reason the judge recorded for it.
     static func mean(of fields: [String: Double], reasons: [String: String], judged what: String, threshold: Double = 0.5) -> RewardScore {
         guard !fields.isEmpty else { return RewardScore(value: 1, explanation: "no \(what) to judge") }
-        let value = fields.values.reduce(0, +) / Double(fields.count)
+        let value = orderedSum(fields) / Double(fields.count)
         let weak = fields.filter { $0.value < threshold }.sorted { $0.key < $1.key }
         guard !weak.isEmpty else { return RewardScore(value: value, fields: fields, explanation: "every \(what) passes") }
         let listed = weak.map { field, score in
