@@ -226,6 +226,7 @@ extension TuningRun {
                                      heldBack: result.heldBack.map { records[$0].path })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase   // as the --json reports
         let worse = result.after.isWorse(than: result.before)
         switch request.promote {
         case .always: report.promoted = true; report.promotion = "--promote always"

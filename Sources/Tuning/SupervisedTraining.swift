@@ -21,7 +21,8 @@ public struct SupervisedTraining: Sendable {
 
     public init(settings: Settings = Settings()) { self.settings = settings }
 
-    /// The trained extractor and the mean log-likelihood of the gold answers after each epoch.
+    /// The trained extractor and the mean log-likelihood of the gold answers at the start of each
+    /// epoch (the first is the starting weights').
     public func train(_ policy: SpanExtractor, prepared: [SpanExtractor.Prepared], gold: [[String: Value]]) -> (SpanExtractor, [Double]) {
         let start = policy.parameterVector
         let blocks = policy.parameterBlocks

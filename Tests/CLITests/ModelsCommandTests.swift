@@ -107,7 +107,7 @@ import Testing
         let promoted = try extract()
         #expect((promoted["model"] as? String)?.hasPrefix("span/invoices-v1/") == true && promoted["extracted"] as? Int == 1, "\(promoted)")
         #expect((try extract(["--model", "invoices-v2"])["model"] as? String)?.hasPrefix("span/invoices-v2/") == true)
-        let foreign = try CLI.run(["extract", "--schema", Self.invoiceSchema, "--table", "invoices", docs.path, "--db", db, "--model", "receipts-v1"])
-        #expect(foreign.status == 2 && foreign.stderr.contains("receipts-v1"), "\(foreign.stderr)")
+        // A version of another table serves when its parameters fit the schema.
+        #expect((try extract(["--model", "receipts-v1"])["model"] as? String)?.hasPrefix("span/receipts-v1/") == true)
     }
 }

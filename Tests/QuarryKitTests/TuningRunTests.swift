@@ -82,11 +82,11 @@ struct TuningRunTests {
         #expect(metrics["method"] as? String == "tao" && metrics["steps"] as? Int == 3)
         let stored = try #require(metrics["before"] as? [String: Any]), storedAfter = try #require(metrics["after"] as? [String: Any])
         // (JSONSerialization reads numbers as decimals on Linux: equal up to the last digits.)
-        #expect(abs(try #require(stored["meanReward"] as? Double) - before.meanReward) < 1e-12)
-        #expect(abs(try #require(storedAfter["meanReward"] as? Double) - after.meanReward) < 1e-12)
-        #expect(metrics["goldBefore"] is [String: Any] && metrics["goldAfter"] is [String: Any])
+        #expect(abs(try #require(stored["mean_reward"] as? Double) - before.meanReward) < 1e-12)
+        #expect(abs(try #require(storedAfter["mean_reward"] as? Double) - after.meanReward) < 1e-12)
+        #expect(metrics["gold_before"] is [String: Any] && metrics["gold_after"] is [String: Any])
         // The held-back documents are the ones the version did not learn from.
-        let held = try #require(metrics["heldBack"] as? [String])
+        let held = try #require(metrics["held_back"] as? [String])
         #expect(Set(held).isDisjoint(with: version.inputs) && Set((held + version.inputs).map(Self.file)) == Self.names)
 
         // Promoted exactly when it scores at least as well as its base.
@@ -167,7 +167,7 @@ struct TuningRunTests {
         let version = try #require(try ws.store.modelVersion(id: report.version))
         #expect(version.method == "supervised" && version.rewardConfig == nil)
         let metrics = try Self.json(version.metrics)
-        #expect(metrics["method"] as? String == "supervised" && metrics["goldAfter"] is [String: Any])
+        #expect(metrics["method"] as? String == "supervised" && metrics["gold_after"] is [String: Any])
 
         // Without gold rows there is nothing to learn from.
         var unlabelled = request(ws)
