@@ -23,7 +23,7 @@ public struct CandidateGroup<Prepared: Sendable>: Sendable {
 public struct GroupRelativeOptimizer<Policy: ExtractorPolicy>: Sendable {
     /// Step sizes and penalties.
     public struct Settings: Sendable, Equatable, Codable {
-        public var learningRate = 0.05
+        public var learningRate = 0.1
         /// β, the weight of the KL penalty to the starting policy.
         public var klWeight = 0.02
         /// ε, how far the probability ratio may move before the surrogate stops rewarding it.

@@ -14,7 +14,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         /// Candidates sampled per document and step (the group size).
         public var samples = 8
         /// The most steps; early stopping may end sooner.
-        public var steps = 60
+        public var steps = 80
         /// Sampling temperature.
         public var temperature = 1.0
         /// Documents per step.

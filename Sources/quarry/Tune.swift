@@ -53,7 +53,7 @@ struct Tune: ParsableCommand {
     var samples = 8
 
     @Option(help: "The most optimisation steps (early stopping may end sooner).")
-    var steps = 60
+    var steps = 80
 
     @Option(help: "Documents per step.")
     var batchSize = 48
@@ -62,7 +62,7 @@ struct Tune: ParsableCommand {
     var temperature = 1.0
 
     @Option(help: "Adam's step size.")
-    var learningRate = 0.05
+    var learningRate = 0.1
 
     @Option(help: "Weight of the KL penalty to the starting version.")
     var kl = 0.02
