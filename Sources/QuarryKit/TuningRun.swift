@@ -69,6 +69,8 @@ public struct TuneReport: Sendable, Codable {
     public var before: UnlabelledScore?
     public var after: UnlabelledScore?
     public var gold: GoldComparison?
+    /// Guidelines the guideline judge could not turn into checks, with the reason; they are not used.
+    public var unrecognisedGuidelines: [String] = []
     public var promoted = false
     public var promotion = ""
     public var prepareSeconds = 0.0
@@ -114,6 +116,8 @@ public struct TuningRun: Sendable {
         let base = try baseParameters(request, schema: schema)
         let policy = SpanExtractor(schema: schema, parameters: base, embedder: encoder, dates: request.dates)
         var report = TuneReport(table: request.table, method: request.method, base: base.version)
+        report.unrecognisedGuidelines = GuidelineJudge(guidelines: request.rewards.guidelines, schema: schema).unrecognised.map(\.description)
+        for guideline in report.unrecognisedGuidelines { progress.notice("guideline not understood, not used: \(guideline)") }
         report.documents = records.count
 
         // Explore needs every document's candidates and features once.

@@ -1,7 +1,9 @@
 import Extraction
 
 /// The tuning reward: a weighted mean of judges' scores, with every judge's verdict kept for the
-/// report. Weights need not sum to one; judges with weight 0 are left out.
+/// report. Weights need not sum to one; judges with weight 0 are left out. A verdict that judged
+/// no field (nothing to compare, no value to check) abstains: were it counted as a pass, leaving
+/// fields empty would earn the judges' praise.
 public struct RewardMix: Sendable {
     public let parts: [(reward: any Reward, weight: Double)]
 
@@ -16,6 +18,7 @@ public struct RewardMix: Sendable {
         for (reward, weight) in parts {
             let verdict = reward.score(context)
             verdicts[reward.name] = verdict
+            guard !verdict.fields.isEmpty else { continue }
             total += weight * verdict.value
             weights += weight
         }
@@ -25,20 +28,15 @@ public struct RewardMix: Sendable {
 
 extension RewardMix {
     /// The reward of each parameter block: for a block that governs one field, the weighted mean
-    /// of the judges' scores for that field (a judge that scored no field at all counts with its
-    /// whole score; one that judged other fields but not this one abstains); for a block that
-    /// governs the whole answer, the mixed score.
+    /// of the judges' scores for that field (a judge that did not judge the field abstains); for a
+    /// block that governs the whole answer, the mixed score.
     public func blockRewards(_ scored: (value: Double, verdicts: [String: RewardScore]), blocks: [ParameterBlock]) -> [Double] {
         blocks.map { block in
             guard let field = block.field else { return scored.value }
             var total = 0.0, weights = 0.0
             for (reward, weight) in parts {
                 guard let verdict = scored.verdicts[reward.name] else { continue }
-                if let score = verdict.fields[field] {
-                    total += weight * score; weights += weight
-                } else if verdict.fields.isEmpty {
-                    total += weight * verdict.value; weights += weight
-                }
+                if let score = verdict.fields[field] { total += weight * score; weights += weight }
             }
             return weights > 0 ? total / weights : scored.value
         }

@@ -138,7 +138,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
     public func evaluate(_ policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
                          _ mix: RewardMix) -> UnlabelledScore {
         var total = 0.0, valid = 0
-        var judges: [String: Double] = [:]
+        var judges: [String: Double] = [:], judged: [String: Int] = [:]
         for d in indices {
             var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
             let decoded = policy.decode(prepared[d])
@@ -146,11 +146,15 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             let scored = mix.score(RewardContext(document: documents[d], schema: policy.schema, candidate: decoded, siblings: siblings))
             total += scored.value
             if scored.verdicts["validity"].map({ $0.value >= 1 }) ?? true { valid += 1 }
-            for (name, verdict) in scored.verdicts { judges[name, default: 0] += verdict.value }
+            // A judge's mean is over the documents it judged (it abstains where it judged no field).
+            for (name, verdict) in scored.verdicts where !verdict.fields.isEmpty {
+                judges[name, default: 0] += verdict.value
+                judged[name, default: 0] += 1
+            }
         }
         let n = Double(max(1, indices.count))
         return UnlabelledScore(documents: indices.count, meanReward: total / n, validRows: Double(valid) / n,
-                               judges: judges.mapValues { $0 / n })
+                               judges: Dictionary(uniqueKeysWithValues: judges.map { ($0.key, $0.value / Double(judged[$0.key] ?? 1)) }))
     }
 }
 

@@ -161,6 +161,7 @@ struct Tune: ParsableCommand {
             + "(\(r.heldBack) held back), \(unit) "
             + "in \(String(format: "%.1f", r.prepareSeconds + r.tuneSeconds)) s "
             + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."]
+        for guideline in r.unrecognisedGuidelines { lines.append("Guideline not understood, not used: \(guideline)") }
         if let b = r.before, let a = r.after {
             lines.append("Held back: mean reward \(f(b.meanReward)) → \(f(a.meanReward)), valid rows \(f(b.validRows)) → \(f(a.validRows)).")
             let judges = b.judges.keys.sorted().map { "\($0) \(f(b.judges[$0]!)) → \(f(a.judges[$0] ?? .nan))" }

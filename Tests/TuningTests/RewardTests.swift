@@ -76,6 +76,20 @@ import Testing
         #expect(abs(empty.fields["tags"]! - 2.0 / 3) < 1e-12)
     }
 
+    @Test func aJudgeThatJudgedNothingAbstains() throws {
+        // An all-null row: grounding has no value to judge, so only validity counts (it fails the
+        // required fields); the abstaining judge's 1 must not lift the reward.
+        let validity = ValidityReward(validator: try Validator(schema: Self.schema))
+        let mix = RewardMix([(validity, 1), (GroundingJudge(), 5)])
+        let empty = Self.candidate([:])
+        let context = RewardContext(document: Self.document, schema: Self.schema, candidate: empty)
+        let scored = mix.score(context)
+        #expect(scored.verdicts["grounding"]?.fields.isEmpty == true && scored.verdicts["grounding"]?.value == 1)
+        #expect(abs(scored.value - validity.score(context).value) < 1e-12)
+        let blocks = Self.schema.fields.map { ParameterBlock(range: 0..<1, field: $0.name) }
+        #expect(mix.blockRewards(scored, blocks: blocks) == Self.schema.fields.map { validity.score(context).fields[$0.name]! })
+    }
+
     @Test func theMixIsAWeightedMeanWithEveryVerdict() throws {
         let mix = RewardMix([(ValidityReward(validator: try Validator(schema: Self.schema)), 1), (GroundingJudge(), 3), (ConsistencyJudge(), 0)])
         let bare = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(59.69)])
