@@ -106,10 +106,10 @@ public struct TuningRun: Sendable {
             throw .extraction(error)
         }
 
-        let records = try documents(request, progress: progress)
         if request.method == .supervised, gold == nil {
             throw .invalidOption(name: "--gold", message: "supervised training needs a gold file")
         }
+        let records = try documents(request, progress: progress)
         guard records.count >= 2 else {
             throw .invalidOption(name: "paths", message: "tuning needs at least 2 documents with text (found \(records.count))")
         }
