@@ -78,11 +78,11 @@ data folder); SROIE's text is written under each work directory, so it is ingest
 --fresh deletes the databases first and ingests everything again (no copy).
 """
 from measure import run, require_quarry, warn_if_busy
+from extraction_quality import convert_gold   # the same gold files, converted once per work dir
 import argparse, json, os, random, shlex, shutil, sqlite3, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CONVERT = os.path.join(ROOT, "scripts", "gold", "convert.py")
 GUIDELINES = os.path.join(HERE, "tao_guidelines.json")
 
 SETS = {
@@ -101,26 +101,6 @@ def log(message):
 def load_json(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
-
-
-def convert_gold(name, data, work, fresh):
-    """Converts the set's gold (when needed); returns (documents folder, gold file)."""
-    gold = os.path.join(work, "gold", f"{name}.jsonl")
-    documents = {"kleister": os.path.join(data, "documents"), "sroie": os.path.join(work, "sroie-txt"),
-                 "cuad": os.path.join(data, "pdf")}[name]
-    if (fresh or not os.path.exists(gold) or os.path.getmtime(CONVERT) > os.path.getmtime(gold)
-            or not os.path.isdir(documents)):
-        args = {"kleister": ["--data", data], "sroie": ["--data", data, "--documents", documents],
-                "cuad": ["--data", data]}[name]
-        proc = subprocess.run([sys.executable, CONVERT, name, *args, "--out", gold], capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"convert.py {name} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-        notes = proc.stderr.splitlines()
-        with open(os.path.join(work, "gold", f"{name}.log"), "w", encoding="utf-8") as f:
-            f.write(proc.stdout + proc.stderr)
-        log(f"{name}: {proc.stdout.strip().splitlines()[-1]}"
-            + (f" ({len(notes)} converter notes in {work}/gold/{name}.log)" if notes else ""))
-    return documents, gold
 
 
 def remove_database(path):

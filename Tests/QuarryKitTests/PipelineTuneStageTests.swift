@@ -2,19 +2,8 @@ import Foundation
 import Testing
 @testable import QuarryKit
 
-@Suite struct PipelineTuneStageTests {
-    func load(_ yaml: String) throws -> Pipeline {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pt-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent("job.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        return try Pipeline.load(file.path)
-    }
-
-    func error(_ yaml: String) -> String {
-        do { _ = try load(yaml); return "no error" } catch { return "\(error)" }
-    }
-
+/// The `tune` stage (the helpers `load` and `error` are `PipelineTests`').
+extension PipelineTests {
     @Test func readsATuneStage() throws {
         let p = try load("""
             stages:
