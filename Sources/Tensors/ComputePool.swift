@@ -62,7 +62,7 @@ public final class ComputePool: @unchecked Sendable {
     /// Runs body(task) for task in 0..<tasks, each exactly once, on whichever threads claim them
     /// first; returns when all are done.
     func perform(tasks: Int, _ body: (Int) -> Void) {
-        guard threads > 1, tasks > 1, state.acquire() else {
+        guard threads > 1, tasks > 1, tasks <= State.maximumTasks, state.acquire() else {
             for task in 0..<tasks { body(task) }
             return
         }
@@ -75,12 +75,16 @@ extension ComputePool {
     /// What the caller and the workers share; the workers keep it alive, not the pool, so that a
     /// dropped pool can stop its threads.
     final class State: @unchecked Sendable {
-        /// The current call's generation (high 32 bits) and its next unclaimed task (low 32 bits):
-        /// one word, so that a task can only be claimed for the call it belongs to.
+        /// The current call's generation (high 32 bits), its number of tasks (the next 16) and its
+        /// next unclaimed task (low 16 bits): one word, so that a task can only be claimed for the
+        /// call it belongs to and checked against that call's count. (A separate count let a
+        /// worker finishing an earlier call read the next call's count with its stale word, claim
+        /// a task past the old end and run the new body twice.)
         let word = Atomic<UInt64>(0)
-        /// The current call's number of tasks, and how many have finished.
-        let tasks = Atomic<Int>(0)
+        /// How many of the current call's tasks have finished.
         let completed = Atomic<Int>(0)
+        /// The most tasks a call can publish.
+        static let maximumTasks = 0xffff
         /// Workers blocked on `wake`, so that a call only signals when someone sleeps.
         let sleepers = Atomic<Int>(0)
         let callerSleeping = Atomic<Bool>(false)
@@ -118,10 +122,9 @@ extension ComputePool {
         /// Publishes `tasks` tasks of `body`, works on them and waits until all are done.
         func perform(tasks count: Int, _ body: @escaping (Int) -> Void) {
             self.body = body
-            tasks.store(count, ordering: .sequentiallyConsistent)
             completed.store(0, ordering: .sequentiallyConsistent)
             generation = (generation + 1) & 0xffff_ffff
-            word.store(generation << 32, ordering: .sequentiallyConsistent)
+            word.store(generation << 32 | UInt64(count) << 16, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 pthread_mutex_lock(mutex); pthread_cond_broadcast(wake); pthread_mutex_unlock(mutex)
             }
@@ -141,8 +144,7 @@ extension ComputePool {
             while true {
                 let current = word.load(ordering: .acquiring)
                 guard current >> 32 == generation else { return }
-                let task = Int(current & 0xffff_ffff)
-                let count = tasks.load(ordering: .relaxed)
+                let task = Int(current & 0xffff), count = Int(current >> 16 & 0xffff)
                 guard task < count else { return }
                 guard word.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing).exchanged else { continue }
                 run(task)

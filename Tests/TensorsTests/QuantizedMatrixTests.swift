@@ -405,4 +405,17 @@ struct QuantData {
         }
         #expect(total.load(ordering: .relaxed) == 8 * 50 * 10)
     }
+
+    /// Back-to-back calls whose task counts grow: a worker finishing one call must not claim a
+    /// task of the next with the old call's word (once it ran the next body twice, and the
+    /// caller's `withoutActuallyEscaping` trapped, under load in CI).
+    @Test func backToBackCallsRunEachTaskOnce() {
+        let pool = ComputePool(threads: 2)
+        for round in 0..<20_000 {
+            let count = round % 2 == 0 ? 2 : 48
+            let runs = Atomic<Int>(0)
+            pool.perform(tasks: count) { task in runs.add(1 + task * 1_000, ordering: .relaxed) }
+            #expect(runs.load(ordering: .relaxed) == count + 1_000 * count * (count - 1) / 2)
+        }
+    }
 }
