@@ -76,19 +76,26 @@ def choose(name, documents, gold, work, limit):
     files = sorted(f for f in os.listdir(documents) if not f.startswith("."))
     if not limit or limit >= len(files):
         return documents, gold, len(files)
-    chosen = files[:limit]
-    folder = os.path.join(work, "docs", f"{name}-first{limit}")
+    folder, subset, _ = part(name, f"first{limit}", files[:limit], documents, gold, work)
+    return folder, subset, limit
+
+
+def part(name, label, chosen, documents, gold, work):
+    """A folder of symbolic links to the chosen documents and a gold file with their rows;
+    returns (folder, gold file, gold rows written)."""
+    folder = os.path.join(work, "docs", f"{name}-{label}")
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     for f in chosen:
         os.symlink(os.path.join(os.path.abspath(documents), f), os.path.join(folder, f))
     keys = {os.path.splitext(f.lower())[0] for f in chosen}
-    subset = os.path.join(work, "gold", f"{name}-first{limit}.jsonl")
+    subset = os.path.join(work, "gold", f"{name}-{label}.jsonl")
+    rows = 0
     with open(gold, encoding="utf-8") as src, open(subset, "w", encoding="utf-8") as out:
         for line in src:
             if line.strip() and os.path.splitext(json.loads(line)["document"].lower())[0] in keys:
-                out.write(line)
-    return folder, subset, len(chosen)
+                out.write(line); rows += 1
+    return folder, subset, rows
 
 
 def evaluate_set(name, spec, a, work, extractor="span"):

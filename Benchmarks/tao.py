@@ -78,7 +78,7 @@ data folder); SROIE's text is written under each work directory, so it is ingest
 --fresh deletes the databases first and ingests everything again (no copy).
 """
 from measure import run, require_quarry, warn_if_busy
-from extraction_quality import convert_gold   # the same gold files, converted once per work dir
+from extraction_quality import convert_gold, part   # the same gold files and subsets
 import argparse, json, os, random, shlex, shutil, sqlite3, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -164,23 +164,6 @@ def split(files, seed, tune_docs, test_docs):
     tune_n = min(tune_docs or half, n - (n + 3) // 4)
     test = order[max(half, tune_n):]
     return order[:tune_n], test[:test_docs] if test_docs else test
-
-
-def part(name, label, chosen, documents, gold, work):
-    """A folder of symbolic links to the chosen documents and a gold file with their rows."""
-    folder = os.path.join(work, "docs", f"{name}-{label}")
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder)
-    for f in chosen:
-        os.symlink(os.path.join(os.path.abspath(documents), f), os.path.join(folder, f))
-    keys = {os.path.splitext(f.lower())[0] for f in chosen}
-    subset = os.path.join(work, "gold", f"{name}-{label}.jsonl")
-    rows = 0
-    with open(gold, encoding="utf-8") as src, open(subset, "w", encoding="utf-8") as out:
-        for line in src:
-            if line.strip() and os.path.splitext(json.loads(line)["document"].lower())[0] in keys:
-                out.write(line); rows += 1
-    return folder, subset, rows
 
 
 def guidelines_for(name, a):

@@ -51,4 +51,17 @@ enum CLI {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    /// A scratch folder with copies of the named files of `Fixtures/documents` in `docs/`, and the
+    /// path of a database beside them.
+    static func workspace(copying documents: [String]) throws -> (dir: URL, docs: String, db: String) {
+        let dir = try scratch()
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        let fixtures = repository.appendingPathComponent("Fixtures/documents")
+        for name in documents {
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: docs.appendingPathComponent(name))
+        }
+        return (dir, docs.path, dir.appendingPathComponent("q.db").path)
+    }
 }

@@ -8,15 +8,7 @@ import Testing
     static let sroieSchema = fixtures.appendingPathComponent("schemas/sroie.json").path
 
     /// A scratch folder with a copy of the sample receipts in `docs/`.
-    func workspace() throws -> (dir: URL, docs: String, db: String) {
-        let dir = try CLI.scratch()
-        let docs = dir.appendingPathComponent("docs")
-        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-        for name in Self.sample {
-            try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("documents/" + name), to: docs.appendingPathComponent(name))
-        }
-        return (dir, docs.path, dir.appendingPathComponent("q.db").path)
-    }
+    func workspace() throws -> (dir: URL, docs: String, db: String) { try CLI.workspace(copying: Self.sample) }
 
     @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
     func tuneReportsTheNewVersionAndModelsListShowsIt() throws {
