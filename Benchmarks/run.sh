@@ -8,6 +8,13 @@
 #   Benchmarks/extract_throughput.py  quarry extract documents/s and peak memory, ingested vs fresh DB
 #   Benchmarks/llm.py            language-model prefill/decode tokens/s and memory against llama.cpp
 #
+# Question answering, run separately (they need `quarry ask` / `quarry eval-qa`):
+#   Benchmarks/qa_sets.py        builds the QA sets (SQuAD Super Bowl 50, TAT-QA dev, Kleister NDA; gold JSONL
+#                                with evidence quotes checked against the ingested pages, and unanswerable
+#                                questions) under /tmp/quarry-qa-bench
+#   Benchmarks/qa_quality.py     quarry eval-qa per set and retrieval mode: answer, evidence, refusal, latency
+#   Benchmarks/qa_latency.py     quarry ask p50/p95 and peak memory over 100,000 replicated real chunks
+#
 #   bash Benchmarks/run.sh [--runs N] [--quarry PATH] [--data DIR] [--quick] [--all] [--sample N] [--sizes LIST]
 #
 # --quarry goes to every benchmark; --runs to every benchmark but extraction_quality; --data (the
