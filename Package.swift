@@ -52,12 +52,13 @@ let package = Package(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Tuning", dependencies: ["Extraction", "Documents", "Models"], swiftSettings: optimised),
+        .target(name: "Assistant", dependencies: ["Models", "Store", "Documents", "Reporting"], swiftSettings: optimised),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Models", "Extraction", "Tuning", "Reporting", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Documents", "Store", "Models", "Extraction", "Tuning", "Assistant", "Reporting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
-            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", "Tuning", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", "Tuning", "Assistant", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
@@ -65,7 +66,8 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning"]),
-        .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit"]),
+        .testTarget(name: "AssistantTests", dependencies: ["Assistant"]),
+        .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit", "Assistant"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["quarry", "Store", "Extraction"]),
     ],

@@ -13,7 +13,7 @@ Gold format (one question per line; the `eval-qa` contract):
     {"id", "question", "answers": [accepted answers; [] = unanswerable, a refusal is right],
      "evidence": [{"document": file name, "page": N, "quote": verbatim page text}],
      "document": file name (optional: restrict retrieval to it), "type": group name}
-Extra keys (`all_required`, `derived_from`, `note`) are for readers; eval-qa ignores them.
+Extra keys: `all_required` (eval-qa then wants every gold answer in the answer), `derived_from` and `note` (for readers; eval-qa ignores them).
 
 Sets
   squad     SQuAD v1.1 dev, article Super_Bowl_50 (54 paragraphs, 810 questions). Layout: ONE text

@@ -1,3 +1,4 @@
+import Documents
 /// Scores of one field: value-level counts (a list's items and a table column's cells each count
 /// once) and document-level exact matches.
 ///
@@ -160,34 +161,5 @@ public enum Evaluator {
     }
 
     /// Finds the prediction for a gold document name.
-    struct DocumentIndex {
-        private var byName: [String: String] = [:]
-        private var byStem: [String: String] = [:]
-
-        init(_ keys: some Sequence<String>) {
-            for key in keys.sorted() {
-                let name = Self.name(key)
-                if byName[name] == nil { byName[name] = key }
-                if byStem[Self.stem(name)] == nil { byStem[Self.stem(name)] = key }
-            }
-        }
-
-        func match(_ document: String) -> String? {
-            let name = Self.name(document)
-            return byName[name] ?? byStem[Self.stem(name)]
-        }
-
-        /// The last path component, lowercased.
-        static func name(_ path: String) -> String {
-            (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
-        }
-
-        /// The name without an extension of 1–5 letters or digits (`report.pdf` → `report`;
-        /// `ex-99.01-joint filing agreement` has none).
-        static func stem(_ name: String) -> String {
-            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-            let ext = name[name.index(after: dot)...]
-            return (1...5).contains(ext.count) && ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) ? String(name[..<dot]) : name
-        }
-    }
+    typealias DocumentIndex = DocumentNameIndex
 }

@@ -9,8 +9,6 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     /// A model could not be loaded (e.g. not installed).
     case model(ModelError)
-    /// Semantic search was asked for but no chunk has been embedded with the model.
-    case noVectors(model: String)
     /// A schema, parameter or gold file that cannot be used.
     case extraction(ExtractionError)
     /// A value given on the command line or in a pipeline that is not allowed.
@@ -25,8 +23,6 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
         case .model(let e): e.description
         case .extraction(let e): e.description
         case .invalidOption(let name, let message): "\(name): \(message)"
-        case .noVectors(let model):
-            "no chunk has a vector from \(model) yet; ingest with the model installed (without --no-embed), or use --mode lexical"
         }
     }
 }

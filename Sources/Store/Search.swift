@@ -49,7 +49,7 @@ public enum FTSQuery {
     }
 
     /// English function words (a short, conventional list; no month names or modal verbs like "may").
-    static let stopwords: Set<String> = [
+    public static let stopwords: Set<String> = [
         "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from",
         "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
         "my", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them", "then", "there", "these",
@@ -66,9 +66,32 @@ extension SearchHit {
     }
 }
 
+/// Which chunks a search may return: those of some documents, of a range of pages, or both
+/// (nil: no restriction).
+public struct ChunkScope: Sendable, Equatable, Hashable {
+    public var documents: [Int64]?
+    public var pages: ClosedRange<Int>?
+
+    public init(documents: [Int64]? = nil, pages: ClosedRange<Int>? = nil) {
+        self.documents = documents; self.pages = pages
+    }
+
+    /// Every chunk.
+    public static let all = ChunkScope()
+
+    /// The SQL condition on the chunks table aliased `c` (`1` when nothing is restricted).
+    /// Ids and page numbers are integers, so they are written into the statement directly.
+    var condition: String {
+        var parts: [String] = []
+        if let documents { parts.append("c.document_id IN (\(documents.map(String.init).joined(separator: ",")))") }
+        if let pages { parts.append("c.page_number BETWEEN \(pages.lowerBound) AND \(pages.upperBound)") }
+        return parts.isEmpty ? "1" : parts.joined(separator: " AND ")
+    }
+}
+
 extension Store {
-    /// BM25 search over chunks, best first.
-    public func search(_ input: String, limit: Int = 10, matchAll: Bool = false,
+    /// BM25 search over chunks (of `scope`), best first.
+    public func search(_ input: String, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
                        highlight: (String, String) = ("[", "]")) throws(StoreError) -> [SearchHit] {
         guard let match = FTSQuery.make(input, matchAll: matchAll) else { return [] }
         return try guarded {
@@ -79,7 +102,7 @@ extension Store {
                     FROM chunks_fts
                     JOIN chunks c ON c.id = chunks_fts.rowid
                     JOIN documents d ON d.id = c.document_id
-                    WHERE chunks_fts MATCH ?
+                    WHERE chunks_fts MATCH ? AND \(scope.condition)
                     ORDER BY rank LIMIT ?
                     """, arguments: [highlight.0, highlight.1, match, limit]).map { row in
                     SearchHit(chunkID: row["id"], documentID: row["document_id"], path: row["path"],
@@ -113,6 +136,45 @@ extension Store {
                                      page: row["page_number"], start: row["start"], end: row["end"],
                                      snippet: snippet, score: item.score)
                 }
+            }
+        }
+    }
+}
+
+extension Store {
+    /// How many chunks of `scope` there are, and how many of them hold each term (a word or a
+    /// phrase, matched as `search` matches it: stemmed, case-insensitive): the statistics behind
+    /// a term's inverse document frequency. A term with nothing searchable counts 0.
+    public func chunkFrequencies(of terms: [String], scope: ChunkScope = .all) throws(StoreError) -> (chunks: Int, frequencies: [String: Int]) {
+        try guarded {
+            try pool.read { db in
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks c WHERE \(scope.condition)") ?? 0
+                var frequencies: [String: Int] = [:]
+                for term in terms where frequencies[term] == nil {
+                    guard let match = FTSQuery.make("\"" + term.replacingOccurrences(of: "\"", with: " ") + "\"") else {
+                        frequencies[term] = 0; continue
+                    }
+                    frequencies[term] = try Int.fetchOne(db, sql: """
+                        SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+                        WHERE chunks_fts MATCH ? AND \(scope.condition)
+                        """, arguments: [match]) ?? 0
+                }
+                return (total, frequencies)
+            }
+        }
+    }
+}
+
+extension Store {
+    /// The full text of some chunks, by id (unknown ids are left out).
+    public func chunkTexts(_ ids: [Int64]) throws(StoreError) -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try guarded {
+            try pool.read { db in
+                let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM chunks WHERE id IN (\(placeholders))",
+                                            arguments: StatementArguments(ids))
+                return Dictionary(rows.map { (($0["id"] as Int64), ($0["text"] as String)) }, uniquingKeysWith: { a, _ in a })
             }
         }
     }

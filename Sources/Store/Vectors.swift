@@ -137,10 +137,10 @@ extension Store {
     }
 
     /// The `limit` chunks whose vectors are most similar to `query`, best first: an exact scan of
-    /// every stored vector of `model` (or only those of `documents`), in blocks multiplied with
-    /// BLAS, keeping memory flat.
+    /// every stored vector of `model` (or only those of chunks in `scope`), in blocks multiplied
+    /// with BLAS, keeping memory flat.
     public func nearestChunks(to query: [Float], model: String, limit: Int,
-                              documents: [Int64]? = nil) throws(StoreError) -> [VectorMatch] {
+                              scope: ChunkScope = .all) throws(StoreError) -> [VectorMatch] {
         guard limit > 0, !query.isEmpty else { return [] }
         let d = query.count, blockRows = 4096
         return try guarded {
@@ -163,11 +163,10 @@ extension Store {
                     filled = 0
                 }
                 let rows: RowCursor
-                if let documents {
-                    let list = documents.map(String.init).joined(separator: ",")
+                if scope != .all {
                     rows = try Row.fetchCursor(db, sql: """
                         SELECT v.chunk_id, v.vector FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
-                        WHERE v.model = ? AND c.document_id IN (\(list))
+                        WHERE v.model = ? AND \(scope.condition)
                         """, arguments: [model])
                 } else {
                     rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model = ?", arguments: [model])

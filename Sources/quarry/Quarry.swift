@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assistant
 import Foundation
 import QuarryKit
 import Store
@@ -28,7 +29,7 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Extract.self, Tune.self, Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self, Doctor.self,
+        subcommands: [Ingest.self, ListDocuments.self, Search.self, Ask.self, EvalQA.self, Extract.self, Tune.self, Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self, Doctor.self,
                       ParseWorkerCommand.self])
 
     /// Runs the command line, mapping errors to the documented exit codes.
@@ -47,8 +48,14 @@ struct Quarry: AsyncParsableCommand {
         } catch let error as QuarryError {
             Output.error(error.description)
             switch error {
-            case .store, .model, .noVectors: Foundation.exit(ExitStatus.runtime)
+            case .store, .model: Foundation.exit(ExitStatus.runtime)
             case .noSuchPath, .pipeline, .extraction, .invalidOption: Foundation.exit(ExitStatus.usage)
+            }
+        } catch let error as AssistantError {
+            Output.error(error.description)
+            switch error {
+            case .store, .model, .noVectors: Foundation.exit(ExitStatus.runtime)
+            case .invalidFilter, .invalidQuestions: Foundation.exit(ExitStatus.usage)
             }
         } catch let error as ModelError {
             Output.error(error.description)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import QuarryKit
+import Assistant
 import Store
 
 extension Searcher.Mode: ExpressibleByArgument {}

@@ -3,6 +3,7 @@ import Testing
 import Models
 import Store
 @testable import QuarryKit
+import Assistant
 
 /// The installed encoder, loaded once; tests that need it are disabled where it is absent.
 enum InstalledEncoder {

@@ -39,33 +39,35 @@ public struct Searcher: Sendable {
         self.encoder = encoder
     }
 
-    /// The best `limit` chunks for `query`.
-    public func search(_ query: String, mode: Mode, limit: Int = 10, matchAll: Bool = false,
-                       highlight: (String, String) = ("[", "]")) throws(QuarryError) -> [SearchHit] {
+    /// The best `limit` chunks of `scope` for `query`.
+    public func search(_ query: String, mode: Mode, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
+                       highlight: (String, String) = ("[", "]")) throws(AssistantError) -> [SearchHit] {
         switch mode {
         case .lexical:
-            do { return try store.search(query, limit: limit, matchAll: matchAll, highlight: highlight) } catch { throw .store(error) }
+            do { return try store.search(query, limit: limit, matchAll: matchAll, scope: scope, highlight: highlight) } catch { throw .store(error) }
         case .semantic:
             let (vector, model) = try embed(query)
             do {
-                let matches = try store.nearestChunks(to: vector, model: model, limit: limit)
+                let matches = try store.nearestChunks(to: vector, model: model, limit: limit, scope: scope)
                 return try store.hits(matches.map { ($0.chunkID, Double($0.score)) })
             } catch { throw .store(error) }
         case .hybrid:
-            return try hybrid(query, limit: limit, matchAll: matchAll, highlight: highlight)
+            return try hybrid(query, limit: limit, matchAll: matchAll, scope: scope, highlight: highlight)
         }
     }
 
-    private func hybrid(_ query: String, limit: Int, matchAll: Bool, highlight: (String, String)) throws(QuarryError) -> [SearchHit] {
+    private func hybrid(_ query: String, limit: Int, matchAll: Bool, scope: ChunkScope,
+                        highlight: (String, String)) throws(AssistantError) -> [SearchHit] {
         let depth = max(candidates, limit)
         let (vector, model) = try embed(query)
         do {
-            let lexical = try store.search(query, limit: depth, matchAll: matchAll, highlight: highlight)
+            let lexical = try store.search(query, limit: depth, matchAll: matchAll, scope: scope, highlight: highlight)
             var documentRank: [Int64: Int] = [:]
             for hit in lexical where documentRank[hit.documentID] == nil { documentRank[hit.documentID] = documentRank.count + 1 }
-            let focus = documentRank.filter { $0.value <= focusDocuments }.map(\.key)
-            let local = focus.isEmpty ? [] : try store.nearestChunks(to: vector, model: model, limit: 100_000, documents: focus)
-            let global = try store.nearestChunks(to: vector, model: model, limit: depth)
+            let focus = documentRank.filter { $0.value <= focusDocuments }.map(\.key).sorted()
+            let local = focus.isEmpty ? [] : try store.nearestChunks(to: vector, model: model, limit: 100_000,
+                                                                     scope: ChunkScope(documents: focus, pages: scope.pages))
+            let global = try store.nearestChunks(to: vector, model: model, limit: depth, scope: scope)
 
             var fused: [Int64: Double] = [:]
             func add(_ ids: [Int64], weight: Double = 1) {
@@ -91,7 +93,7 @@ public struct Searcher: Sendable {
     }
 
     /// The query's vector and the model name, after checking that the store has vectors to compare.
-    private func embed(_ query: String) throws(QuarryError) -> ([Float], String) {
+    func embed(_ query: String) throws(AssistantError) -> ([Float], String) {
         guard let encoder else { throw .model(.invalidInput("semantic search needs the sentence encoder")) }
         let present: Bool
         do { present = try store.hasVectors(model: encoder.name) } catch { throw .store(error) }

@@ -1,0 +1,62 @@
+import Documents
+
+/// A quote that supports an answer: where it is (document, page, code-point offsets into the
+/// page text, and its box on the page for PDFs) and its exact text there. `source` is its
+/// number among the sources the answer was written from (1-based).
+public struct Citation: Sendable, Equatable, Codable {
+    public let source: Int
+    public let document: String
+    public let documentID: Int64
+    public let page: Int
+    public let start: Int
+    public let end: Int
+    public let quote: String
+    public let box: Box?
+
+    public init(source: Int, document: String, documentID: Int64, page: Int, start: Int, end: Int, quote: String, box: Box? = nil) {
+        self.source = source; self.document = document; self.documentID = documentID; self.page = page
+        self.start = start; self.end = end; self.quote = quote; self.box = box
+    }
+
+    init(source: Int, _ passage: Passage) {
+        self.init(source: source, document: passage.path, documentID: passage.documentID, page: passage.page,
+                  start: passage.start, end: passage.end, quote: passage.text)
+    }
+
+    func with(box: Box?) -> Citation {
+        Citation(source: source, document: document, documentID: documentID, page: page, start: start, end: end, quote: quote, box: box)
+    }
+}
+
+/// How an answer is written: quotes selected from the documents, or a short text written by the
+/// embedded language model from numbered sources.
+public enum AnswerMode: String, Sendable, Codable, CaseIterable {
+    case extractive, generative
+}
+
+/// The assistant's reply: the answer, the verified citations behind it, and a confidence in
+/// [0, 1]. A refusal has no citations and says why (`reason`); it is what the assistant says
+/// when nothing in the documents supports an answer.
+public struct Answer: Sendable, Equatable, Codable {
+    public let question: String
+    public let answer: String
+    public let citations: [Citation]
+    public let confidence: Double
+    public let refused: Bool
+    /// Why the assistant refused, or what it dropped (claims whose citation failed verification).
+    public let reason: String?
+    public let mode: AnswerMode
+
+    public init(question: String, answer: String, citations: [Citation], confidence: Double, refused: Bool,
+                reason: String? = nil, mode: AnswerMode) {
+        self.question = question; self.answer = answer; self.citations = citations; self.confidence = confidence
+        self.refused = refused; self.reason = reason; self.mode = mode
+    }
+
+    /// The words of a refusal.
+    public static let refusalText = "I cannot find this in the documents."
+
+    static func refusal(_ question: String, reason: String, mode: AnswerMode, confidence: Double = 0) -> Answer {
+        Answer(question: question, answer: refusalText, citations: [], confidence: confidence, refused: true, reason: reason, mode: mode)
+    }
+}

@@ -1,0 +1,151 @@
+import Documents
+import Foundation
+import Models
+import Store
+
+/// Answers questions over the ingested documents with citations to the page and quote.
+///
+/// 1. **Scope**: the filter's documents and pages.
+/// 2. **Rarity**: how many chunks of the scope hold each word of the question. A number or a
+///    name of the question that no chunk mentions means the documents cannot answer it (the
+///    assistant refuses, naming the word).
+/// 3. **Retrieval**: the `topK` best chunks by the searcher (hybrid: lexical and vector rankings
+///    fused by reciprocal rank).
+/// 4. **Re-scoring**: every sentence and table line of those chunks scored by the
+///    `PassageScorer` (sentence-vector cosine blended with rarity-weighted word coverage).
+/// 5. **Answer**: the best passages that hold the kind of thing the question asks for (a
+///    quantity for "how many", a time for "when", a name for "who": `AnswerType`), when the best
+///    reaches `threshold`; else a refusal.
+/// 6. **Verification**: every citation's quote is checked against its page at its offsets; a
+///    citation that fails is dropped, and an answer left without one is a refusal.
+public struct Assistant: Sendable {
+    /// How a question is answered.
+    public struct Options: Sendable, Equatable {
+        public var mode: AnswerMode = .extractive
+        public var retrieval: Searcher.Mode = .hybrid
+        /// How many chunks are retrieved and re-scored.
+        public var topK = 8
+        public var filter = RetrievalFilter()
+        /// The least score of the best passage for an answer; below it the assistant refuses.
+        public var threshold = 0.35
+        /// At most this many quotes make an extractive answer.
+        public var maxQuotes = 2
+        /// A further quote must score at least this share of the best one.
+        public var quoteShare = 0.9
+
+        public init() {}
+    }
+
+    public let store: Store
+    public let encoder: SentenceEncoder?
+    public var scorer = PassageScorer()
+    public var splitter = SentenceSplitter()
+
+    /// Without an encoder only lexical retrieval works and passages are scored by coverage alone.
+    public init(store: Store, encoder: SentenceEncoder?) {
+        self.store = store
+        self.encoder = encoder
+    }
+
+    /// The answer to `question`, or a refusal that says why there is none.
+    public func ask(_ question: String, options: Options = Options()) throws(AssistantError) -> Answer {
+        let mode = options.mode
+        let scope = try options.filter.scope(in: store)
+        let ranked = try rankedPassages(question, options: options, scope: scope)
+        guard case .passages(let retrieved) = ranked else {
+            if case .refusal(let reason) = ranked { return .refusal(question, reason: reason, mode: mode) }
+            return .refusal(question, reason: "nothing found", mode: mode)
+        }
+        let type = AnswerType(question: question)
+        let asked = Set(question.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
+        let passages = retrieved.filter { type.isPresent(in: $0.passage.text, besides: asked) }
+        if passages.isEmpty, let first = retrieved.first {
+            return .refusal(question, reason: "no retrieved passage gives a \(type.rawValue) the question asks for", mode: mode,
+                            confidence: first.score)
+        }
+        guard let best = passages.first, best.score >= options.threshold else {
+            let score = passages.first?.score ?? 0
+            return .refusal(question, reason: String(format: "no passage supports an answer: the closest scores %.2f, below the %.2f needed", score, options.threshold),
+                            mode: mode, confidence: score)
+        }
+        var chosen: [ScoredPassage] = []
+        for candidate in passages where chosen.count < options.maxQuotes && candidate.score >= options.quoteShare * best.score {
+            guard !chosen.contains(where: { $0.passage.documentID == candidate.passage.documentID && $0.passage.page == candidate.passage.page
+                && $0.passage.start < candidate.passage.end && candidate.passage.start < $0.passage.end }) else { continue }
+            chosen.append(candidate)
+        }
+        // Quotes in reading order when they come from one page.
+        chosen.sort { ($0.passage.documentID, $0.passage.page, $0.passage.start) < ($1.passage.documentID, $1.passage.page, $1.passage.start) }
+        var verifier = CitationVerifier(store: store)
+        var citations: [Citation] = []
+        var dropped = 0
+        for item in chosen {
+            let citation = Citation(source: citations.count + 1, item.passage)
+            do {
+                if let verified = try verifier.verify(citation) { citations.append(verified) } else { dropped += 1 }
+            } catch { throw .store(error) }
+        }
+        guard !citations.isEmpty else {
+            return .refusal(question, reason: "no quote could be verified at its page", mode: mode)
+        }
+        return Answer(question: question, answer: citations.map(\.quote).joined(separator: " "), citations: citations,
+                      confidence: best.score, refused: false,
+                      reason: dropped > 0 ? "\(dropped) quote(s) dropped: not found verbatim at their page" : nil, mode: mode)
+    }
+
+    /// A passage and its score as an answer.
+    public struct ScoredPassage: Sendable, Equatable {
+        public let passage: Passage
+        public let score: Double
+        public let similarity: Double?
+        public let coverage: Double
+    }
+
+    /// Retrieved passages best first, or why there are none worth reading.
+    public enum Ranking: Sendable, Equatable {
+        case passages([ScoredPassage])
+        case refusal(String)
+    }
+
+    /// Steps 2–4: the passages of the retrieved chunks, re-scored, best first.
+    public func rankedPassages(_ question: String, options: Options, scope: ChunkScope) throws(AssistantError) -> Ranking {
+        let terms = QuestionTerms(question)
+        let rarity: TermRarity
+        do {
+            let counted = try store.chunkFrequencies(of: terms.content, scope: scope)
+            rarity = TermRarity(chunks: counted.chunks, counts: counted.frequencies)
+        } catch { throw .store(error) }
+        guard rarity.chunks > 0 else {
+            return .refusal(options.filter.isEmpty ? "the database holds no text" : "the filtered documents hold no text")
+        }
+        if let reason = terms.unanswerable(given: rarity) { return .refusal(reason) }
+        let searcher = Searcher(store: store, encoder: encoder)
+        let hits = try searcher.search(question, mode: encoder == nil ? .lexical : options.retrieval, limit: options.topK,
+                                       scope: scope, highlight: ("", ""))
+        guard !hits.isEmpty else { return .refusal("no passage of the documents matches the question") }
+        let texts: [Int64: String]
+        do { texts = try store.chunkTexts(hits.map(\.chunkID)) } catch { throw .store(error) }
+        let passages = hits.flatMap { hit in
+            texts[hit.chunkID].map {
+                splitter.passages(of: $0, chunkID: hit.chunkID, documentID: hit.documentID, path: hit.path, page: hit.page, start: hit.start)
+            } ?? []
+        }.filter { scorer.addsInformation($0.text, to: terms) }
+        guard !passages.isEmpty else { return .refusal("the retrieved chunks hold no sentence") }
+        var similarities: [Double?] = passages.map { _ in nil }
+        if let encoder {
+            let vectors = encoder.encode([question] + passages.map(\.text))
+            let q = vectors.row(0)
+            for i in passages.indices {
+                let v = vectors.row(i + 1)
+                similarities[i] = Double(zip(q, v).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            }
+        }
+        let scored = passages.indices.map { i in
+            let coverage = scorer.coverage(of: terms, in: passages[i].text, rarity: rarity)
+            return ScoredPassage(passage: passages[i], score: scorer.score(similarity: similarities[i], coverage: coverage),
+                                 similarity: similarities[i], coverage: coverage)
+        }
+        // Best first; ties keep retrieval order (stable sort).
+        return .passages(scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }.map(\.element))
+    }
+}
