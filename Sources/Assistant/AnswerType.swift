@@ -17,7 +17,9 @@ public enum AnswerType: String, Sendable, Equatable {
         } else if has(["when", "what year", "which year", "what date", "which date", "what month", "which month", "what day",
                        "what time", "in what year", "what decade", "what century"]) {
             self = .time
-        } else if has(["who", "whom", "whose", "where"]) {
+        } else if has(["who", "whom", "whose", "where", "which state", "what state", "which country", "what country",
+                       "which city", "what city", "which jurisdiction", "what jurisdiction", "which company", "what company",
+                       "which team", "what team", "which party", "which person", "which organization", "which organisation"]) {
             self = .name
         } else {
             self = .any

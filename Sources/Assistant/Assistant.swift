@@ -27,7 +27,7 @@ public struct Assistant: Sendable {
         public var topK = 8
         public var filter = RetrievalFilter()
         /// The least score of the best passage for an answer; below it the assistant refuses.
-        public var threshold = 0.35
+        public var threshold = 0.3
         /// At most this many quotes make an extractive answer.
         public var maxQuotes = 2
         /// A further quote must score at least this share of the best one.
@@ -112,8 +112,7 @@ public struct Assistant: Sendable {
         let terms = QuestionTerms(question)
         let rarity: TermRarity
         do {
-            let counted = try store.chunkFrequencies(of: terms.content, scope: scope)
-            rarity = TermRarity(chunks: counted.chunks, counts: counted.frequencies)
+            rarity = TermRarity(try store.termCounts(terms.content, scope: scope))
         } catch { throw .store(error) }
         guard rarity.chunks > 0 else {
             return .refusal(options.filter.isEmpty ? "the database holds no text" : "the filtered documents hold no text")
@@ -140,8 +139,18 @@ public struct Assistant: Sendable {
                 similarities[i] = Double(zip(q, v).reduce(Float(0)) { $0 + $1.0 * $1.1 })
             }
         }
+        // The question's words each retrieved document mentions anywhere.
+        var documentWords: [Int64: Set<String>] = [:]
+        let selective = terms.content.filter(rarity.selectsDocuments)
+        for id in Set(hits.map(\.documentID)) where !selective.isEmpty {
+            do {
+                let counts = try store.termCounts(selective, scope: ChunkScope(documents: [id], pages: scope.pages)).terms
+                documentWords[id] = Set(counts.filter { $0.value.chunks > 0 }.map(\.key))
+            } catch { throw .store(error) }
+        }
         let scored = passages.indices.map { i in
-            let coverage = scorer.coverage(of: terms, in: passages[i].text, rarity: rarity)
+            let coverage = scorer.coverage(of: terms, in: passages[i].text, rarity: rarity,
+                                           documentWords: documentWords[passages[i].documentID] ?? [])
             return ScoredPassage(passage: passages[i], score: scorer.score(similarity: similarities[i], coverage: coverage),
                                  similarity: similarities[i], coverage: coverage)
         }

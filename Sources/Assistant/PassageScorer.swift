@@ -3,23 +3,36 @@ import Documents
 /// Re-scores retrieved passages as answers to a question: a blend of their meaning's closeness
 /// to the question (cosine of sentence vectors) and how much of the question's content they
 /// cover, each word weighted by its rarity, so a passage naming the rare "Levi's Stadium" counts
-/// for more than one sharing the common "game". Scores lie in [0, 1].
+/// for more than one sharing the common "game"; a word found elsewhere in the passage's document
+/// counts in part. Scores lie in [0, 1].
 public struct PassageScorer: Sendable {
     /// The cosine's share of the score; the rest is word coverage.
     public var semanticWeight = 0.55
 
     public init() {}
 
+    /// A word the passage lacks but its document has counts this much (a name of the question
+    /// counts in full) when the word tells documents apart: questions name the document ("the
+    /// agreement with Nike") in words its answering clause does not repeat.
+    public var documentCredit = 0.5
+
     /// The share of the question's content, weighted by rarity, that `text` covers (1 when the
-    /// question has no content words).
-    public func coverage(of terms: QuestionTerms, in text: String, rarity: TermRarity) -> Double {
+    /// question has no content words); words in `documentWords` (those its document mentions
+    /// elsewhere) earn `documentCredit`.
+    public func coverage(of terms: QuestionTerms, in text: String, rarity: TermRarity, documentWords: Set<String> = []) -> Double {
         let stems = Set(Words.stems(text))
         var covered = 0.0, total = 0.0
         for word in terms.content {
             let w = rarity.weight(word)
             total += w
             let stem = Words.stem(word)
-            if stems.contains(stem) || stems.contains(where: { Words.agree($0, stem) }) { covered += w }
+            if stems.contains(stem) || stems.contains(where: { Words.agree($0, stem) }) {
+                covered += w
+            } else if documentWords.contains(word), rarity.selectsDocuments(word) {
+                // A name picks the document ("the Kite Pharma agreement"); once its document
+                // has it, the answering clause need not repeat it.
+                covered += (terms.names.contains(word) ? 1 : documentCredit) * w
+            }
         }
         return total > 0 ? covered / total : 1
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Documents
+import Foundation
 import Store
 
 /// What the assistant reads in a question: its content words, which a passage that answers it
@@ -60,22 +60,28 @@ public struct QuestionTerms: Sendable, Equatable {
 }
 
 /// How rare each word is in the searched chunks: the inverse document frequency BM25 uses,
-/// `ln(1 + (N − n + 0.5) / (n + 0.5))` for a word found in `n` of `N` chunks.
+/// `ln(1 + (N − n + 0.5) / (n + 0.5))` for a word found in `n` of `N` chunks; and whether a word
+/// tells documents apart (some documents of the scope have it, others do not).
 public struct TermRarity: Sendable {
-    public let chunks: Int
-    public let counts: [String: Int]
+    public let counts: TermCounts
 
-    public init(chunks: Int, counts: [String: Int]) {
-        self.chunks = chunks; self.counts = counts
-    }
+    public init(_ counts: TermCounts) { self.counts = counts }
+
+    public var chunks: Int { counts.chunks }
 
     public func weight(_ word: String) -> Double {
-        let n = Double(counts[word] ?? 0), total = Double(chunks)
+        let n = Double(counts.terms[word]?.chunks ?? 0), total = Double(counts.chunks)
         return log(1 + (total - n + 0.5) / (n + 0.5))
+    }
+
+    /// Whether the word is in some documents of the scope but not in all.
+    public func selectsDocuments(_ word: String) -> Bool {
+        let n = counts.terms[word]?.documents ?? 0
+        return n > 0 && n < counts.documents
     }
 
     /// The words found in no chunk.
     public func absent(_ words: [String]) -> [String] {
-        words.filter { (counts[$0] ?? 0) == 0 }
+        words.filter { (counts.terms[$0]?.chunks ?? 0) == 0 }
     }
 }

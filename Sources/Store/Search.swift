@@ -141,25 +141,42 @@ extension Store {
     }
 }
 
+/// How often words occur in a scope: in how many chunks and in how many documents.
+public struct TermCounts: Sendable, Equatable {
+    public var chunks = 0
+    public var documents = 0
+    /// Per term: the chunks and the documents holding it.
+    public var terms: [String: (chunks: Int, documents: Int)] = [:]
+
+    public init() {}
+
+    public static func == (a: TermCounts, b: TermCounts) -> Bool {
+        a.chunks == b.chunks && a.documents == b.documents && a.terms.mapValues { [$0.chunks, $0.documents] } == b.terms.mapValues { [$0.chunks, $0.documents] }
+    }
+}
+
 extension Store {
-    /// How many chunks of `scope` there are, and how many of them hold each term (a word or a
-    /// phrase, matched as `search` matches it: stemmed, case-insensitive): the statistics behind
+    /// How many chunks and documents `scope` has, and how many of them hold each term (a word or
+    /// a phrase, matched as `search` matches it: stemmed, case-insensitive): the statistics behind
     /// a term's inverse document frequency. A term with nothing searchable counts 0.
-    public func chunkFrequencies(of terms: [String], scope: ChunkScope = .all) throws(StoreError) -> (chunks: Int, frequencies: [String: Int]) {
+    public func termCounts(_ terms: [String], scope: ChunkScope = .all) throws(StoreError) -> TermCounts {
         try guarded {
             try pool.read { db in
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks c WHERE \(scope.condition)") ?? 0
-                var frequencies: [String: Int] = [:]
-                for term in terms where frequencies[term] == nil {
-                    guard let match = FTSQuery.make("\"" + term.replacingOccurrences(of: "\"", with: " ") + "\"") else {
-                        frequencies[term] = 0; continue
-                    }
-                    frequencies[term] = try Int.fetchOne(db, sql: """
-                        SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-                        WHERE chunks_fts MATCH ? AND \(scope.condition)
-                        """, arguments: [match]) ?? 0
+                var counts = TermCounts()
+                if let row = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT c.document_id) FROM chunks c WHERE \(scope.condition)") {
+                    counts.chunks = row[0]; counts.documents = row[1]
                 }
-                return (total, frequencies)
+                for term in terms where counts.terms[term] == nil {
+                    guard let match = FTSQuery.make("\"" + term.replacingOccurrences(of: "\"", with: " ") + "\"") else {
+                        counts.terms[term] = (0, 0); continue
+                    }
+                    let row = try Row.fetchOne(db, sql: """
+                        SELECT count(*), count(DISTINCT c.document_id) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+                        WHERE chunks_fts MATCH ? AND \(scope.condition)
+                        """, arguments: [match])
+                    counts.terms[term] = (row?[0] ?? 0, row?[1] ?? 0)
+                }
+                return counts
             }
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+import Store
 @testable import Assistant
 
 @Suite struct SentenceSplitterTests {
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func unanswerableWhenANumberOrEveryNameIsAbsent() {
-        let rarity = TermRarity(chunks: 10, counts: ["revenue": 4, "2019": 3, "acme": 2, "tv": 0, "louisiana": 0, "stadium": 5])
+        let rarity = counts(chunks: 10, ["revenue": 4, "2019": 3, "acme": 2, "tv": 0, "louisiana": 0, "stadium": 5])
         #expect(QuestionTerms("What was the revenue in 2009?").unanswerable(given: rarity) == "the documents never mention \"2009\"")
         #expect(QuestionTerms("What was the revenue in 2019?").unanswerable(given: rarity) == nil)
         #expect(QuestionTerms("Who runs Louisiana TV?").unanswerable(given: rarity) != nil)
@@ -60,7 +61,7 @@ import Testing
 }
 
 @Suite struct PassageScorerTests {
-    let rarity = TermRarity(chunks: 100, counts: ["game": 90, "levi": 2, "stadium": 20])
+    let rarity = counts(chunks: 100, ["game": 90, "levi": 2, "stadium": 20])
 
     @Test func rareWordsWeighMore() {
         let scorer = PassageScorer()
@@ -70,6 +71,18 @@ import Testing
         #expect(rare > common && common > 0)
         #expect(scorer.coverage(of: terms, in: "Levi stadium hosted the game", rarity: rarity) == 1)
         #expect(rarity.weight("levi") > rarity.weight("game"))
+    }
+
+    @Test func namesThatPickADocumentNeedNotBeRepeated() {
+        let terms = QuestionTerms("Which law governs the Acme agreement?")
+        let several = counts(chunks: 50, documents: 5, ["law": (10, 5), "governs": (5, 5), "acme": (3, 1), "agreement": (40, 5)])
+        let clause = "This Agreement is governed by the law of Oregon."
+        let scorer = PassageScorer()
+        #expect(scorer.coverage(of: terms, in: clause, rarity: several, documentWords: ["acme"]) == 1)
+        #expect(scorer.coverage(of: terms, in: clause, rarity: several) < 1)
+        // In a scope of one document no word tells documents apart: no credit.
+        let one = counts(chunks: 50, documents: 1, ["law": (10, 1), "governs": (5, 1), "acme": (3, 1), "agreement": (40, 1)])
+        #expect(scorer.coverage(of: terms, in: clause, rarity: one, documentWords: ["acme"]) == scorer.coverage(of: terms, in: clause, rarity: one))
     }
 
     @Test func blendsSimilarityAndCoverage() {
@@ -85,4 +98,17 @@ import Testing
         #expect(!PassageScorer().addsInformation("Invoice LC-0042", to: terms))
         #expect(PassageScorer().addsInformation("Vendor: Lindqvist Consulting", to: terms))
     }
+}
+
+/// Word counts for tests: chunk counts (each word in one document), or (chunks, documents) pairs.
+func counts(chunks: Int, documents: Int = 1, _ words: [String: Int]) -> TermRarity {
+    counts(chunks: chunks, documents: documents, words.mapValues { ($0, min($0, 1)) })
+}
+
+func counts(chunks: Int, documents: Int, _ words: [String: (Int, Int)]) -> TermRarity {
+    var c = TermCounts()
+    c.chunks = chunks
+    c.documents = documents
+    c.terms = words.mapValues { (chunks: $0.0, documents: $0.1) }
+    return TermRarity(c)
 }
