@@ -70,10 +70,13 @@ def eval_qa(quarry, gold, db, mode, retrieval, top_k=None):
         report = json.loads(proc.stdout)
     except json.JSONDecodeError:
         sys.exit(f"quarry eval-qa printed no JSON object: {proc.stdout[:500]!r}")
-    missing = [k for k in ("questions",) + KEYS if k not in report]
-    if missing:
-        sys.exit(f"quarry eval-qa --json lacks {missing} (has {sorted(report)})")
-    return report, wall
+    # eval-qa nests the overall scores under "overall" and leaves out a share no question counts
+    # toward (e.g. refused_unanswerable when a set has no unanswerable question).
+    if "overall" not in report or "questions" not in report["overall"]:
+        sys.exit(f"quarry eval-qa --json lacks overall.questions (has {sorted(report)})")
+    flat = {k: report["overall"].get(k) for k in ("questions",) + KEYS}
+    flat.update(by_type=report.get("by_type"), run_id=report.get("run_id"))
+    return flat, wall
 
 
 def cell(value, width, digits=3):

@@ -23,6 +23,15 @@ public struct Citation: Sendable, Equatable, Codable {
                   start: passage.start, end: passage.end, quote: passage.text)
     }
 
+    /// Every key is written, `box` as null for text documents, so scripts see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source); try c.encode(document, forKey: .document)
+        try c.encode(documentID, forKey: .documentID); try c.encode(page, forKey: .page)
+        try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
+        try c.encode(quote, forKey: .quote); try c.encode(box, forKey: .box)
+    }
+
     func with(box: Box?) -> Citation {
         Citation(source: source, document: document, documentID: documentID, page: page, start: start, end: end, quote: quote, box: box)
     }
@@ -51,6 +60,15 @@ public struct Answer: Sendable, Equatable, Codable {
                 reason: String? = nil, mode: AnswerMode) {
         self.question = question; self.answer = answer; self.citations = citations; self.confidence = confidence
         self.refused = refused; self.reason = reason; self.mode = mode
+    }
+
+    /// Every key is written, `reason` as null when there is none, so scripts see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(question, forKey: .question); try c.encode(answer, forKey: .answer)
+        try c.encode(citations, forKey: .citations); try c.encode(confidence, forKey: .confidence)
+        try c.encode(refused, forKey: .refused); try c.encode(reason, forKey: .reason)
+        try c.encode(mode, forKey: .mode)
     }
 
     /// The words of a refusal.

@@ -5,14 +5,16 @@ import Store
 
 /// Answers questions over the ingested documents with citations to the page and quote.
 ///
-/// 1. **Scope**: the filter's documents and pages.
+/// 1. **Scope**: the filter's documents and pages, less what the collection's guidance leaves
+///    out (`Guidance`: "ignore the drafts", "only use the signed contracts").
 /// 2. **Rarity**: how many chunks of the scope hold each word of the question. A number or a
 ///    name of the question that no chunk mentions means the documents cannot answer it (the
 ///    assistant refuses, naming the word).
 /// 3. **Retrieval**: the `topK` best chunks by the searcher (hybrid: lexical and vector rankings
 ///    fused by reciprocal rank).
 /// 4. **Re-scoring**: every sentence and table line of those chunks scored by the
-///    `PassageScorer` (sentence-vector cosine blended with rarity-weighted word coverage).
+///    `PassageScorer` (sentence-vector cosine blended with rarity-weighted word coverage), plus
+///    or minus the guidance's preference for the passage's document.
 /// 5. **Answer**: the best passages that hold the kind of thing the question asks for (a
 ///    quantity for "how many", a time for "when", a name for "who": `AnswerType`), when the best
 ///    reaches `threshold`; else a refusal.
@@ -32,6 +34,8 @@ public struct Assistant: Sendable {
         public var maxQuotes = 2
         /// A further quote must score at least this share of the best one.
         public var quoteShare = 0.9
+        /// Apply the collection's guidance (`quarry guide add`).
+        public var useGuidance = true
 
         public init() {}
     }
@@ -109,6 +113,21 @@ public struct Assistant: Sendable {
 
     /// Steps 2–4: the passages of the retrieved chunks, re-scored, best first.
     public func rankedPassages(_ question: String, options: Options, scope: ChunkScope) throws(AssistantError) -> Ranking {
+        var scope = scope
+        var guidance = Guidance(rules: [])
+        var documents: [Int64: DocumentRecord] = [:]
+        if options.useGuidance {
+            do {
+                guidance = Guidance.compile(try store.guidance()).guidance
+                if !guidance.isEmpty { documents = Dictionary(try store.documents().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+            } catch { throw .store(error) }
+        }
+        if guidance.restrictsScope {
+            let inScope = documents.values.filter { scope.documents?.contains($0.id) ?? true }
+            let allowed = guidance.allowed(Array(inScope)).map(\.id).sorted()
+            guard !allowed.isEmpty else { return .refusal("the collection's guidance leaves no document to search") }
+            scope.documents = allowed
+        }
         let terms = QuestionTerms(question)
         let rarity: TermRarity
         do {
@@ -151,8 +170,10 @@ public struct Assistant: Sendable {
         let scored = passages.indices.map { i in
             let coverage = scorer.coverage(of: terms, in: passages[i].text, rarity: rarity,
                                            documentWords: documentWords[passages[i].documentID] ?? [])
-            return ScoredPassage(passage: passages[i], score: scorer.score(similarity: similarities[i], coverage: coverage),
-                                 similarity: similarities[i], coverage: coverage)
+            let document = documents[passages[i].documentID]
+            let preference = document.map { guidance.adjustment(path: $0.path, title: $0.title) } ?? 0
+            let score = min(1, max(0, scorer.score(similarity: similarities[i], coverage: coverage) + preference))
+            return ScoredPassage(passage: passages[i], score: score, similarity: similarities[i], coverage: coverage)
         }
         // Best first; ties keep retrieval order (stable sort).
         return .passages(scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }.map(\.element))

@@ -165,6 +165,15 @@ enum Schema {
                 CREATE INDEX usage_log_by_document ON usage_log(document_id);
                 """)
         }
+        migrator.registerMigration("v5-guidance") { db in
+            try db.execute(sql: """
+                CREATE TABLE guidance (
+                    id INTEGER PRIMARY KEY,
+                    text TEXT NOT NULL,                  -- an expert's advice for the assistant, as written
+                    added_at TEXT NOT NULL               -- ISO 8601, UTC
+                );
+                """)
+        }
         return migrator
     }
 }

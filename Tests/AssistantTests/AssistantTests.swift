@@ -86,6 +86,21 @@ import Store
         #expect(try assistant.ask("What is the monthly rent?", options: o).reason == "the filtered documents hold no text")
     }
 
+    @Test func guidanceIsStoredAndFollowed() throws {
+        var o = options(threshold: 0)
+        let question = "Who delivers to the bakery, and what is the rent?"
+        #expect(try assistant.ask(question, options: o).citations.contains { $0.document == "/docs/lease.pdf" })
+        let note = try store.addGuidance("ignore the lease")
+        #expect(try store.guidance() == [note])
+        let guided = try assistant.ask(question, options: o)
+        #expect(!guided.citations.isEmpty && guided.citations.allSatisfy { $0.document == "/docs/memo.txt" })
+        o.useGuidance = false
+        #expect(try assistant.ask(question, options: o).citations.contains { $0.document == "/docs/lease.pdf" })
+        #expect(try store.removeGuidance(id: note.id) && !store.removeGuidance(id: note.id))
+        try store.addGuidance("only use spreadsheets")
+        #expect(try assistant.ask(question).reason == "the collection's guidance leaves no document to search")
+    }
+
     @Test func theVerifierRejectsQuotesThatAreNotAtTheirPlace() throws {
         let id = try #require(try store.documents().first { $0.path == "/docs/memo.txt" }?.id)
         var verifier = CitationVerifier(store: store)
