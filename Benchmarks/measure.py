@@ -54,3 +54,21 @@ def warn_if_busy(file=sys.stdout):
     if busy > 0.25:
         print(f"note: other processes were using {busy:.1f} of {os.cpu_count()} cores just before the start; "
               f"the timings will be skewed", file=file, flush=True)
+
+
+def ingested(db):
+    """(file names of the documents in an ingested database, chunks without a vector); (set(), 1)
+    when the database is absent or unreadable, so a caller ingests again."""
+    import sqlite3
+    if not os.path.exists(db):
+        return set(), 1
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        have = {os.path.basename(p) for (p,) in con.execute("SELECT path FROM documents")}
+        missing = con.execute("SELECT count(*) FROM chunks c LEFT JOIN chunk_vectors v ON v.chunk_id = c.id "
+                              "WHERE v.chunk_id IS NULL").fetchone()[0]
+        return have, missing
+    except sqlite3.Error:
+        return set(), 1
+    finally:
+        con.close()

@@ -98,6 +98,7 @@ import argparse, collections, json, os, random, re, sqlite3, subprocess, sys, ti
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from measure import ingested  # noqa: E402
 import search_quality as sq  # noqa: E402  (Kleister question templates and name matching)
 
 SETS = ("squad", "tatqa", "kleister")
@@ -404,15 +405,8 @@ def ingest(quarry, db, docdir, name):
     """`quarry ingest` of the folder when a file is missing from the database or a chunk lacks a vector."""
     want = {f for f in os.listdir(docdir) if not f.startswith(".")}
     stale = [f for f in want if os.path.getmtime(os.path.join(docdir, f)) > (os.path.getmtime(db) if os.path.exists(db) else 0)]
-    if os.path.exists(db) and not stale:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            have = {os.path.basename(p) for (p,) in con.execute("SELECT path FROM documents")}
-            missing = con.execute("SELECT count(*) FROM chunks c LEFT JOIN chunk_vectors v ON v.chunk_id = c.id "
-                                  "WHERE v.chunk_id IS NULL").fetchone()[0]
-        except sqlite3.Error:
-            have, missing = set(), 1
-        con.close()
+    if not stale:
+        have, missing = ingested(db)
         if want <= have and missing == 0:
             return 0.0
     if not os.access(quarry, os.X_OK):

@@ -35,6 +35,7 @@ the top 10), doc@5 the share with any chunk of a target document in the top 5.
 """
 import argparse, collections, concurrent.futures, hashlib, json, lzma, os, re, sqlite3, subprocess
 import sys, time, unicodedata
+from measure import ingested
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = ("lexical", "semantic", "hybrid")
@@ -133,17 +134,9 @@ def load_gold(data):
 
 def ensure_ingested(db, quarry, docdir):
     want = {f for f in os.listdir(docdir) if f.lower().endswith(".pdf")}
-    if os.path.exists(db):
-        con = sqlite3.connect(db)
-        try:
-            have = {os.path.basename(p) for (p,) in con.execute("SELECT path FROM documents")}
-            missing_vectors = con.execute("SELECT count(*) FROM chunks c LEFT JOIN chunk_vectors v "
-                                          "ON v.chunk_id = c.id WHERE v.chunk_id IS NULL").fetchone()[0]
-        except sqlite3.Error:
-            have, missing_vectors = set(), 1
-        con.close()
-        if want <= have and missing_vectors == 0:
-            return 0.0
+    have, missing_vectors = ingested(db)
+    if want <= have and missing_vectors == 0:
+        return 0.0
     print(f"ingesting {len(want)} PDFs into {db} (several minutes) …", file=sys.stderr)
     start = time.perf_counter()
     rc = subprocess.run([quarry, "ingest", docdir, "--db", db, "--json"], stdout=subprocess.DEVNULL).returncode
