@@ -91,7 +91,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sets", default=",".join(qa_sets.SETS), help="comma-separated, of %s" % ", ".join(qa_sets.SETS))
     ap.add_argument("--retrieval", default=",".join(RETRIEVALS), help="comma-separated retrieval modes (default all)")
-    ap.add_argument("--generative", action="store_true", help="also run --mode generative (slow: use --limit)")
+    ap.add_argument("--generative", action="store_true", help="also run --mode generative (not built yet: eval-qa refuses it; slow once it is: use --limit)")
     ap.add_argument("--top-k", type=int, help="passed to eval-qa (default: eval-qa's)")
     ap.add_argument("--limit", type=int, help="score a seeded, type-stratified sample of N questions per set")
     ap.add_argument("--seed", type=int, default=qa_sets.SEED)

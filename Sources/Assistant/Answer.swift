@@ -37,10 +37,10 @@ public struct Citation: Sendable, Equatable, Codable {
     }
 }
 
-/// How an answer is written: quotes selected from the documents, or a short text written by the
-/// embedded language model from numbered sources.
+/// How an answer is written: quotes selected from the documents. (A generative answerer, the
+/// embedded language model writing from numbered sources, is not built yet.)
 public enum AnswerMode: String, Sendable, Codable, CaseIterable {
-    case extractive, generative
+    case extractive
 }
 
 /// The assistant's reply: the answer, the verified citations behind it, and a confidence in

@@ -56,9 +56,10 @@ public struct Assistant: Sendable {
         let mode = options.mode
         let scope = try options.filter.scope(in: store)
         let ranked = try rankedPassages(question, options: options, scope: scope)
-        guard case .passages(let retrieved) = ranked else {
-            if case .refusal(let reason) = ranked { return .refusal(question, reason: reason, mode: mode) }
-            return .refusal(question, reason: "nothing found", mode: mode)
+        let retrieved: [ScoredPassage]
+        switch ranked {
+        case .refusal(let reason): return .refusal(question, reason: reason, mode: mode)
+        case .passages(let passages): retrieved = passages
         }
         let type = AnswerType(question: question)
         let asked = Set(question.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))

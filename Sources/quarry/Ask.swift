@@ -57,7 +57,7 @@ struct Ask: ParsableCommand {
 
 /// The options `ask` and `eval-qa` share.
 struct AskOptions: ParsableArguments {
-    @Option(help: "extractive (quotes from the documents) or generative (a short answer written by the embedded language model).")
+    @Option(help: "extractive: quotes from the documents (the only mode so far; a generative one is planned).")
     var mode: AnswerMode = .extractive
 
     @Option(help: "How chunks are found: hybrid (words and meaning, fused), lexical (BM25) or semantic (vectors).")
