@@ -12,10 +12,15 @@ public struct Citation: Sendable, Equatable, Codable {
     public let end: Int
     public let quote: String
     public let box: Box?
+    /// For an answer from an extracted table: the table and the row whose cell the quote is
+    /// evidence of.
+    public let table: String?
+    public let row: Int64?
 
-    public init(source: Int, document: String, documentID: Int64, page: Int, start: Int, end: Int, quote: String, box: Box? = nil) {
+    public init(source: Int, document: String, documentID: Int64, page: Int, start: Int, end: Int, quote: String, box: Box? = nil,
+                table: String? = nil, row: Int64? = nil) {
         self.source = source; self.document = document; self.documentID = documentID; self.page = page
-        self.start = start; self.end = end; self.quote = quote; self.box = box
+        self.start = start; self.end = end; self.quote = quote; self.box = box; self.table = table; self.row = row
     }
 
     init(source: Int, _ passage: Passage) {
@@ -30,10 +35,12 @@ public struct Citation: Sendable, Equatable, Codable {
         try c.encode(documentID, forKey: .documentID); try c.encode(page, forKey: .page)
         try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
         try c.encode(quote, forKey: .quote); try c.encode(box, forKey: .box)
+        try c.encode(table, forKey: .table); try c.encode(row, forKey: .row)
     }
 
     func with(box: Box?) -> Citation {
-        Citation(source: source, document: document, documentID: documentID, page: page, start: start, end: end, quote: quote, box: box)
+        Citation(source: source, document: document, documentID: documentID, page: page, start: start, end: end, quote: quote, box: box,
+                 table: table, row: row)
     }
 }
 
@@ -55,11 +62,13 @@ public struct Answer: Sendable, Equatable, Codable {
     /// Why the assistant refused, or what it dropped (claims whose citation failed verification).
     public let reason: String?
     public let mode: AnswerMode
+    /// The read-only SQL an answer from an extracted table ran.
+    public let sql: String?
 
     public init(question: String, answer: String, citations: [Citation], confidence: Double, refused: Bool,
-                reason: String? = nil, mode: AnswerMode) {
+                reason: String? = nil, mode: AnswerMode, sql: String? = nil) {
         self.question = question; self.answer = answer; self.citations = citations; self.confidence = confidence
-        self.refused = refused; self.reason = reason; self.mode = mode
+        self.refused = refused; self.reason = reason; self.mode = mode; self.sql = sql
     }
 
     /// Every key is written, `reason` as null when there is none, so scripts see one shape.
@@ -68,7 +77,7 @@ public struct Answer: Sendable, Equatable, Codable {
         try c.encode(question, forKey: .question); try c.encode(answer, forKey: .answer)
         try c.encode(citations, forKey: .citations); try c.encode(confidence, forKey: .confidence)
         try c.encode(refused, forKey: .refused); try c.encode(reason, forKey: .reason)
-        try c.encode(mode, forKey: .mode)
+        try c.encode(mode, forKey: .mode); try c.encode(sql, forKey: .sql)
     }
 
     /// The words of a refusal.

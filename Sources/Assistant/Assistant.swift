@@ -5,6 +5,10 @@ import Store
 
 /// Answers questions over the ingested documents with citations to the page and quote.
 ///
+/// A question about an extracted table ("how many invoices from Acme are over 1,000?") is
+/// answered from the table by read-only SQL (`TableAnswerer`), citing the rows' evidence. Any
+/// other question goes through these steps:
+///
 /// 1. **Scope**: the filter's documents and pages, less what the collection's guidance leaves
 ///    out (`Guidance`: "ignore the drafts", "only use the signed contracts").
 /// 2. **Rarity**: how many chunks of the scope hold each word of the question. A number or a
@@ -36,6 +40,8 @@ public struct Assistant: Sendable {
         public var quoteShare = 0.9
         /// Apply the collection's guidance (`quarry guide add`).
         public var useGuidance = true
+        /// Answer questions about extracted tables from the tables (`TableAnswerer`).
+        public var useTables = true
 
         public init() {}
     }
@@ -55,6 +61,9 @@ public struct Assistant: Sendable {
     public func ask(_ question: String, options: Options = Options()) throws(AssistantError) -> Answer {
         let mode = options.mode
         let scope = try options.filter.scope(in: store)
+        if options.useTables, let answer = try TableAnswerer(store: store).answer(question, scope: scope, mode: mode) {
+            return answer
+        }
         let ranked = try rankedPassages(question, options: options, scope: scope)
         let retrieved: [ScoredPassage]
         switch ranked {

@@ -55,7 +55,7 @@ public enum TableChange: Sendable, Equatable {
 enum ResultNames {
     static let corpusTables: Set<String> = [
         "documents", "pages", "chunks", "chunk_vectors", "runs", "metrics", "result_tables",
-        "result_extractions", "model_versions", "model_promotions", "usage_log", "grdb_migrations",
+        "result_extractions", "model_versions", "model_promotions", "usage_log", "guidance", "grdb_migrations",
     ]
     static let rowColumns: Set<String> = ["id", "document_id", "document_path", "model", "extracted_at"]
     static let childColumns: Set<String> = ["id", "row_id", "item_index"]
