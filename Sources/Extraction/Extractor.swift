@@ -11,9 +11,14 @@ public struct Candidate: Sendable {
     /// Per schema field, the options the policy chose (empty: null). Their meaning is the
     /// extractor's; they let it recompute the probability and its gradient later.
     public var decisions: [[Int]]
+    /// Per schema field, for each of its decisions in order, the index of the item of the field's
+    /// list value that the chosen option became (equal values merge, so several options can give
+    /// one item). Empty when the extractor does not say; tuning then credits the list as a whole.
+    public var decisionItems: [[Int]]
 
-    public init(row: [String: Value], evidence: [Evidence], logProbability: Double, decisions: [[Int]]) {
+    public init(row: [String: Value], evidence: [Evidence], logProbability: Double, decisions: [[Int]], decisionItems: [[Int]] = []) {
         self.row = row; self.evidence = evidence; self.logProbability = logProbability; self.decisions = decisions
+        self.decisionItems = decisionItems
     }
 }
 
@@ -49,6 +54,16 @@ public protocol ExtractorPolicy: Sendable {
     var parameterBlocks: [ParameterBlock] { get }
     /// The log-probability of the decisions each block governs (they sum to `logProbability`).
     func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double]
+
+    /// For each block that decides its options one by one (a list: include this option or not,
+    /// independently of the others), the log-probability of the candidate's decision on each of
+    /// the field's options, indexed like the options in `Candidate.decisions`; they sum to the
+    /// block's log-probability. Empty for a block that makes one joint choice. This lets tuning
+    /// credit each list item's verdicts to its own decision. The default: every block is joint.
+    func optionLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [[Double]]
+    /// The gradient of `Σ_b Σ_i weights[b][i] · optionLogProbabilities[b][i]` with respect to
+    /// `parameterVector` (`weights` shaped like `optionLogProbabilities`).
+    func optionGradient(of candidate: Candidate, in prepared: Prepared, weights: [[Double]]) -> [Double]
 }
 
 /// A range of a policy's parameters and the schema field whose decisions it alone governs (nil:
@@ -65,6 +80,14 @@ extension ExtractorPolicy {
 
     public func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double] {
         [logProbability(of: candidate, in: prepared)]
+    }
+
+    public func optionLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [[Double]] {
+        parameterBlocks.map { _ in [] }
+    }
+
+    public func optionGradient(of candidate: Candidate, in prepared: Prepared, weights: [[Double]]) -> [Double] {
+        [Double](repeating: 0, count: parameterVector.count)
     }
 
     /// Prepares and decodes in one step.

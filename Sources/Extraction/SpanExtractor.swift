@@ -240,6 +240,39 @@ public struct SpanExtractor: ExtractorPolicy {
         }
     }
 
+    /// A list field's options are independent logistic choices: the log-probability of each
+    /// option's decision, `log σ(±(s_i − null))`. Single-valued fields choose jointly (empty).
+    public func optionLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [[Double]] {
+        let list = isList
+        return schema.fields.enumerated().map { f, field in
+            guard list[f], let options = prepared.fields[f] else { return [] }
+            let w = weights(field)
+            let included = Set(candidate.decisions[f])
+            return scores(options, w).enumerated().map { i, s in
+                Self.logSigmoid(included.contains(i) ? s - w.nullScore : w.nullScore - s)
+            }
+        }
+    }
+
+    public func optionGradient(of candidate: Candidate, in prepared: Prepared, weights optionWeights: [[Double]]) -> [Double] {
+        let starts = offsets
+        var g = [Double](repeating: 0, count: parameterVector.count)
+        for (f, field) in schema.fields.enumerated() where isList[f] && f < optionWeights.count && !optionWeights[f].isEmpty {
+            guard let options = prepared.fields[f] else { continue }
+            let w = weights(field)
+            let s = scores(options, w)
+            let base = starts[f], n = SpanFeatures.width(of: field) + 1
+            let included = Set(candidate.decisions[f])
+            for i in s.indices where i < optionWeights[f].count && optionWeights[f][i] != 0 {
+                // d/dz log σ(±z) with z = s − null, times the option's weight.
+                let r = optionWeights[f][i] * ((included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore))
+                for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
+                g[base + n - 1] -= r
+            }
+        }
+        return g
+    }
+
     public func gradient(of candidate: Candidate, in prepared: Prepared) -> [Double] {
         let starts = offsets
         var g = [Double](repeating: 0, count: parameterVector.count)
@@ -306,15 +339,17 @@ public struct SpanExtractor: ExtractorPolicy {
         return (candidate(decisions, prepared), fields)
     }
 
-    /// The row and evidence for a set of decisions.
+    /// The row and evidence for a set of decisions, and which item each decision became.
     private func candidate(_ decisions: [[Int]], _ prepared: Prepared) -> Candidate {
         var row: [String: Value] = [:]
         var evidence: [Evidence] = []
+        var items = decisions.map { _ in [Int]() }
         for (f, field) in schema.fields.enumerated() {
             guard let options = prepared.fields[f] else { row[field.name] = .null; continue }
             var values: [Value] = []
             if case .table = field.kind {
                 for i in decisions[f] {
+                    items[f].append(values.count)
                     for (sub, c) in options.cells[i].sorted(by: { $0.value.start < $1.value.start }) {
                         evidence.append(Evidence(field: "\(field.name)[\(values.count)].\(sub)", valueIndex: 0,
                                                  pageNumber: prepared.pageNumbers[c.page], start: c.start, end: c.end,
@@ -327,7 +362,8 @@ public struct SpanExtractor: ExtractorPolicy {
             }
             for i in decisions[f] {
                 let value = options.values[i]
-                guard !values.contains(value) else { continue }
+                if let same = values.firstIndex(of: value) { items[f].append(same); continue }
+                items[f].append(values.count)
                 let c = options.spans[i]
                 evidence.append(Evidence(field: field.name, valueIndex: values.count, pageNumber: prepared.pageNumbers[c.page],
                                          start: c.start, end: c.end, quote: c.text, box: c.box))
@@ -335,7 +371,7 @@ public struct SpanExtractor: ExtractorPolicy {
             }
             row[field.name] = isList[f] ? .array(values) : (values.first ?? .null)
         }
-        var result = Candidate(row: row, evidence: evidence, logProbability: 0, decisions: decisions)
+        var result = Candidate(row: row, evidence: evidence, logProbability: 0, decisions: decisions, decisionItems: items)
         result.logProbability = logProbability(of: result, in: prepared)
         return result
     }

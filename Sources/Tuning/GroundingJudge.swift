@@ -4,7 +4,7 @@ import Extraction
 /// Grounding: every value is supported by its evidence. A value's evidence must exist, its quote
 /// must be the page text at the cited offsets, and the quote must read as the value (`Normalizer`
 /// for the field's type: `14 March 2024` supports 2024-03-14). Each field scores the share of its
-/// values that are supported; null fields are not judged.
+/// values that are supported, and each list item 1 or 0 as its own score; null fields are not judged.
 public struct GroundingJudge: Reward {
     public let name = "grounding"
 
@@ -12,7 +12,7 @@ public struct GroundingJudge: Reward {
 
     public func score(_ context: RewardContext) -> RewardScore {
         let pages = Dictionary(context.document.pages.map { ($0.number, Array($0.text.unicodeScalars)) }, uniquingKeysWith: { a, _ in a })
-        var fields: [String: Double] = [:]
+        var fields: [String: Double] = [:], items: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             guard let type = field.scalarType else { continue }   // tables: judged through their cells later
             let values = context.values(of: field)
@@ -24,8 +24,12 @@ public struct GroundingJudge: Reward {
                 }
             }
             fields[field.name] = Double(supported.count) / Double(values.count)
+            if context.isList(field) {
+                let good = Set(supported)
+                items[field.name] = Dictionary(uniqueKeysWithValues: values.indices.map { ($0, good.contains($0) ? 1.0 : 0.0) })
+            }
         }
-        return .mean(of: fields, judged: "grounded field")
+        return RewardScore.mean(of: fields, judged: "grounded field").with(items: items)
     }
 
     static func quoteIsAtItsPlace(_ evidence: Evidence, _ pages: [Int: [Unicode.Scalar]]) -> Bool {

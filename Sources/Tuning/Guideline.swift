@@ -18,7 +18,8 @@ public struct Guideline: Sendable, Equatable {
     public enum Check: Sendable, Equatable {
         /// The field has a value (a null fails).
         case present
-        /// The text ends with a company's legal suffix (`Inc.`, `LLC`, `GmbH`, …); with `false`, it does not.
+        /// The text is a name ending with a company's legal suffix (`Inc.`, `LLC`, `GmbH`, …; a
+        /// bare suffix such as `Company` is not); with `false`, it is not.
         case legalSuffix(Bool)
         /// Every letter is upper case (`true`) or lower case (`false`).
         case upperCase(Bool)
@@ -72,7 +73,7 @@ extension Guideline.Check {
         case .present: return 1
         case .about: return nil
         case .legalSuffix(let wanted):
-            return text.map { pass(ValueParser.endsWithLegalSuffix($0) == wanted) }
+            return text.map { pass(Self.namesWithLegalSuffix($0) == wanted) }
         case .upperCase(let upper):
             guard let letters = text?.filter(\.isLetter), !letters.isEmpty else { return nil }
             return pass(letters.allSatisfy { upper ? $0.isUppercase : $0.isLowercase })
@@ -97,6 +98,14 @@ extension Guideline.Check {
         case .suffix(let end, let wanted):
             return pass(Self.plain(value.description).hasSuffix(Self.plain(end)) == wanted)
         }
+    }
+
+    /// A name followed by a company's legal suffix (`Acme Trading Ltd`): a bare suffix or a
+    /// defined term (`Company`, `the Company`) names no one and does not count.
+    static func namesWithLegalSuffix(_ text: String) -> Bool {
+        guard ValueParser.endsWithLegalSuffix(text) else { return false }
+        let words = text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).dropLast()
+        return words.contains { !["the", "a", "an"].contains($0.lowercased()) }
     }
 
     /// The length of time a text states, in days.

@@ -6,8 +6,8 @@ import Foundation
 /// the legal suffix", "the term is the duration of confidentiality, not of employment"), compiled
 /// into checks (`GuidelineJudge.compile` lists the forms it understands) that the judge applies to
 /// the values of the fields each guideline names. Each check scores a field's values 0 or 1
-/// (presence: the field, null or not); a field scores the mean of its checks, the candidate the
-/// mean of its judged fields, and the explanation quotes each guideline that failed and the values
+/// (presence: the field, null or not); a field scores the mean of its checks, a list item the
+/// mean of the checks of its own value (`RewardScore.items`), the candidate the mean of its judged fields, and the explanation quotes each guideline that failed and the values
 /// it failed on.
 ///
 /// "About" checks (X is … of Y, not of Z) look at the text around the value's evidence (the same
@@ -51,6 +51,8 @@ public struct GuidelineJudge: Reward {
     public func score(_ context: RewardContext) -> RewardScore {
         var finder = EvidenceContext.Finder(context)
         var checks: [String: [Double]] = [:]
+        // Per list field and item, the scores of the checks that judged the item.
+        var itemChecks: [String: [Int: [Double]]] = [:]
         var failures: [String] = []
         var total = 0
         for guideline in guidelines {
@@ -73,6 +75,7 @@ public struct GuidelineJudge: Reward {
                         }
                         guard let score else { continue }
                         scores.append(score)
+                        if context.isList(field) { itemChecks[name, default: [:]][index, default: []].append(score) }
                         if score < 0.5 { failed.append(value.description) }
                     }
                 }
@@ -87,7 +90,8 @@ public struct GuidelineJudge: Reward {
         let value = RewardScore.orderedSum(fields) / Double(fields.count)
         let explanation = failures.isEmpty ? "all \(total) guideline checks pass"
             : "\(failures.count) of \(total) guideline checks fail: " + failures.joined(separator: "; ")
-        return RewardScore(value: value, fields: fields, explanation: explanation)
+        let items = itemChecks.mapValues { $0.mapValues { $0.reduce(0, +) / Double($0.count) } }
+        return RewardScore(value: value, fields: fields, items: items, explanation: explanation)
     }
 
     /// How much a value's context is about `topic` rather than `contrast`: 0 without evidence

@@ -2,16 +2,26 @@ import Documents
 import Extraction
 
 /// One judge's verdict on a candidate row: a score in [0, 1], the score of each field it judged,
-/// and an explanation a person can read.
+/// the score of each list item it judged one by one, and an explanation a person can read.
 public struct RewardScore: Sendable, Equatable {
     public let value: Double
     public let fields: [String: Double]
+    /// Per list field, the score of each item the judge judged on its own, by the item's index in
+    /// the candidate's list (a list field's score is usually their mean). Empty for judges that
+    /// judge lists only as a whole.
+    public let items: [String: [Int: Double]]
     public let explanation: String
 
-    public init(value: Double, fields: [String: Double] = [:], explanation: String) {
+    public init(value: Double, fields: [String: Double] = [:], items: [String: [Int: Double]] = [:], explanation: String) {
         self.value = min(1, max(0, value))
         self.fields = fields
+        self.items = items.filter { !$0.value.isEmpty }
         self.explanation = explanation
+    }
+
+    /// The same verdict with per-item scores.
+    func with(items: [String: [Int: Double]]) -> RewardScore {
+        RewardScore(value: value, fields: fields, items: items, explanation: explanation)
     }
 }
 
@@ -32,6 +42,11 @@ public struct RewardContext: Sendable {
 }
 
 extension RewardContext {
+    /// Whether the candidate's value of a field is a list (its items can be judged one by one).
+    func isList(_ field: Field) -> Bool {
+        if case .array = candidate.row[field.name] ?? .null { true } else { false }
+    }
+
     /// The candidate's values for a scalar or list field (a list's items in order); empty for null.
     func values(of field: Field) -> [Value] {
         switch candidate.row[field.name] ?? .null {

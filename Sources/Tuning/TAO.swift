@@ -108,14 +108,17 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             for d in batch {
                 var sampler = SeededGenerator(seed: settings.seed &+ UInt64(step) &* 1_000_003 &+ UInt64(d))
                 let candidates = current.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
-                let rewards = candidates.indices.map { c in
+                let blocks = current.parameterBlocks
+                var rewards: [[Double]] = [], optionRewards: [[[Int: Double]]] = []
+                for c in candidates.indices {
                     let context = RewardContext(document: documents[d], schema: schema, candidate: candidates[c],
                                                 siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
                     let scored = mix.score(context)
                     total += scored.value; count += 1
-                    return mix.blockRewards(scored, blocks: current.parameterBlocks)
+                    rewards.append(mix.blockRewards(scored, blocks: blocks))
+                    optionRewards.append(mix.optionRewards(scored, of: candidates[c], schema: schema, blocks: blocks))
                 }
-                groups.append(CandidateGroup(prepared: prepared[d], candidates: candidates, rewards: rewards))
+                groups.append(CandidateGroup(prepared: prepared[d], candidates: candidates, rewards: rewards, optionRewards: optionRewards))
             }
             let report = optimizer.step(groups)
             let record = Step(step: step, steps: settings.steps, meanReward: total / Double(max(1, count)), kl: report.kl, clipped: report.clipped)

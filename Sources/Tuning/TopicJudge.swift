@@ -11,7 +11,8 @@ import Foundation
 /// cosine `background` also competes: a value whose label reads as another field, or as nothing
 /// the schema asks for, scores low, even in a one-field schema. A value without evidence scores 0;
 /// a value with nothing around it (the first line of a page) is not judged. A field scores the
-/// mean over its values. Embeddings go through an `EmbeddingCache`, one batch per call, so after
+/// mean over its values, and a list item's score is also its own (`RewardScore.items`; of a long
+/// list, only the items judged). Embeddings go through an `EmbeddingCache`, one batch per call, so after
 /// the first candidate of a document only new contexts cost an encoder call.
 ///
 /// It is a judge of its own rather than part of `GroundingJudge` so that grounding stays exact
@@ -42,29 +43,36 @@ public struct TopicJudge: Reward {
     public func score(_ context: RewardContext) -> RewardScore {
         var finder = EvidenceContext.Finder(context)
         // Each value's context (nil: no evidence), gathered first so that one batch embeds them all.
-        var judged: [(field: Field, contexts: [EvidenceContext?])] = []
+        var judged: [(field: Field, indices: [Int], contexts: [EvidenceContext?])] = []
         for field in context.schema.fields where field.scalarType != nil {
             let values = context.values(of: field)
             guard !values.isEmpty else { continue }
-            judged.append((field, RewardContext.judgedIndices(values.count).map { finder.context(of: field.name, index: $0) }))
+            let indices = RewardContext.judgedIndices(values.count)
+            judged.append((field, indices, indices.map { finder.context(of: field.name, index: $0) }))
         }
         guard !judged.isEmpty else { return RewardScore(value: 1, explanation: "no value to judge") }
         let fields = context.schema.fields
         var texts = fields.map(Self.query)
-        for (_, contexts) in judged { texts += contexts.compactMap { $0?.lead } }
+        for (_, _, contexts) in judged { texts += contexts.compactMap { $0?.lead } }
         let vectors = Dictionary(zip(texts, cache.embed(texts)), uniquingKeysWith: { a, _ in a })
         let queries = fields.map { vectors[Self.query(for: $0)] ?? [] }
 
-        var scores: [String: Double] = [:], reasons: [String: String] = [:]
-        for (field, contexts) in judged {
+        var scores: [String: Double] = [:], reasons: [String: String] = [:], items: [String: [Int: Double]] = [:]
+        for (field, indices, contexts) in judged {
             guard let own = fields.firstIndex(where: { $0.name == field.name }) else { continue }
             var values: [Double] = []
-            for c in contexts {
-                guard let c else { values.append(0); reasons[field.name] = "a value has no evidence"; continue }
+            let isList = context.isList(field)
+            for (index, c) in zip(indices, contexts) {
+                guard let c else {
+                    values.append(0); reasons[field.name] = "a value has no evidence"
+                    if isList { items[field.name, default: [:]][index] = 0 }
+                    continue
+                }
                 guard !c.lead.isEmpty else { continue }
                 let similarities = Self.similarities(of: queries, to: c, vectors: vectors)
                 let share = shares(similarities)
                 values.append(share[own])
+                if isList { items[field.name, default: [:]][index] = share[own] }
                 if share[own] < 0.5 {
                     let best = fields.indices.filter { $0 != own }.max { share[$0] < share[$1] }
                     let rival = best.flatMap { share[$0] > share[own] && share[$0] > share[fields.count] ? fields[$0].name : nil }
@@ -74,7 +82,7 @@ public struct TopicJudge: Reward {
             guard !values.isEmpty else { continue }
             scores[field.name] = values.reduce(0, +) / Double(values.count)
         }
-        return .mean(of: scores, reasons: reasons, judged: "field")
+        return RewardScore.mean(of: scores, reasons: reasons, judged: "field").with(items: items)
     }
 
     /// Each query's cosine to a context's lead (its label, or the line above).

@@ -67,6 +67,9 @@ struct Tune: ParsableCommand {
     @Option(help: "Weight of the KL penalty to the starting version.")
     var kl = 0.02
 
+    @Option(help: ArgumentHelp("How a list field's decisions are credited: whole (the list's reward), items (each item's own verdicts) or both.", valueName: "credit"))
+    var listCredit = ListCredit.both.rawValue
+
     @Option(help: "Share of the documents held back for the before/after evaluation.")
     var heldBack = 0.2
 
@@ -110,6 +113,7 @@ struct Tune: ParsableCommand {
         if !(0..<1).contains(heldBack) { throw ValidationError("--held-back must be in [0, 1)") }
         if temperature <= 0 { throw ValidationError("--temperature must be positive") }
         if TuneRequest.Promotion(rawValue: promote) == nil { throw ValidationError("--promote must be auto, always or never") }
+        if ListCredit(rawValue: listCredit) == nil { throw ValidationError("--list-credit must be whole, items or both") }
         if DateOrderOption.parse(dates) == nil { throw ValidationError("--dates must be auto, day-first or month-first") }
     }
 
@@ -128,6 +132,7 @@ struct Tune: ParsableCommand {
         request.settings.seed = seed
         request.settings.optimizer.learningRate = learningRate
         request.settings.optimizer.klWeight = kl
+        request.settings.optimizer.listCredit = ListCredit(rawValue: listCredit) ?? .both
         request.rewards = try Self.rewards(rewardWeights, guidelines: guidelines)
         request.goldPath = gold
         request.dates = DateOrderOption.parse(dates)!

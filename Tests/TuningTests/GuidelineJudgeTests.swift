@@ -34,6 +34,9 @@ import Testing
         #expect(full.value == 1 && full.fields == ["parties": 1])
         #expect(cut.value == 0.5)
         #expect(cut.explanation.contains(guideline) && cut.explanation.contains("Acme Trading"), "\(cut.explanation)")
+        // A bare suffix or a defined term names no party.
+        #expect(score([guideline], ["parties": .array([.string("Company"), .string("the Company"), .string("Acme Co.")])]).items["parties"]
+                == [0: 0, 1: 0, 2: 1])
         // And the opposite instruction.
         #expect(score(["Parties must not include the legal suffix"], ["parties": .array([.string("Acme Trading")])]).value == 1)
     }
