@@ -44,10 +44,10 @@ public struct Citation: Sendable, Equatable, Codable {
     }
 }
 
-/// How an answer is written: quotes selected from the documents. (A generative answerer, the
-/// embedded language model writing from numbered sources, is not built yet.)
+/// How an answer is written: quotes selected from the documents, or a short text written by the
+/// embedded language model from numbered sources (`GenerativeAnswerer`).
 public enum AnswerMode: String, Sendable, Codable, CaseIterable {
-    case extractive
+    case extractive, generative
 }
 
 /// The assistant's reply: the answer, the verified citations behind it, and a confidence in

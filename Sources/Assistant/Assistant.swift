@@ -21,7 +21,9 @@ import Store
 ///    or minus the guidance's preference for the passage's document.
 /// 5. **Answer**: the best passages that hold the kind of thing the question asks for (a
 ///    quantity for "how many", a time for "when", a name for "who": `AnswerType`), when the best
-///    reaches `threshold`; else a refusal.
+///    reaches `threshold`; else a refusal. Extractive: the best passages are the quotes.
+///    Generative: the language model writes from the best passages as numbered sources, citing
+///    them by constrained decoding, and claims their sources do not support are dropped.
 /// 6. **Verification**: every citation's quote is checked against its page at its offsets; a
 ///    citation that fails is dropped, and an answer left without one is a refusal.
 public struct Assistant: Sendable {
@@ -48,13 +50,16 @@ public struct Assistant: Sendable {
 
     public let store: Store
     public let encoder: SentenceEncoder?
+    /// The embedded language model, for generative answers.
+    public let languageModel: LanguageModel?
     public var scorer = PassageScorer()
     public var splitter = SentenceSplitter()
 
     /// Without an encoder only lexical retrieval works and passages are scored by coverage alone.
-    public init(store: Store, encoder: SentenceEncoder?) {
+    public init(store: Store, encoder: SentenceEncoder?, languageModel: LanguageModel? = nil) {
         self.store = store
         self.encoder = encoder
+        self.languageModel = languageModel
     }
 
     /// The answer to `question`, or a refusal that says why there is none.
@@ -82,6 +87,7 @@ public struct Assistant: Sendable {
             return .refusal(question, reason: String(format: "no passage supports an answer: the closest scores %.2f, below the %.2f needed", score, options.threshold),
                             mode: mode, confidence: score)
         }
+        if mode == .generative { return try generative(question, passages: passages.filter { $0.score >= options.threshold }, confidence: best.score) }
         var chosen: [ScoredPassage] = []
         for candidate in passages where chosen.count < options.maxQuotes && candidate.score >= options.quoteShare * best.score {
             guard !chosen.contains(where: { $0.passage.documentID == candidate.passage.documentID && $0.passage.page == candidate.passage.page
@@ -105,6 +111,35 @@ public struct Assistant: Sendable {
         return Answer(question: question, answer: citations.map(\.quote).joined(separator: " "), citations: citations,
                       confidence: best.score, refused: false,
                       reason: dropped > 0 ? "\(dropped) quote(s) dropped: not found verbatim at their page" : nil, mode: mode)
+    }
+
+    /// The model's answer from the best passages, with only the claims their cited sources
+    /// support, each source cited by its verified quote.
+    private func generative(_ question: String, passages: [ScoredPassage], confidence: Double) throws(AssistantError) -> Answer {
+        guard let languageModel else {
+            throw .model(.invalidInput("generative answers need the language model (SmolLM2-135M-Instruct): run bash scripts/setup.sh"))
+        }
+        let writer = GenerativeAnswerer(model: languageModel)
+        let given = Array(passages.prefix(writer.sources))
+        let (kept, dropped) = try writer.claims(for: question, from: given.map(\.passage))
+        guard !kept.isEmpty else {
+            return .refusal(question, reason: "no claim of the generated answer was supported by its cited source"
+                            + (dropped.isEmpty ? "" : " (\(dropped.count) dropped)"), mode: .generative, confidence: confidence)
+        }
+        var verifier = CitationVerifier(store: store)
+        var citations: [Citation] = []
+        for n in Set(kept.flatMap(\.sources)).sorted() {
+            do {
+                if let verified = try verifier.verify(Citation(source: n, given[n - 1].passage)) { citations.append(verified) }
+            } catch { throw .store(error) }
+        }
+        let verified = Set(citations.map(\.source))
+        let claims = kept.filter { $0.sources.allSatisfy(verified.contains) }
+        guard !claims.isEmpty else { return .refusal(question, reason: "no cited quote could be verified at its page", mode: .generative) }
+        let text = claims.map { c in c.text + " " + c.sources.map { "[\($0)]" }.joined() }.joined(separator: " ")
+        let lost = dropped.count + kept.count - claims.count
+        return Answer(question: question, answer: text, citations: citations, confidence: confidence, refused: false,
+                      reason: lost > 0 ? "\(lost) claim(s) dropped: not supported by their cited source" : nil, mode: .generative)
     }
 
     /// A passage and its score as an answer.

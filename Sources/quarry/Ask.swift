@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assistant
 import Foundation
+import Models
 
 extension AnswerMode: ExpressibleByArgument {}
 
@@ -40,7 +41,8 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         let store = try database.open()
-        let assistant = Assistant(store: store, encoder: options.retrieval == .lexical ? try? Encoder.load() : try Encoder.load())
+        let assistant = Assistant(store: store, encoder: options.retrieval == .lexical ? try? Encoder.load() : try Encoder.load(),
+                                  languageModel: options.mode == .generative ? try LanguageModel() : nil)
         let answer = try assistant.ask(question, options: try options.assistantOptions())
         if json { try Output.json(answer); return }
         print(answer.answer)
@@ -57,7 +59,7 @@ struct Ask: ParsableCommand {
 
 /// The options `ask` and `eval-qa` share.
 struct AskOptions: ParsableArguments {
-    @Option(help: "extractive: quotes from the documents (the only mode so far; a generative one is planned).")
+    @Option(help: "extractive (quotes from the documents) or generative (a short answer written by the embedded language model from numbered sources; seconds per question).")
     var mode: AnswerMode = .extractive
 
     @Option(help: "How chunks are found: hybrid (words and meaning, fused), lexical (BM25) or semantic (vectors).")

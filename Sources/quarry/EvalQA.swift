@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assistant
 import Foundation
+import Models
 
 /// `quarry eval-qa`: score the assistant on a file of questions with gold answers and evidence.
 struct EvalQA: ParsableCommand {
@@ -50,7 +51,8 @@ struct EvalQA: ParsableCommand {
         let store = try database.open()
         var questions = try QuestionSet.load(gold)
         if let limit { questions = Array(questions.prefix(limit)) }
-        let assistant = Assistant(store: store, encoder: options.retrieval == .lexical ? try? Encoder.load() : try Encoder.load())
+        let assistant = Assistant(store: store, encoder: options.retrieval == .lexical ? try? Encoder.load() : try Encoder.load(),
+                                  languageModel: options.mode == .generative ? try LanguageModel() : nil)
         let report = try QuestionEvaluation(assistant: assistant).run(questions, options: try options.assistantOptions(), source: gold,
                                                                       progress: TerminalProgress())
         if json { try Output.json(report); return }

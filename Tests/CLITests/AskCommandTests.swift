@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Testing
 
 /// `quarry ask` and `quarry eval-qa` through the command line, with the sentence encoder.
@@ -12,6 +13,29 @@ import Testing
         #expect(eval.status == 0 && eval.stdout.contains("--gold") && eval.stdout.contains("\"answers\": []"))
         #expect(try CLI.run(["ask", "x", "--pages", "0"]).status == 2)
         #expect(try CLI.run(["ask", "x", "--top-k", "0"]).status == 2)
+    }
+
+    static let smolInstalled = (try? LanguageModel()) != nil
+
+    @Test(.enabled(if: CLI.encoderInstalled && Self.smolInstalled, "the encoder or SmolLM2-135M-Instruct is not installed: run bash scripts/setup.sh"))
+    func generativeAnswersCiteOnlyGivenVerifiedSources() throws {
+        let ws = try CLI.workspace(copying: Self.sample)
+        #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db]).status == 0)
+        let run = try CLI.run(["ask", "What is the IBAN for payment?", "--mode", "generative", "--db", ws.db, "--json",
+                               "--document", "invoice-kestrel-maschinenbau-2024-0815.pdf"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let answer = try #require(run.json as? [String: Any])
+        #expect(answer["mode"] as? String == "generative")
+        let citations = try #require(answer["citations"] as? [[String: Any]])
+        if answer["refused"] as? Bool == true {
+            #expect(citations.isEmpty)
+        } else {
+            // Every marker in the text names a cited source, and every cited source is marked.
+            let text = answer["answer"] as? String ?? ""
+            let sources = Set(citations.compactMap { $0["source"] as? Int })
+            let markers = Set(text.matches(of: /\[(\d+)\]/).compactMap { Int($0.output.1) })
+            #expect(!markers.isEmpty && markers == sources, "\(text)")
+        }
     }
 
     @Test func guideAddListRemove() throws {
