@@ -121,7 +121,10 @@ public struct Assistant: Sendable {
         }
         let writer = GenerativeAnswerer(model: languageModel)
         let given = Array(passages.prefix(writer.sources))
-        let (kept, dropped) = try writer.claims(for: question, from: given.map(\.passage))
+        // Guidance that compiles to no rule is still advice for the writer.
+        let advice: [String]
+        do { advice = Guidance.compile(try store.guidance()).unrecognised.map(\.text) } catch { throw .store(error) }
+        let (kept, dropped) = try writer.claims(for: question, from: given.map(\.passage), guidance: advice)
         guard !kept.isEmpty else {
             return .refusal(question, reason: "no claim of the generated answer was supported by its cited source"
                             + (dropped.isEmpty ? "" : " (\(dropped.count) dropped)"), mode: .generative, confidence: confidence)

@@ -13,7 +13,7 @@ import Store
 /// - "only use A" (also "use only"): everything else is left out.
 /// A document matches a description when every content word of it agrees with a word of the
 /// document's path or title (`annual reports` matches `amcor-annual-report-2023.pdf`). Guidance
-/// in another form is kept and listed but changes nothing; `compile` says so.
+/// in another form compiles to no rule (`compile` lists it); generative answers get it as advice.
 public struct Guidance: Sendable, Equatable {
     /// What one note asks for.
     public enum Rule: Sendable, Equatable {

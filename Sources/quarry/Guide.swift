@@ -17,7 +17,8 @@ struct Guide: ParsableCommand {
               only use A          every other document is left out
             A document matches "annual reports" when its path or title has words agreeing
             with every word of it (amcor-annual-report-2023.pdf). Guidance in another form is
-            stored and listed but changes nothing; add says so.
+            stored, listed and given to the language model with the sources of generative
+            answers (quarry ask --mode generative); it does not change retrieval.
 
             Examples:
               quarry guide add "prefer the annual report over press releases"
@@ -31,7 +32,7 @@ struct Guide: ParsableCommand {
     /// What a note does, in words, and how many documents each of its descriptions matches.
     static func explain(_ text: String, documents: [DocumentRecord]) -> String {
         guard let rules = Guidance.compile(text) else {
-            return "not understood: stored, but it changes nothing (see quarry guide --help for the forms)"
+            return "not a retrieval rule: given to generative answers as advice (see quarry guide --help for the rule forms)"
         }
         return rules.map { rule in
             let description: String

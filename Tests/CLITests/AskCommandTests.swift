@@ -43,7 +43,7 @@ import Testing
         #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db, "--no-embed"]).status == 0)
         let add = try CLI.run(["guide", "add", "prefer invoices over receipts", "--db", ws.db])
         #expect(add.status == 0 && add.stdout.contains("prefer documents matching \"invoices\" (1 document now)"), "\(add.stdout)")
-        #expect(try CLI.run(["guide", "add", "be nice", "--db", ws.db]).stdout.contains("not understood"))
+        #expect(try CLI.run(["guide", "add", "be nice", "--db", ws.db]).stdout.contains("not a retrieval rule"))
         let listed = try #require(try CLI.run(["guide", "list", "--db", ws.db, "--json"]).json as? [[String: Any]])
         #expect(listed.map { $0["text"] as? String } == ["prefer invoices over receipts", "be nice"])
         #expect(try CLI.run(["guide", "remove", "2", "--db", ws.db]).status == 0)
