@@ -10,7 +10,7 @@ public struct GenerativeAnswerer: Sendable {
     public let model: LanguageModel
     /// How many of the best passages are given as sources.
     public var sources = 4
-    public var maxTokens = 96
+    public var maxTokens = 160
     /// The least share of a claim's content words its cited sources must hold.
     public var support = 0.5
 
@@ -40,7 +40,7 @@ public struct GenerativeAnswerer: Sendable {
             let prompt = try model.chatTokens(messages)
             let session = model.session(capacity: prompt.count + maxTokens + 8)
             generation = try model.generate(prompt: prompt, in: session, maxTokens: maxTokens,
-                                            constraint: CitationConstraint(sources: given.count, model: model))
+                                            constraint: CitationConstraint(sources: given.count, model: model, claimLength: 200))
         } catch { throw .model(error) }
         var kept: [Claim] = [], dropped: [Claim] = []
         for claim in Self.claims(in: generation.text) {
