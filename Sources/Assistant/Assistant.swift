@@ -50,8 +50,8 @@ public struct Assistant: Sendable {
 
     public let store: Store
     public let encoder: SentenceEncoder?
-    /// The embedded language model, for generative answers.
-    public let languageModel: LanguageModel?
+    /// Writes generative answers with the embedded language model, when one was given.
+    public let writer: GenerativeAnswerer?
     public var scorer = PassageScorer()
     public var splitter = SentenceSplitter()
 
@@ -59,7 +59,7 @@ public struct Assistant: Sendable {
     public init(store: Store, encoder: SentenceEncoder?, languageModel: LanguageModel? = nil) {
         self.store = store
         self.encoder = encoder
-        self.languageModel = languageModel
+        writer = languageModel.map(GenerativeAnswerer.init)
     }
 
     /// The answer to `question`, or a refusal that says why there is none.
@@ -116,10 +116,9 @@ public struct Assistant: Sendable {
     /// The model's answer from the best passages, with only the claims their cited sources
     /// support, each source cited by its verified quote.
     private func generative(_ question: String, passages: [ScoredPassage], confidence: Double) throws(AssistantError) -> Answer {
-        guard let languageModel else {
+        guard let writer else {
             throw .model(.invalidInput("generative answers need the language model (SmolLM2-135M-Instruct): run bash scripts/setup.sh"))
         }
-        let writer = GenerativeAnswerer(model: languageModel)
         let given = Array(passages.prefix(writer.sources))
         // Guidance that compiles to no rule is still advice for the writer.
         let advice: [String]

@@ -27,10 +27,10 @@ public struct CitationConstraint: DecodingConstraint {
         self.sources = sources; self.tokenBytes = tokenBytes; self.stopTokens = stopTokens; self.claimLength = claimLength
     }
 
-    /// The constraint for a model's vocabulary.
-    public init(sources: Int, model: LanguageModel, claimLength: Int = 300) {
-        let bytes = (0..<model.tokenizer.count).map { model.tokenizer.isControl($0) ? [] : model.tokenizer.bytes(of: $0) }
-        self.init(sources: sources, tokenBytes: bytes, stopTokens: model.stopTokens, claimLength: claimLength)
+    /// Each token's bytes in a model's vocabulary, empty for control tokens: what `tokenBytes`
+    /// takes. Build it once per model; it has one entry per token.
+    public static func tokenBytes(of model: LanguageModel) -> [[UInt8]] {
+        (0..<model.tokenizer.count).map { model.tokenizer.isControl($0) ? [] : model.tokenizer.bytes(of: $0) }
     }
 
     /// The state after `byte`, or nil when the byte may not come next.

@@ -87,11 +87,9 @@ public struct TableQuery: Sendable, Equatable {
         let numeric = layout.columns.filter { $0.type != .text }.map(\.name)
         let text = layout.columns.filter { $0.type == .text }.map(\.name)
         // Columns the question names, those it names word for word ("due date") first.
-        let mentioned = layout.columns.map(\.name).filter(named).sorted { a, b in
-            let (x, y) = (lower.contains(" " + a.replacingOccurrences(of: "_", with: " ") + " "), lower.contains(" " + b.replacingOccurrences(of: "_", with: " ") + " "))
-            return x && !y
-        }
-        let explicit = mentioned.filter { lower.contains(" " + $0.replacingOccurrences(of: "_", with: " ") + " ") }
+        let named = layout.columns.map(\.name).filter(named)
+        let explicit = named.filter { lower.contains(" " + $0.replacingOccurrences(of: "_", with: " ") + " ") }
+        let mentioned = explicit + named.filter { !explicit.contains($0) }
 
         func has(_ phrases: [String]) -> Bool { phrases.contains { lower.contains(" \($0) ") } }
         var computation: Computation = .rows
