@@ -41,21 +41,23 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "Reporting"),
+        .target(name: "Progress"),
         // Numeric code is compiled optimised in every configuration: unoptimised, the encoder's
         // loops run ~50x slower and the test suite would spend minutes embedding fixtures.
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimised + hostVectorUnit),
         .target(name: "Models", dependencies: ["Tensors"], swiftSettings: optimised + hostVectorUnit),
         .target(name: "Documents", dependencies: ["CPoppler"]),
-        .target(name: "Extraction", dependencies: ["Models", "Documents", .product(name: "Yams", package: "Yams")], swiftSettings: optimised),
+        .target(name: "Schema", dependencies: ["Documents", .product(name: "Yams", package: "Yams")], swiftSettings: optimised),
+        .target(name: "ConstrainedDecoding", dependencies: ["Models", "Schema"], swiftSettings: optimised),
+        .target(name: "Extraction", dependencies: ["Models", "Documents", "Schema", "ConstrainedDecoding"], swiftSettings: optimised),
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Tuning", dependencies: ["Extraction", "Documents", "Models"], swiftSettings: optimised),
-        .target(name: "Assistant", dependencies: ["Models", "Store", "Documents", "Reporting"], swiftSettings: optimised),
+        .target(name: "Tuning", dependencies: ["Extraction", "Schema", "Documents", "Models"], swiftSettings: optimised),
+        .target(name: "Assistant", dependencies: ["Models", "Store", "Documents", "ConstrainedDecoding", "Progress"], swiftSettings: optimised),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Models", "Extraction", "Tuning", "Assistant", "Reporting", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Documents", "Store", "Models", "Schema", "ConstrainedDecoding", "Extraction", "Tuning", "Assistant", "Progress", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
             dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", "Tuning", "Assistant", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -63,9 +65,11 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
+        .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
+        .testTarget(name: "ConstrainedDecodingTests", dependencies: ["ConstrainedDecoding", "Schema", "Models"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Schema"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TuningTests", dependencies: ["Tuning"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "Schema", "Extraction"]),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"]),
         .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit", "Assistant"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),

@@ -1,3 +1,4 @@
+import ConstrainedDecoding
 import Foundation
 import Documents
 import Models
@@ -14,12 +15,8 @@ public struct GenerativeAnswerer: Sendable {
     /// The least share of a claim's content words its cited sources must hold.
     public var support = 0.5
 
-    /// The model's token bytes, for the citation constraint (built once, not per question).
-    private let tokenBytes: [[UInt8]]
-
     public init(model: LanguageModel) {
         self.model = model
-        tokenBytes = CitationConstraint.tokenBytes(of: model)
     }
 
     /// A sentence of the answer and the sources it cites.
@@ -46,7 +43,7 @@ public struct GenerativeAnswerer: Sendable {
             let prompt = try model.chatTokens(messages)
             let session = model.session(capacity: prompt.count + maxTokens + 8)
             generation = try model.generate(prompt: prompt, in: session, maxTokens: maxTokens,
-                                            constraint: CitationConstraint(sources: given.count, tokenBytes: tokenBytes,
+                                            constraint: CitationConstraint(sources: given.count, tokenBytes: model.tokenizer.tokenBytes,
                                                                                stopTokens: model.stopTokens, claimLength: 200))
         } catch { throw .model(error) }
         var kept: [Claim] = [], dropped: [Claim] = []

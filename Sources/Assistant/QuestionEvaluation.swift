@@ -1,6 +1,6 @@
 import Documents
 import Foundation
-import Reporting
+import Progress
 import Store
 
 /// Scores the assistant on a question file (`quarry eval-qa`) and records the run:

@@ -23,9 +23,6 @@ public struct BinaryWriter {
 
 /// Reads what `BinaryWriter` wrote; every read checks the bounds.
 public struct BinaryReader {
-    /// The input ended early or held an impossible value.
-    public struct Malformed: Error { public init() {} }
-
     private let bytes: [UInt8]
     private var offset = 0
 
@@ -33,26 +30,26 @@ public struct BinaryReader {
 
     public var isAtEnd: Bool { offset == bytes.count }
 
-    public mutating func get<T: FixedWidthInteger>(_: T.Type = T.self) throws(Malformed) -> T {
+    public mutating func get<T: FixedWidthInteger>(_: T.Type = T.self) throws(DocumentError) -> T {
         let size = MemoryLayout<T>.size
-        guard offset + size <= bytes.count else { throw Malformed() }
+        guard offset + size <= bytes.count else { throw .malformedBinary(offset: offset) }
         var value: T = 0
         for i in 0..<size { value |= T(truncatingIfNeeded: bytes[offset + i]) << (8 * i) }
         offset += size
         return value
     }
-    public mutating func float() throws(Malformed) -> Float { Float(bitPattern: try get(UInt32.self)) }
-    public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try get(UInt64.self)) }
-    public mutating func bool() throws(Malformed) -> Bool { try get(UInt8.self) != 0 }
-    public mutating func data() throws(Malformed) -> Data {
+    public mutating func float() throws(DocumentError) -> Float { Float(bitPattern: try get(UInt32.self)) }
+    public mutating func double() throws(DocumentError) -> Double { Double(bitPattern: try get(UInt64.self)) }
+    public mutating func bool() throws(DocumentError) -> Bool { try get(UInt8.self) != 0 }
+    public mutating func data() throws(DocumentError) -> Data {
         let count = Int(try get(UInt32.self))
-        guard offset + count <= bytes.count else { throw Malformed() }
+        guard offset + count <= bytes.count else { throw .malformedBinary(offset: offset) }
         defer { offset += count }
         return Data(bytes[offset..<offset + count])
     }
-    public mutating func string() throws(Malformed) -> String { String(decoding: try data(), as: UTF8.self) }
-    public mutating func optionalString() throws(Malformed) -> String? { try bool() ? try string() : nil }
-    public mutating func optionalDouble() throws(Malformed) -> Double? { try bool() ? try double() : nil }
+    public mutating func string() throws(DocumentError) -> String { String(decoding: try data(), as: UTF8.self) }
+    public mutating func optionalString() throws(DocumentError) -> String? { try bool() ? try string() : nil }
+    public mutating func optionalDouble() throws(DocumentError) -> Double? { try bool() ? try double() : nil }
 }
 
 /// The byte layout of word boxes (as stored in `pages.word_boxes`): one 24-byte little-endian record
@@ -97,9 +94,9 @@ extension Document {
     }
 
     /// Reads what `encoded()` wrote.
-    public init(decoding data: Data) throws(BinaryReader.Malformed) {
+    public init(decoding data: Data) throws(DocumentError) {
         var r = BinaryReader(data)
-        guard let kind = DocumentKind(rawValue: try r.string()) else { throw BinaryReader.Malformed() }
+        guard let kind = DocumentKind(rawValue: try r.string()) else { throw .malformedBinary(offset: 0) }
         var strings: [String?] = []
         for _ in 0..<7 { strings.append(try r.optionalString()) }
         let created = try r.optionalDouble(), modified = try r.optionalDouble()

@@ -5,11 +5,14 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongPassword(path: String)
     case invalidPDF(path: String, reason: String)
     case unsupportedFile(path: String, reason: String)
+    /// Binary document data (as parse workers send it) that ended early or held an impossible value.
+    case malformedBinary(offset: Int)
 
     public var path: String {
         switch self {
         case .unreadable(let p, _), .passwordRequired(let p), .wrongPassword(let p),
              .invalidPDF(let p, _), .unsupportedFile(let p, _): p
+        case .malformedBinary: "(binary document data)"
         }
     }
 
@@ -21,6 +24,7 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongPassword: "the PDF is encrypted and the password given does not open it"
         case .invalidPDF(_, let r): "not a readable PDF: \(r)"
         case .unsupportedFile(_, let r): "unsupported file: \(r)"
+        case .malformedBinary(let offset): "the data ended early or held an impossible value at byte \(offset)"
         }
     }
 

@@ -1,3 +1,4 @@
+import Schema
 import Documents
 
 /// Finds where a value an extractor produced is written in the document, for its evidence: text

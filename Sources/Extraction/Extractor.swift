@@ -1,3 +1,4 @@
+import Schema
 import Documents
 import Models
 

@@ -1,3 +1,5 @@
+import ConstrainedDecoding
+import Schema
 import Documents
 import Foundation
 import Models
@@ -251,12 +253,5 @@ public struct LanguageModelExtractor: ExtractorPolicy {
             }
         }
         return Candidate(row: row, evidence: evidence, logProbability: 0, decisions: [])
-    }
-}
-
-extension ConstraintVocabulary {
-    /// The byte strings of a language model's tokens; control tokens are never produced inside JSON.
-    public convenience init(model: LanguageModel) {
-        self.init(tokens: (0..<model.tokenizer.count).map { model.tokenizer.isControl($0) ? nil : model.tokenizer.bytes(of: $0) })
     }
 }

@@ -1,3 +1,4 @@
+import Schema
 import Documents
 
 /// A page seen as positioned text: its words with boxes and the segments they form (runs of words

@@ -1,3 +1,4 @@
+import Schema
 import Foundation
 import Documents
 
@@ -306,10 +307,7 @@ struct CandidateFinder {
     static let contextWords = 24
 
     static let connectors: Set<String> = ["of", "and", "&", "the", "de", "du", "des", "la", "le", "von", "van", "der", "for"]
-    static let legalSuffixes: Set<String> = [
-        "inc", "llc", "lc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "ag", "sa", "nv", "bv",
-        "plc", "lp", "llp", "pty", "pte", "bhd", "sdn", "srl", "spa", "kg", "oy", "pllc",
-    ]
+    static var legalSuffixes: Set<String> { ValueParser.legalSuffixes }
 
     /// Whether a word keeps its final period as part of the name (`Inc.`, `Co.`, `L.P.`).
     private static func keepsPeriod(_ core: String, _ lower: String) -> Bool {

@@ -1,3 +1,4 @@
+import Schema
 import Foundation
 
 /// The span extractor's parameters: for every field, a weight per feature and the score of

@@ -1,3 +1,4 @@
+import Schema
 import Models
 
 /// Turns texts into unit-length vectors; the span extractor compares field descriptions with the

@@ -25,8 +25,7 @@ extension LanguageTokenizer {
     /// tokens): the byte-level or `▁` spelling decoded, the byte of a `<0xNN>` token, the text of a
     /// user-defined token; empty for control and unknown tokens and for ids out of range.
     public func bytes(of id: Int) -> [UInt8] {
-        guard id >= 0 && id < count, vocabulary.attributes[id].isDisjoint(with: [.control, .unknown]) else { return [] }
-        return pieces[id]
+        id >= 0 && id < count ? tokenBytes[id] : []
     }
 
     /// llama.cpp's `token_to_piece(token, special: true)`, computed once per token.

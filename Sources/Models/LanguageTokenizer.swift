@@ -14,6 +14,9 @@ public struct LanguageTokenizer: Sendable {
     let special: SpecialTokens
     /// Each token's text as llama.cpp renders it with special tokens shown (`token_to_piece` cache).
     let pieces: [[UInt8]]
+    /// The bytes each token adds to the output text (`bytes(of:)` for every id; empty for control
+    /// and unknown tokens), built once: constrained decoding walks it for every token it allows.
+    public let tokenBytes: [[UInt8]]
     let addSpacePrefix: Bool
     let cleanSpaces: Bool
     /// `tokenizer.chat_template`, when the model has one.
@@ -66,7 +69,11 @@ public struct LanguageTokenizer: Sendable {
         addEOS = gguf.bool("tokenizer.ggml.add_eos_token") ?? false
         self.cleanSpaces = cleanSpaces
         self.vocabulary = vocabulary
-        pieces = (0..<vocabulary.count).map { Self.piece(of: $0, in: vocabulary, byteLevel: kind == "gpt2") }
+        let pieces = (0..<vocabulary.count).map { Self.piece(of: $0, in: vocabulary, byteLevel: kind == "gpt2") }
+        self.pieces = pieces
+        tokenBytes = (0..<vocabulary.count).map { id in
+            vocabulary.attributes[id].isDisjoint(with: [.control, .unknown]) ? pieces[id] : []
+        }
         chatTemplate = gguf.string("tokenizer.chat_template")
     }
 

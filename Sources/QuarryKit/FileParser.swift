@@ -68,7 +68,7 @@ extension ParseOutcome {
         return w.data
     }
 
-    init(decoding data: Data) throws(BinaryReader.Malformed) {
+    init(decoding data: Data) throws(DocumentError) {
         var r = BinaryReader(data)
         let stamp = FileStamp(path: try r.string(), sha256: try r.string(), size: Int(try r.get(Int64.self)),
                               mtime: try r.double())
@@ -76,7 +76,7 @@ extension ParseOutcome {
         case 0: self = .parsed(stamp, try Document(decoding: try r.data()))
         case 1: self = .unchanged(stamp)
         case 2: self = .failed(stamp, (try r.optionalString()).flatMap(DocumentKind.init(rawValue:)), try r.string())
-        default: throw BinaryReader.Malformed()
+        default: throw .malformedBinary(offset: 0)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Documents
 import Store
-import Reporting
+import Progress
 import Models
 
 /// Ingests files into a store: skips files whose size, time and content are unchanged, parses

@@ -1,7 +1,9 @@
+import Tuning
 import Extraction
+import Schema
 import Store
 import Models
-import Reporting
+import Progress
 
 /// Runs a pipeline's stages in order against one store: `ingest` with `Ingestor`, `extract` with
 /// `TableExtraction`, `tune` with `TuningRun`.
@@ -35,7 +37,7 @@ public struct PipelineRunner: Sendable {
             case .tune(let request): request.schemaPath
             case .ingest: nil
             }
-            if let schema { do { _ = try Schema.load(schema) } catch { throw .extraction(error) } }
+            if let schema { do { _ = try Schema.load(schema) } catch { throw .schema(error) } }
         }
         var loaded: SentenceEncoder?
         func model() throws(QuarryError) -> SentenceEncoder {

@@ -1,6 +1,9 @@
 import Store
 import Models
 import Extraction
+import Schema
+import Tuning
+import Schema
 
 /// Errors of the pipeline layer, each naming what the user has to fix.
 public enum QuarryError: Error, Sendable, CustomStringConvertible {
@@ -11,6 +14,10 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case model(ModelError)
     /// A schema, parameter or gold file that cannot be used.
     case extraction(ExtractionError)
+    /// A schema file or one of its rules that cannot be used.
+    case schema(SchemaError)
+    /// A gold file, reward configuration or guideline that cannot be used.
+    case tuning(TuningError)
     /// A value given on the command line or in a pipeline that is not allowed.
     case invalidOption(name: String, message: String)
 
@@ -22,6 +29,8 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
         case .store(let e): e.description
         case .model(let e): e.description
         case .extraction(let e): e.description
+        case .schema(let e): e.description
+        case .tuning(let e): e.description
         case .invalidOption(let name, let message): "\(name): \(message)"
         }
     }

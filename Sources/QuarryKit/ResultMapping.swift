@@ -1,5 +1,6 @@
 import Documents
 import Extraction
+import Schema
 import Foundation
 import Store
 

@@ -1,4 +1,6 @@
+import Tuning
 import Extraction
+import Schema
 import Foundation
 import Store
 
@@ -16,13 +18,13 @@ public struct TableEvaluation: Sendable {
         guard let text else {
             throw .invalidOption(name: "--table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or name the schema with --schema")
         }
-        do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .extraction(error) }
+        do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .schema(error) }
     }
 
     /// The scores, the id of the stored run, and the check of the table's evidence quotes.
     public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> (EvaluationReport, Int64, EvidenceCheck) {
         let gold: [GoldRow]
-        do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .extraction(error) }
+        do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .tuning(error) }
         let startedAt = Date().formatted(.iso8601)
         var predicted: [String: [String: Value]] = [:]
         var models = Set<String>()

@@ -1,8 +1,10 @@
+import Tuning
 import Documents
 import Extraction
+import Schema
 import Foundation
 import Models
-import Reporting
+import Progress
 import Store
 
 /// What `quarry extract` and the pipeline `extract` stage are asked to do.
@@ -77,7 +79,7 @@ public struct TableExtraction: Sendable {
         do {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
-        } catch { throw .extraction(error) }
+        } catch { throw .schema(error) }
         switch request.extractor {
         case "span":
             return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,

@@ -1,8 +1,9 @@
 import Documents
 import Extraction
+import Schema
 import Foundation
 import Models
-import Reporting
+import Progress
 import Store
 import Tuning
 
@@ -100,10 +101,10 @@ public struct TuningRun: Sendable {
         do {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
-        } catch { throw .extraction(error) }
+        } catch { throw .schema(error) }
         let gold: [GoldRow]?
-        do { gold = try request.goldPath.map { path throws(ExtractionError) in try GoldFile.load(path, schema: schema, dates: request.dates ?? .monthFirst) } } catch {
-            throw .extraction(error)
+        do { gold = try request.goldPath.map { path throws(TuningError) in try GoldFile.load(path, schema: schema, dates: request.dates ?? .monthFirst) } } catch {
+            throw .tuning(error)
         }
 
         if request.method == .supervised, gold == nil {

@@ -16,7 +16,7 @@ public final class Store: Sendable {
             var config = Configuration()
             config.busyMode = .timeout(10)
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            try Migrations.migrator.migrate(pool)
         } catch {
             throw .cannotOpen(path: path, reason: Store.message(error))
         }

@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 
 /// Self-consistency (as in test-time reinforcement learning): for each field, how far the

@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 
 /// An expert's guideline compiled into a check on the fields it names (`GuidelineJudge.compile`).

@@ -1,3 +1,4 @@
+import Schema
 import Documents
 import Extraction
 import Foundation
@@ -21,27 +22,20 @@ import Foundation
 /// The subject names a field by its name in words (`party names` names `parties` and
 /// `party_name`; singular and plural agree), or, failing that, by part of the name of exactly one
 /// field (`the vendor` for `vendor_name`), or by the words of the field's description (at least
-/// half of the subject's words). Anything else is `Unrecognised`.
+/// half of the subject's words). Anything else is `TuningError.unrecognisedGuideline`.
 extension GuidelineJudge {
-    /// A guideline the compiler did not turn into a check, and why.
-    public struct Unrecognised: Error, Sendable, Equatable, CustomStringConvertible {
-        public let guideline: String
-        public let reason: String
-        public var description: String { "\"\(guideline)\": \(reason)" }
-    }
-
     /// The check `text` states, or why there is none.
-    public static func compile(_ text: String, schema: Schema) -> Result<Guideline, Unrecognised> {
+    public static func compile(_ text: String, schema: Schema) -> Result<Guideline, TuningError> {
         let sentence = normalised(text)
         guard let (subject, check) = recognise(sentence) else {
             let named = fields(in: sentence, schema: schema)
             let reason = named.isEmpty ? "neither a form the guideline judge understands nor one that names a field"
                 : "names \(named.joined(separator: ", ")) but is not a form the guideline judge understands"
-            return .failure(Unrecognised(guideline: text, reason: reason))
+            return .failure(.unrecognisedGuideline(guideline: text, reason: reason))
         }
         let named = fields(in: subject, schema: schema)
         guard !named.isEmpty else {
-            return .failure(Unrecognised(guideline: text, reason: "\"\(subject)\" names no field of the schema"))
+            return .failure(.unrecognisedGuideline(guideline: text, reason: "\"\(subject)\" names no field of the schema"))
         }
         return .success(Guideline(text: text, fields: named, check: check))
     }

@@ -1,3 +1,4 @@
+import Schema
 import Documents
 import Extraction
 import Foundation
@@ -28,13 +29,13 @@ import Foundation
 public struct GuidelineJudge: Reward {
     public let name = "guidelines"
     public let guidelines: [Guideline]
-    public let unrecognised: [Unrecognised]
+    public let unrecognised: [TuningError]
     public let cache: EmbeddingCache?
     public let temperature: Double
     public let background: Double
 
     public init(guidelines: [String], schema: Schema, cache: EmbeddingCache? = nil, temperature: Double = 0.05, background: Double = 0.2) {
-        var compiled: [Guideline] = [], unrecognised: [Unrecognised] = []
+        var compiled: [Guideline] = [], unrecognised: [TuningError] = []
         for text in guidelines {
             switch Self.compile(text, schema: schema) {
             case .success(let guideline): compiled.append(guideline)

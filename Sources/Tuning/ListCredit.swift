@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 
 /// How tuning credits the decisions of a list block (`GroupRelativeOptimizer`).

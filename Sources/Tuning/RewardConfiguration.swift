@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 import Foundation
 import Models
@@ -76,7 +77,7 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
         /// Judges with a weight above 0 that were left out, and why (no embedder, no model, no set profile).
         public let leftOut: [String: String]
         /// Guidelines the guideline judge could not compile.
-        public let unrecognised: [GuidelineJudge.Unrecognised]
+        public let unrecognised: [TuningError]
     }
 
     /// Builds the reward mix from what is available: the validator (whose schema the judges use),
@@ -102,7 +103,7 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     private func build(validator: Validator, cache: EmbeddingCache?, languageModel: LanguageModel?, profile: SetProfile?) -> Built {
         var parts: [(reward: any Reward, weight: Double)] = []
         var leftOut: [String: String] = [:]
-        var unrecognised: [GuidelineJudge.Unrecognised] = []
+        var unrecognised: [TuningError] = []
         for judge in Self.judges {
             let weight = weight(of: judge)
             guard weight > 0 else { continue }

@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 
 /// The tuning reward: a weighted mean of judges' scores, with every judge's verdict kept for the

@@ -1,3 +1,4 @@
+import Schema
 import Extraction
 
 /// Set consistency: agreement of each field's value with the same field across the documents of

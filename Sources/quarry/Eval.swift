@@ -1,5 +1,7 @@
 import ArgumentParser
 import Extraction
+import Schema
+import Tuning
 import Foundation
 import QuarryKit
 import Store
@@ -49,7 +51,7 @@ struct Eval: ParsableCommand {
         let evaluation = TableEvaluation(store: store)
         let schema: Schema
         if let path = self.schema {
-            do { schema = try Schema.load(path) } catch { throw QuarryError.extraction(error) }
+            do { schema = try Schema.load(path) } catch { throw QuarryError.schema(error) }
         } else {
             schema = try evaluation.storedSchema(table: table)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Extraction
+import Schema
 import QuarryKit
 
 /// `quarry extract`: documents in, schema-typed rows out.
@@ -70,7 +71,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         // A bad schema is a usage error, reported before the model is loaded.
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
+        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
         let store = try database.open(create: true)
         var request = ExtractRequest(schemaPath: schema, table: table, paths: paths)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Extraction
+import ConstrainedDecoding
+import Schema
 import Foundation
 import Models
 import Tensors

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import Schema
 import Foundation
 import Store
 

@@ -49,7 +49,7 @@ struct Quarry: AsyncParsableCommand {
             Output.error(error.description)
             switch error {
             case .store, .model: Foundation.exit(ExitStatus.runtime)
-            case .noSuchPath, .pipeline, .extraction, .invalidOption: Foundation.exit(ExitStatus.usage)
+            case .noSuchPath, .pipeline, .extraction, .schema, .tuning, .invalidOption: Foundation.exit(ExitStatus.usage)
             }
         } catch let error as AssistantError {
             Output.error(error.description)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import Schema
 import Foundation
 import QuarryKit
 
@@ -71,7 +72,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
+        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
         for path in paths + [gold] where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
         var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
         request.method = .supervised

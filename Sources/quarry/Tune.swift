@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import Schema
 import Foundation
 import QuarryKit
 import Tuning
@@ -118,7 +119,7 @@ struct Tune: ParsableCommand {
     }
 
     func run() throws {
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.extraction(error) }
+        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
         var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
         request.extractor = extractor

@@ -1,4 +1,5 @@
 import Extraction
+import Schema
 import Foundation
 import Store
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import Models
 import XCTest
 @testable import Extraction
+import Schema
 
 /// A deterministic embedder for tests that need no model: hashed word counts, normalised.
 struct HashingEmbedder: TextEmbedder {

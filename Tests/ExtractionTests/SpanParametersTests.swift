@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Extraction
+import Schema
 
 /// Span extractor parameters decoded from JSON text, as a model version stored in the database holds them.
 @Suite struct SpanParametersTests {

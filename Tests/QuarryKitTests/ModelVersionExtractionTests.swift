@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Documents
 import Extraction
+import Schema
 import Store
 @testable import QuarryKit
 

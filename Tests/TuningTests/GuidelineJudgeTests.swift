@@ -1,5 +1,6 @@
 import Documents
 import Extraction
+import Schema
 import Testing
 @testable import Tuning
 
@@ -124,8 +125,8 @@ import Testing
                                                 "Currency is one of USD, EUR or GBP"], schema: Self.schema)
         #expect(judge.guidelines.map(\.fields) == [["currency"]])
         #expect(judge.unrecognised.count == 2)
-        #expect(judge.unrecognised[0].reason.contains("names no field"), "\(judge.unrecognised[0])")
-        #expect(judge.unrecognised[1].reason.contains("names parties"), "\(judge.unrecognised[1])")
+        #expect(judge.unrecognised[0].description.contains("names no field"), "\(judge.unrecognised[0])")
+        #expect(judge.unrecognised[1].description.contains("names parties"), "\(judge.unrecognised[1])")
         // With nothing that applies, the judge has nothing to say.
         let context = Fixture.context(Self.document, Self.schema, Fixture.candidate(["fee": .number(1)], in: Self.document))
         #expect(judge.score(context).value == 1)

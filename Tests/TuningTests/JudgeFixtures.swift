@@ -1,5 +1,6 @@
 import Documents
 import Extraction
+import Schema
 @testable import Tuning
 
 /// Small hand-made documents and the helpers the judges' tests share.
