@@ -57,10 +57,10 @@ let package = Package(
         .target(name: "Assistant", dependencies: ["Models", "Store", "Documents", "ConstrainedDecoding", "Progress"], swiftSettings: optimised),
         .target(
             name: "QuarryKit",
-            dependencies: ["Documents", "Store", "Models", "Schema", "ConstrainedDecoding", "Extraction", "Tuning", "Assistant", "Progress", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Tensors", "Documents", "Store", "Models", "Schema", "ConstrainedDecoding", "Extraction", "Tuning", "Assistant", "Progress", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "quarry",
-            dependencies: ["QuarryKit", "Tensors", "Models", "Extraction", "Tuning", "Assistant", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["QuarryKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),

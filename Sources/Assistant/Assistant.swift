@@ -117,7 +117,7 @@ public struct Assistant: Sendable {
     /// support, each source cited by its verified quote.
     private func generative(_ question: String, passages: [ScoredPassage], confidence: Double) throws(AssistantError) -> Answer {
         guard let writer else {
-            throw .model(.invalidInput("generative answers need the language model (SmolLM2-135M-Instruct): run bash scripts/setup.sh"))
+            throw .model(.invalidInput("generative answers need the language model (SmolLM2-135M-Instruct), which is not installed"))
         }
         let given = Array(passages.prefix(writer.sources))
         // Guidance that compiles to no rule is still advice for the writer.

@@ -9,12 +9,20 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     /// The input cannot be run (for example, an empty batch where one is required).
     case invalidInput(String)
 
+    /// True when installing the models again (the setup script) is the fix.
+    public var needsInstall: Bool {
+        switch self {
+        case .missing, .malformed: true
+        case .badTensor, .invalidInput: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .missing(let model, let path):
-            return "model \(model) is not installed (\(path) is missing); run `bash scripts/setup.sh` to fetch it"
+            return "model \(model) is not installed (\(path) is missing)"
         case .malformed(let path, let reason):
-            return "\(path) is damaged: \(reason); run `bash scripts/setup.sh` to fetch it again"
+            return "\(path) is damaged: \(reason)"
         case .badTensor(let path, let name, let reason):
             return "\(path): tensor \(name): \(reason)"
         case .invalidInput(let reason):

@@ -109,16 +109,16 @@ struct PipelineParser {
             let table = try required(options, "table", stage: "extract", in: body, example: "invoices")
             var request = ExtractRequest(schemaPath: resolve(schema), table: table,
                                          paths: try paths(options["paths"], in: body, stage: "extract"))
-            if let node = options["extractor"], let extractor = try string(node, key: "extract.extractor") {
-                guard TableExtraction.extractors.contains(extractor) else {
+            if let node = options["extractor"], let text = try string(node, key: "extract.extractor") {
+                guard let extractor = ExtractorKind(rawValue: text) else {
                     throw fail(node, key: "extract.extractor",
-                               "unknown extractor '\(extractor)' (available: \(TableExtraction.extractors.joined(separator: ", ")))")
+                               "unknown extractor '\(text)' (available: \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 request.extractor = extractor
             }
             if let model = try string(options["model"], key: "extract.model") {
                 let path = resolve(model)
-                let versionID = request.extractor == "span" && !model.contains("/") && !FileManager.default.fileExists(atPath: path)
+                let versionID = request.extractor == .span && !model.contains("/") && !FileManager.default.fileExists(atPath: path)
                 request.parametersPath = versionID ? model : path
             }
             if let node = options["dates"], let text = try string(node, key: "extract.dates") {
@@ -138,7 +138,7 @@ struct PipelineParser {
     }
 
     /// `dates:` values; `auto` (nil) decides per document.
-    static let dateOrders: [String: DateOrder?] = ["auto": nil, "day-first": .dayFirst, "month-first": .monthFirst]
+    static let dateOrders: [String: DateOrder?] = Dictionary(uniqueKeysWithValues: DateReading.allCases.map { ($0.rawValue, $0.order) })
 
     /// A stage's `paths`: one path or a non-empty list, resolved against the pipeline's folder.
     func paths(_ node: Node?, in body: Node, stage: String) throws(QuarryError) -> [String] {

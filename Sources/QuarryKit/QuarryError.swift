@@ -1,24 +1,27 @@
-import Store
-import Models
+import Assistant
 import Extraction
+import Models
 import Schema
+import Store
 import Tuning
-import Schema
 
-/// Errors of the pipeline layer, each naming what the user has to fix.
+/// Errors of the service layer, each naming what the caller has to fix; a face words them for
+/// its users (flags, setup commands) and maps `isCallersFault` to its status codes.
 public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case noSuchPath(String)
     case pipeline(file: String, line: Int?, key: String?, message: String)
     case store(StoreError)
     /// A model could not be loaded (e.g. not installed).
     case model(ModelError)
-    /// A schema, parameter or gold file that cannot be used.
+    /// A parameter file that cannot be used.
     case extraction(ExtractionError)
     /// A schema file or one of its rules that cannot be used.
     case schema(SchemaError)
     /// A gold file, reward configuration or guideline that cannot be used.
     case tuning(TuningError)
-    /// A value given on the command line or in a pipeline that is not allowed.
+    /// Search, answers, guidance and question files.
+    case assistant(AssistantError)
+    /// A value of a request that is not allowed; `name` is the request's field (`table`, `model`, `gold`, …).
     case invalidOption(name: String, message: String)
 
     public var description: String {
@@ -31,7 +34,27 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
         case .extraction(let e): e.description
         case .schema(let e): e.description
         case .tuning(let e): e.description
+        case .assistant(let e): e.description
         case .invalidOption(let name, let message): "\(name): \(message)"
+        }
+    }
+
+    /// True when the request itself is at fault (a bad path, file, option or name), false when
+    /// the environment is (the database, a model, the machine).
+    public var isCallersFault: Bool {
+        switch self {
+        case .noSuchPath, .pipeline, .extraction, .schema, .tuning, .invalidOption: true
+        case .model: false
+        case .store(let error):
+            switch error {
+            case .unknownModelVersion, .modelVersionOfOtherTable, .nothingToRollBack, .invalidTableName: true
+            default: false
+            }
+        case .assistant(let error):
+            switch error {
+            case .invalidFilter, .invalidQuestions: true
+            case .store, .model, .noVectors: false
+            }
         }
     }
 }

@@ -11,18 +11,26 @@ public struct TableEvaluation: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    /// A scored table: the stored run's id, the scores, and the check of its evidence quotes.
+    public struct Result: Sendable, Encodable {
+        public let run: Int64
+        public let table: String
+        public let report: EvaluationReport
+        public let evidence: EvidenceCheck
+    }
+
     /// The schema a table was extracted with.
     public func storedSchema(table: String) throws(QuarryError) -> Schema {
         let text: String?
         do { text = try store.resultTableSchema(table) } catch { throw .store(error) }
         guard let text else {
-            throw .invalidOption(name: "--table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or name the schema with --schema")
+            throw .invalidOption(name: "table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or give its schema")
         }
         do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .schema(error) }
     }
 
     /// The scores, the id of the stored run, and the check of the table's evidence quotes.
-    public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> (EvaluationReport, Int64, EvidenceCheck) {
+    public func run(table: String, schema: Schema, goldPath: String, dates: DateOrder = .monthFirst) throws(QuarryError) -> Result {
         let gold: [GoldRow]
         do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .tuning(error) }
         let startedAt = Date().formatted(.iso8601)
@@ -30,7 +38,7 @@ public struct TableEvaluation: Sendable {
         var models = Set<String>()
         do {
             guard try store.resultTableLayout(table) != nil else {
-                throw QuarryError.invalidOption(name: "--table", message: "no table \(table) in \(store.path); make it with quarry extract")
+                throw QuarryError.invalidOption(name: "table", message: "no table \(table) in \(store.path); make it with quarry extract")
             }
             for record in try store.documents() {
                 guard let row = try store.storedRow(table: table, documentID: record.id) else { continue }
@@ -40,7 +48,7 @@ public struct TableEvaluation: Sendable {
             }
             models = try store.models(table: table)
         } catch let error as QuarryError { throw error } catch let error as StoreError { throw .store(error) } catch {
-            throw .invalidOption(name: "--table", message: "\(error)")
+            throw .invalidOption(name: "table", message: "\(error)")
         }
         let report = Evaluator.evaluate(schema: schema, predicted: predicted, gold: gold)
         var metrics: [Metric] = []
@@ -60,7 +68,7 @@ public struct TableEvaluation: Sendable {
         do {
             let check = try store.verifyEvidence(table: table)
             metrics.append(Metric(field: "evidence", name: "verified", value: check.checked == 0 ? 1 : Double(check.checked - check.mismatched) / Double(check.checked)))
-            return (report, try store.recordRun(run, metrics: metrics), check)
+            return Result(run: try store.recordRun(run, metrics: metrics), table: table, report: report, evidence: check)
         } catch { throw .store(error) }
     }
 }

@@ -12,7 +12,7 @@ public struct ExtractRequest: Sendable {
     public var schemaPath: String
     public var table: String
     /// The extractor: `span` (fast, encoder features) or `llm` (the embedded language model).
-    public var extractor = "span"
+    public var extractor = ExtractorKind.span
     /// `--model`: for `span` a parameter file, the id of a model version in the store, or
     /// `zero-shot` for the prior (nil: the version promoted for the table, else the prior); for
     /// `llm` a GGUF file (nil: the cached SmolLM2-135M-Instruct).
@@ -81,14 +81,12 @@ public struct TableExtraction: Sendable {
             validator = try Validator(schema: schema, file: request.schemaPath)
         } catch { throw .schema(error) }
         switch request.extractor {
-        case "span":
+        case .span:
             return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
                            extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
-        case "llm":
+        case .llm:
             return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
                            extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
-        default:
-            throw .invalidOption(name: "--extractor", message: "unknown extractor '\(request.extractor)' (available: \(Self.extractors.joined(separator: ", ")))")
         }
     }
 
@@ -171,9 +169,6 @@ public struct TableExtraction: Sendable {
         return report
     }
 
-    /// The extractors `ExtractRequest.extractor` may name.
-    public static let extractors = ["span", "llm"]
-
     /// The span extractor, with the parameters `spanParameters` chooses.
     static func spanExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder,
                               store: Store? = nil) throws(QuarryError) -> SpanExtractor {
@@ -193,7 +188,7 @@ public struct TableExtraction: Sendable {
             let version: ModelVersion?
             do { version = try store.modelVersion(id: name) } catch { throw .store(error) }
             guard let version else {
-                throw .invalidOption(name: "--model", message: "no parameter file or model version named \(name) (see `quarry models list`)")
+                throw .invalidOption(name: "model", message: "no parameter file or model version named \(name) (see `quarry models list`)")
             }
             return try spanParameters(version, table: request.table, schema: schema)
         }
@@ -209,7 +204,7 @@ public struct TableExtraction: Sendable {
     static func spanParameters(_ version: ModelVersion, table: String, schema: Schema,
                                promoted: Bool = false) throws(QuarryError) -> SpanParameters {
         guard version.extractor == "span" else {
-            throw .invalidOption(name: "--model", message: "the model version \(version.id) is for the \(version.extractor) extractor, not span")
+            throw .invalidOption(name: "model", message: "the model version \(version.id) is for the \(version.extractor) extractor, not span")
         }
         var parameters: SpanParameters
         do {

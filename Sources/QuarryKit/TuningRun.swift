@@ -16,7 +16,7 @@ public struct TuneRequest: Sendable {
     /// Also tune on the documents that extractions into `table` used (the usage log).
     public var fromUsage = false
     /// Only `span` has trainable parameters.
-    public var extractor = "span"
+    public var extractor = ExtractorKind.span
     /// The version or parameter file to start from; nil: the table's promoted version, else the
     /// zero-shot prior.
     public var base: String?
@@ -93,8 +93,8 @@ public struct TuningRun: Sendable {
 
     public func run(_ request: TuneRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> TuneReport {
         let clock = ContinuousClock.now
-        guard request.extractor == "span" else {
-            throw .invalidOption(name: "--extractor", message: "only the span extractor has trainable parameters; "
+        guard request.extractor == .span else {
+            throw .invalidOption(name: "extractor", message: "only the span extractor has trainable parameters; "
                 + "the llm extractor can be tuned once it has adapters (it is used as a judge: rewards.language_model)")
         }
         let schema: Schema, validator: Validator
@@ -108,7 +108,7 @@ public struct TuningRun: Sendable {
         }
 
         if request.method == .supervised, gold == nil {
-            throw .invalidOption(name: "--gold", message: "supervised training needs a gold file")
+            throw .invalidOption(name: "gold", message: "supervised training needs a gold file")
         }
         let records = try documents(request, progress: progress)
         guard records.count >= 2 else {
@@ -147,19 +147,13 @@ public struct TuningRun: Sendable {
             }
         case .supervised:
             // The same held-back split as TAO, so both are scored on the same documents.
-            let split = TAO<SpanExtractor>.split(count: records.count, heldBack: request.settings.heldBack, seed: request.settings.seed)
             let index = GoldIndex(gold ?? [])
-            let labelled = split.training.filter { index.row(for: records[$0].path) != nil }
-            guard !labelled.isEmpty else {
-                throw .invalidOption(name: "--gold", message: "no gold row names any of the \(split.training.count) training documents")
+            guard let trained = tao.trainSupervised(documents: documents, prepared: prepared, gold: { index.row(for: records[$0].path) },
+                                                    training: request.supervised) else {
+                throw .invalidOption(name: "gold", message: "no gold row names any of the training documents")
             }
-            let (trained, curve) = SupervisedTraining(settings: request.supervised)
-                .train(policy, prepared: labelled.map { prepared[$0] }, gold: labelled.map { index.row(for: records[$0].path)! })
-            report.likelihood = curve
-            let mix = rewards(split.training.map { policy.decode(prepared[$0]).row })
-            result = .init(policy: trained, before: tao.evaluate(policy, split.heldBack, documents, prepared, mix),
-                           after: tao.evaluate(trained, split.heldBack, documents, prepared, mix), steps: [],
-                           stoppedEarly: false, training: labelled, heldBack: split.heldBack)
+            report.likelihood = trained.likelihood
+            result = trained.result
         }
         report.tuneSeconds = Self.seconds(since: tuneClock)
         report.training = result.training.count
@@ -254,7 +248,7 @@ extension TuningRun {
             if report.promoted { try store.promote(version: id, table: request.table, reason: "\(request.method.rawValue): \(report.promotion)") }
             return id
         } catch let error as StoreError { throw .store(error) } catch let error as ExtractionError { throw .extraction(error) } catch {
-            throw .invalidOption(name: "--table", message: "\(error)")
+            throw .invalidOption(name: "table", message: "\(error)")
         }
     }
 }

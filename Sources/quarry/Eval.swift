@@ -1,10 +1,6 @@
 import ArgumentParser
-import Extraction
-import Schema
-import Tuning
 import Foundation
 import QuarryKit
-import Store
 
 /// `quarry eval`: score a table against gold rows.
 struct Eval: ParsableCommand {
@@ -35,7 +31,7 @@ struct Eval: ParsableCommand {
     var schema: String?
 
     @Option(help: ArgumentHelp("How to read ambiguous numeric dates in the gold file: day-first or month-first.", valueName: "order"))
-    var dates = "month-first"
+    var dates = DateReading.monthFirst
 
     @Flag(help: "Print the scores as JSON.")
     var json = false
@@ -43,33 +39,19 @@ struct Eval: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        guard case .some(.some) = DateOrderOption.parse(dates) else { throw ValidationError("--dates must be day-first or month-first") }
+        if dates == .auto { throw ValidationError("--dates must be day-first or month-first") }
     }
 
     func run() throws {
-        let store = try database.open()
-        let evaluation = TableEvaluation(store: store)
-        let schema: Schema
-        if let path = self.schema {
-            do { schema = try Schema.load(path) } catch { throw QuarryError.schema(error) }
-        } else {
-            schema = try evaluation.storedSchema(table: table)
-        }
-        let (report, runID, evidence) = try evaluation.run(table: table, schema: schema, goldPath: gold, dates: DateOrderOption.parse(dates)!!)
+        let result = try database.open().evaluate(table: table, goldPath: gold, schemaPath: schema, dates: dates.order ?? .monthFirst)
+        let evidence = result.evidence
         if json {
-            try Output.json(EvalOutput(run: runID, table: table, report: report, evidence: evidence))
+            try Output.json(result)
         } else {
-            print(Self.render(report, runID: runID, table: table))
+            print(Self.render(result.report, runID: result.run, table: table))
             print("Evidence: \(evidence.checked - evidence.mismatched) of \(evidence.checked) quotes found verbatim at their page offsets.")
         }
         if evidence.mismatched > 0 { throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime) }
-    }
-
-    struct EvalOutput: Encodable {
-        let run: Int64
-        let table: String
-        let report: EvaluationReport
-        let evidence: EvidenceCheck
     }
 
     static func render(_ r: EvaluationReport, runID: Int64, table: String) -> String {

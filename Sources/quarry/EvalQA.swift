@@ -1,7 +1,6 @@
 import ArgumentParser
-import Assistant
 import Foundation
-import Models
+import QuarryKit
 
 /// `quarry eval-qa`: score the assistant on a file of questions with gold answers and evidence.
 struct EvalQA: ParsableCommand {
@@ -48,13 +47,8 @@ struct EvalQA: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.open()
-        var questions = try QuestionSet.load(gold)
-        if let limit { questions = Array(questions.prefix(limit)) }
-        let assistant = Assistant(store: store, encoder: options.retrieval == .lexical ? try? Encoder.load() : try Encoder.load(),
-                                  languageModel: options.mode == .generative ? try LanguageModel() : nil)
-        let report = try QuestionEvaluation(assistant: assistant).run(questions, options: try options.assistantOptions(), source: gold,
-                                                                      progress: TerminalProgress())
+        let report = try database.open().evaluateQuestions(gold, limit: limit, options: try options.assistantOptions(),
+                                                           progress: TerminalProgress())
         if json { try Output.json(report); return }
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", 100 * $0) } ?? "–" }
         let rows = [("all", report.overall)] + report.byType.sorted { $0.key < $1.key }

@@ -1,7 +1,5 @@
-import Foundation
 import ArgumentParser
-import Extraction
-import Schema
+import Foundation
 import QuarryKit
 
 /// `quarry extract`: documents in, schema-typed rows out.
@@ -42,13 +40,13 @@ struct Extract: ParsableCommand {
     var table: String
 
     @Option(help: "The extractor: span (fast, the default) or llm (the embedded language model writing schema-constrained, grounded JSON).")
-    var extractor = "span"
+    var extractor = ExtractorKind.span
 
     @Option(help: ArgumentHelp("For span: a parameter file, a model version id or zero-shot (default: the version promoted for the table, else zero-shot; see `quarry models`). For llm: a GGUF model (default: SmolLM2-135M-Instruct).", valueName: "file|id"))
     var model: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))
-    var dates = "auto"
+    var dates = DateReading.auto
 
     @Option(help: "Password for encrypted PDFs.")
     var password: String?
@@ -66,22 +64,18 @@ struct Extract: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to extract from") }
-        if DateOrderOption.parse(dates) == nil { throw ValidationError("--dates must be auto, day-first or month-first") }
     }
 
     func run() throws {
-        // A bad schema is a usage error, reported before the model is loaded.
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
-        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
-        let store = try database.open(create: true)
         var request = ExtractRequest(schemaPath: schema, table: table, paths: paths)
         request.extractor = extractor
         request.parametersPath = model
         request.password = password
         request.replace = replace
-        request.dates = DateOrderOption.parse(dates)!
-        let report = try TableExtraction(store: store, parsing: .parallel, encoder: try Encoder.load())
-            .run(request, progress: TerminalProgress(showNotices: !json))
+        request.dates = dates.order
+        // A bad schema or a missing path is a usage error, reported before the model is loaded.
+        try Workspace.checkInputs(schema: schema, paths: paths)
+        let report = try database.open(create: true).extract(request, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.ingest.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }
     }
@@ -99,18 +93,5 @@ struct Extract: ParsableCommand {
         }
         lines.append("\(r.rows) rows in \(r.table). Try: quarry query \"SELECT * FROM \(r.table) LIMIT 5\"")
         return lines.joined(separator: "\n")
-    }
-}
-
-/// `--dates` values.
-enum DateOrderOption {
-    /// nil for an unknown value; `.some(nil)` for auto.
-    static func parse(_ text: String) -> DateOrder?? {
-        switch text {
-        case "auto": .some(nil)
-        case "day-first": .some(.dayFirst)
-        case "month-first": .some(.monthFirst)
-        default: nil
-        }
     }
 }

@@ -1,10 +1,6 @@
 import ArgumentParser
-import Extraction
-import ConstrainedDecoding
-import Schema
 import Foundation
-import Models
-import Tensors
+import QuarryKit
 
 /// `quarry generate`: run the embedded language model.
 struct Generate: ParsableCommand {
@@ -86,60 +82,22 @@ struct Generate: ParsableCommand {
         }
     }
 
-    /// What --json prints.
-    struct Report: Encodable {
-        let text: String
-        let tokens: Int
-        /// The generated token ids.
-        let ids: [Int]
-        let promptTokens: Int
-        let prefillTokensPerSecond: Double
-        let decodeTokensPerSecond: Double
-        let prefillSeconds: Double
-        let decodeSeconds: Double
-        let constraintMillisecondsPerToken: Double
-        let logProbability: Double
-        let stopReason: String
-        let model: String
-        let threads: Int
-        let peakRssMib: Double
-    }
-
     func run() throws {
-        if let threads { BLASRuntime.setThreads(threads) }
-        let pool = threads.map { ComputePool(threads: $0) } ?? .shared
-        let lm = try LanguageModel(path: model, pool: pool)
-        let tokens = chat ? try lm.chatTokens([ChatMessage(role: "user", content: prompt)]) : lm.promptTokens(prompt)
-        var constraint: JSONConstraint?
-        if let schema {
-            let parsed = try Schema.load(schema)
-            let grounding = try ground.map { path in
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw CLIFailure(message: "--ground: \(path) is not readable UTF-8 text", code: ExitStatus.usage)
-                }
-                return GroundingText(text)
-            }
-            constraint = JSONConstraint(schema: parsed, vocabulary: ConstraintVocabulary(model: lm), endOfSequence: lm.tokenizer.eos, grounding: grounding)
-        }
-        let session = lm.session()
+        var request = GenerateRequest(prompt: prompt)
+        request.chat = chat
+        request.modelPath = model
+        request.maxTokens = maxTokens
+        request.sampling = SamplingOptions(temperature: temperature, topK: topK, topP: topP, seed: seed)
+        request.schemaPath = schema
+        request.groundPath = ground
+        request.threads = threads
         let streaming = !json && Output.stdoutIsTerminal
-        let result = try lm.generate(prompt: tokens, in: session, maxTokens: maxTokens,
-                                     sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, seed: seed),
-                                     constraint: constraint,
-                                     onText: streaming ? { text in FileHandle.standardOutput.write(Data(text.utf8)) } : nil)
-        if json {
-            try Output.json(Report(
-                text: result.text, tokens: result.tokens.count, ids: result.tokens, promptTokens: result.promptTokens,
-                prefillTokensPerSecond: result.prefillTokensPerSecond, decodeTokensPerSecond: result.decodeTokensPerSecond,
-                prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
-                constraintMillisecondsPerToken: result.tokens.isEmpty ? 0 : result.constraintSeconds * 1000 / Double(result.tokens.count),
-                logProbability: result.logProbability, stopReason: result.stopReason.rawValue, model: lm.path,
-                threads: pool.threads, peakRssMib: Output.peakResidentMiB))
-            return
-        }
+        let echo: ((String) -> Void)? = streaming ? { text in FileHandle.standardOutput.write(Data(text.utf8)) } : nil
+        let result = try LanguageModelRun.generate(request, onText: echo)
+        if json { try Output.json(result); return }
         if streaming { print("") } else { print(result.text) }
         Output.message(String(format: "%d prompt tokens at %.0f tokens/s, %d generated at %.1f tokens/s (%@)",
-                              result.promptTokens, result.prefillTokensPerSecond, result.tokens.count,
-                              result.decodeTokensPerSecond, result.stopReason.rawValue))
+                              result.promptTokens, result.prefillTokensPerSecond, result.tokens,
+                              result.decodeTokensPerSecond, result.stopReason))
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Assistant
-import Foundation
-import Store
+import QuarryKit
 
 /// `quarry guide`: an expert's guidance for the assistant over this collection.
 struct Guide: ParsableCommand {
@@ -29,86 +27,17 @@ struct Guide: ParsableCommand {
         subcommands: [Add.self, List.self, Remove.self],
         defaultSubcommand: List.self)
 
-    /// What a note does, in words, and how many documents each of its descriptions matches.
-    static func explain(_ text: String, documents: [DocumentRecord]) -> String {
-        guard let rules = Guidance.compile(text) else {
-            return "not a retrieval rule: given to generative answers as advice (see quarry guide --help for the rule forms)"
-        }
-        return rules.map { rule in
-            let description: String
-            switch rule { case .prefer(let a), .avoid(let a), .exclude(let a), .only(let a): description = a }
-            let n = documents.filter { Guidance.matches(description, path: $0.path, title: $0.title) }.count
-            return "\(rule) (\(n) document\(n == 1 ? "" : "s") now)"
-        }.joined(separator: "; ")
+    /// What a note does, as the listing shows it.
+    static func meaning(_ note: ExplainedGuidance) -> String {
+        note.isRule ? note.meaning : note.meaning + " (see quarry guide --help for the rule forms)"
     }
 
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a note of guidance.")
-
-        @Argument(help: "The guidance, e.g. \"prefer the annual report over press releases\".")
-        var text: String
-
-        @OptionGroup var database: DatabaseOption
-
-        @Flag(help: "Print the stored note as JSON.")
-        var json = false
-
-        func validate() throws {
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("the guidance is empty") }
-        }
-
-        func run() throws {
-            let store = try database.open()
-            let note = try store.addGuidance(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            let meaning = Guide.explain(note.text, documents: try store.documents())
-            if json { try Output.json(Listed(note: note, meaning: meaning)); return }
-            print("Stored as guidance \(note.id): \(meaning).")
-        }
-    }
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the guidance and what each note does.")
-
-        @OptionGroup var database: DatabaseOption
-
-        @Flag(help: "Print a JSON array.")
-        var json = false
-
-        func run() throws {
-            let store = try database.open()
-            let documents = try store.documents()
-            let listed = try store.guidance().map { Listed(note: $0, meaning: Guide.explain($0.text, documents: documents)) }
-            if json { try Output.json(listed); return }
-            guard !listed.isEmpty else { print("No guidance yet (quarry guide add \"prefer … over …\")."); return }
-            print(Output.table(["id", "added", "guidance", "effect"],
-                               listed.map { ["\($0.id)", String($0.addedAt.prefix(10)), $0.text, $0.meaning] }, numeric: [0]))
-        }
-    }
-
-    struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a note of guidance by its id.")
-
-        @Argument(help: "The note's id (quarry guide list).")
-        var id: Int64
-
-        @OptionGroup var database: DatabaseOption
-
-        func run() throws {
-            guard try database.open().removeGuidance(id: id) else {
-                throw CLIFailure(message: "no guidance with id \(id) (quarry guide list)", code: ExitStatus.usage)
-            }
-            print("Removed guidance \(id).")
-        }
-    }
-
-    /// A note with what it does.
+    /// A note as --json prints it.
     struct Listed: Encodable {
         let id: Int64
         let text: String
         let addedAt: String
         let meaning: String
-        init(note: GuidanceNote, meaning: String) {
-            id = note.id; text = note.text; addedAt = note.addedAt; self.meaning = meaning
-        }
+        init(_ note: ExplainedGuidance) { id = note.id; text = note.text; addedAt = note.addedAt; meaning = Guide.meaning(note) }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import QuarryKit
 
 /// `quarry ingest`: read files into the database.
@@ -44,12 +44,10 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
-        // A missing path is a usage error, reported before the model is loaded.
+        // A missing path is a usage error, reported before the database is created or the model loaded.
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
-        let store = try database.open(create: true)
-        let encoder = noEmbed ? nil : try Encoder.load()
-        let ingestor = Ingestor(store: store, password: password, parsing: .parallel, encoder: encoder)
-        let report = try ingestor.ingest(paths, progress: TerminalProgress(showNotices: !json))
+        let report = try database.open(create: true).ingest(paths, password: password, embed: !noEmbed,
+                                                            progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }
     }

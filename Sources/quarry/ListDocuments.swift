@@ -1,5 +1,5 @@
 import ArgumentParser
-import Store
+import QuarryKit
 
 /// `quarry documents`: what is in the database.
 struct ListDocuments: AsyncParsableCommand {

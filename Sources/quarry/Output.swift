@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// Writing results: to stdout for data, stderr for messages; plain tables, CSV and JSON.
 enum Output {
@@ -8,13 +7,6 @@ enum Output {
 
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("quarry: \(message)\n".utf8))
-    }
-
-    /// This process's peak resident memory so far, in MiB.
-    static var peakResidentMiB: Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
     }
 
     static func message(_ text: String) {

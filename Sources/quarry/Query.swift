@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Store
+import QuarryKit
 
 /// `quarry query`: read-only SQL.
 struct Query: AsyncParsableCommand {
@@ -29,7 +29,7 @@ struct Query: AsyncParsableCommand {
     var format: Format = .table
 
     func run() async throws {
-        let result = try Store.readOnlyQuery(sql, databasePath: database.db)
+        let result = try Workspace.query(sql, database: database.db)
         switch format {
         case .table:
             print(Output.table(result.columns, result.rows.map { $0.map { Output.clip(Self.text($0), 80) } }))

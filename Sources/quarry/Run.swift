@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import QuarryKit
-import Store
 
 /// `quarry run`: run a pipeline file.
 struct Run: ParsableCommand {
@@ -46,87 +45,34 @@ struct Run: ParsableCommand {
     var json = false
 
     func run() throws {
-        let pipeline = try Pipeline.load(file)
-        let store = try Store(path: db ?? pipeline.database ?? "quarry.db", create: true)
-        if !json { Output.message("Running pipeline \(pipeline.name) into \(Output.display(store.path))") }
-        let results = try PipelineRunner(pipeline: pipeline, store: store, parsing: .parallel)
-            .run(progress: TerminalProgress(showNotices: !json))
-        var failed = false
-        var tables: [String] = []
-        for result in results {
-            switch result {
-            case .ingest(let report):
-                failed = failed || report.failed > 0
-                if !json { print("ingest: " + Ingest.summary(report)) }
-            case .extract(let report):
-                failed = failed || report.ingest.failed > 0
-                if !tables.contains(report.table) { tables.append(report.table) }
-                if !json { print("extract: " + Extract.summary(report)) }
-            case .tune(let report):
-                if !json { print("tune: " + Tune.summary(report)) }
-            }
+        let outcome = try Workspace.runPipeline(file, database: db, progress: TerminalProgress(showNotices: !json)) { name, path in
+            if !json { Output.message("Running pipeline \(name) into \(Output.display(path))") }
         }
         if json {
-            try Output.json(results.map(StageOutput.init))
+            try Output.json(outcome.stages)
         } else {
+            for stage in outcome.stages {
+                switch stage {
+                case .ingest(let report): print("ingest: " + Ingest.summary(report))
+                case .extract(let report): print("extract: " + Extract.summary(report))
+                case .tune(let report): print("tune: " + Tune.summary(report))
+                }
+            }
             print("")
-            ListDocuments.printListing(try store.documents())
-            for table in tables {
-                guard let layout = try store.resultTableLayout(table) else { continue }
+            ListDocuments.printListing(outcome.documents)
+            for (table, sql) in outcome.tableQueries {
                 print("")
                 print("Query the table \(table):")
-                print("  " + Self.exampleQuery(layout, database: store.path))
+                print("  quarry query \(Self.shellQuoted(sql)) --db \(Self.shellQuoted(Output.display(outcome.database)))")
             }
         }
-        if failed { throw CLIFailure(message: "", code: ExitStatus.partial) }
+        if outcome.someFailed { throw CLIFailure(message: "", code: ExitStatus.partial) }
     }
-
-    /// A `quarry query` command line showing a result table's first three scalar columns.
-    static func exampleQuery(_ layout: ResultTableLayout, database: String) -> String {
-        let columns = ["document_path"] + layout.columns.prefix(3).map { column in
-            column.name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
-                && !sqlKeywords.contains(column.name.lowercased())
-                ? column.name : "\"" + column.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        let sql = "SELECT \(columns.joined(separator: ", ")) FROM \(layout.name) LIMIT 5"
-        return "quarry query \(shellQuoted(sql)) --db \(shellQuoted(Output.display(database)))"
-    }
-
-    /// Keywords that a column name must be quoted to be used as.
-    static let sqlKeywords: Set<String> = ["end", "order", "group", "select", "from", "where", "limit", "table", "index",
-                                           "by", "as", "on", "in", "is", "not", "and", "or", "case", "when", "then",
-                                           "else", "default", "check", "references", "to", "transaction", "values"]
 
     /// `text` as one shell word: bare when it is safe, else in double quotes (or single quotes when it has `"`).
     static func shellQuoted(_ text: String) -> String {
         if text.range(of: "^[A-Za-z0-9_./=:@%+-]+$", options: .regularExpression) != nil { return text }
         if !text.contains("\"") && !text.contains("$") && !text.contains("`") && !text.contains("\\") { return "\"" + text + "\"" }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    /// One stage's report as `{"ingest": …}` or `{"extract": …}`.
-    enum StageOutput: Encodable {
-        case ingest(IngestReport)
-        case extract(ExtractReport)
-        case tune(TuneReport)
-
-        init(_ result: PipelineRunner.StageResult) {
-            switch result {
-            case .ingest(let report): self = .ingest(report)
-            case .extract(let report): self = .extract(report)
-            case .tune(let report): self = .tune(report)
-            }
-        }
-
-        enum CodingKeys: String, CodingKey { case ingest, extract, tune }
-
-        func encode(to encoder: any Swift.Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            switch self {
-            case .ingest(let report): try container.encode(report, forKey: .ingest)
-            case .extract(let report): try container.encode(report, forKey: .extract)
-            case .tune(let report): try container.encode(report, forKey: .tune)
-            }
-        }
     }
 }

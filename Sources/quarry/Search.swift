@@ -1,9 +1,5 @@
 import ArgumentParser
 import QuarryKit
-import Assistant
-import Store
-
-extension Searcher.Mode: ExpressibleByArgument {}
 
 /// `quarry search`: full-text search over chunks.
 struct Search: AsyncParsableCommand {
@@ -54,11 +50,9 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open()
         let bold = !json && Output.stdoutIsTerminal
-        let searcher = Searcher(store: store, encoder: mode == .lexical ? nil : try Encoder.load())
-        let hits = try searcher.search(terms, mode: mode, limit: limit, matchAll: all,
-                                       highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
+        let hits = try database.open().search(terms, mode: mode, limit: limit, matchAll: all,
+                                              highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
         if json { try Output.json(hits); return }
         guard !hits.isEmpty else { print("No matches for \(terms)."); return }
         for (i, hit) in hits.enumerated() {

@@ -1,5 +1,5 @@
 import Foundation
-import Progress
+import QuarryKit
 import Synchronization
 
 /// Renders progress on stderr: a redrawn bar on a terminal, otherwise a plain line at most every

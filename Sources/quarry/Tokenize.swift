@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Models
+import QuarryKit
 
 /// `quarry tokenize`: the language model's token ids for a text.
 struct Tokenize: ParsableCommand {
@@ -35,14 +35,10 @@ struct Tokenize: ParsableCommand {
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("--model: no such file: \(model)") }
     }
 
-    struct Report: Encodable { let ids: [Int]; let pieces: [String] }
-
     func run() throws {
-        let file = try GGUFFile(path: try model ?? LanguageModel.defaultPath())
-        let tokenizer = try LanguageTokenizer(gguf: file)
-        let ids = tokenizer.encode(text, addSpecial: false, parseSpecial: special)
-        let pieces = ids.map { tokenizer.decode([$0], renderSpecial: true) }
-        if json { try Output.json(Report(ids: ids, pieces: pieces)); return }
+        let report = try LanguageModelRun.tokenize(text, modelPath: model, special: special)
+        let (ids, pieces) = (report.ids, report.pieces)
+        if json { try Output.json(report); return }
         print(ids.map(String.init).joined(separator: " "))
         Output.message(zip(ids, pieces).map { "\($0)=\(Output.jsonString($1))" }.joined(separator: " "))
     }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Extraction
-import Schema
 import Foundation
 import QuarryKit
 
@@ -47,13 +45,13 @@ struct Train: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: "Promote the new version: auto (unless it scores worse than its base on the held-back documents), always, or never.")
-    var promote = "auto"
+    var promote = TuneRequest.Promotion.auto
 
     @Option(help: ArgumentHelp("Also write the trained parameters to this file.", valueName: "file"))
     var out: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto, day-first or month-first.", valueName: "order"))
-    var dates = "auto"
+    var dates = DateReading.auto
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -67,13 +65,10 @@ struct Train: ParsableCommand {
         if paths.isEmpty { throw ValidationError("name the files or folders the gold rows describe") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if !(0..<1).contains(heldBack) { throw ValidationError("--held-back must be in [0, 1)") }
-        if TuneRequest.Promotion(rawValue: promote) == nil { throw ValidationError("--promote must be auto, always or never") }
-        if DateOrderOption.parse(dates) == nil { throw ValidationError("--dates must be auto, day-first or month-first") }
     }
 
     func run() throws {
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
-        for path in paths + [gold] where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
+        try Workspace.checkInputs(schema: schema, paths: paths + [gold])
         var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
         request.method = .supervised
         request.base = model
@@ -82,12 +77,10 @@ struct Train: ParsableCommand {
         request.supervised.learningRate = learningRate
         request.settings.heldBack = heldBack
         request.settings.seed = seed
-        request.dates = DateOrderOption.parse(dates)!
-        request.promote = TuneRequest.Promotion(rawValue: promote)!
+        request.dates = dates.order
+        request.promote = promote
         request.outputPath = out
-        let store = try database.open(create: true)
-        let report = try TuningRun(store: store, parsing: .parallel, encoder: try Encoder.load())
-            .run(request, progress: TerminalProgress(showNotices: !json))
+        let report = try database.open(create: true).tune(request, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Tune.summary(report)) }
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
-import Extraction
-import Schema
 import Foundation
 import QuarryKit
-import Tuning
 
 /// `quarry tune`: TAO, tuning the span extractor on unlabelled documents.
 struct Tune: ParsableCommand {
@@ -42,7 +39,7 @@ struct Tune: ParsableCommand {
     var table: String
 
     @Option(help: "The extractor to tune (span; llm has no trainable parameters yet).")
-    var extractor = "span"
+    var extractor = ExtractorKind.span
 
     @Option(help: ArgumentHelp("Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
     var model: String?
@@ -69,7 +66,7 @@ struct Tune: ParsableCommand {
     var kl = 0.02
 
     @Option(help: ArgumentHelp("How a list field's decisions are credited: whole (the list's reward), items (each item's own verdicts) or both.", valueName: "credit"))
-    var listCredit = ListCredit.both.rawValue
+    var listCredit = ListCredit.both
 
     @Option(help: "Share of the documents held back for the before/after evaluation.")
     var heldBack = 0.2
@@ -87,13 +84,13 @@ struct Tune: ParsableCommand {
     var gold: String?
 
     @Option(help: "Promote the new version: auto (unless it scores worse than its base), always, or never.")
-    var promote = "auto"
+    var promote = TuneRequest.Promotion.auto
 
     @Option(help: ArgumentHelp("Also write the tuned parameters to this file.", valueName: "file"))
     var out: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto, day-first or month-first.", valueName: "order"))
-    var dates = "auto"
+    var dates = DateReading.auto
 
     @Option(help: "Password for encrypted PDFs.")
     var password: String?
@@ -113,14 +110,10 @@ struct Tune: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(0..<1).contains(heldBack) { throw ValidationError("--held-back must be in [0, 1)") }
         if temperature <= 0 { throw ValidationError("--temperature must be positive") }
-        if TuneRequest.Promotion(rawValue: promote) == nil { throw ValidationError("--promote must be auto, always or never") }
-        if ListCredit(rawValue: listCredit) == nil { throw ValidationError("--list-credit must be whole, items or both") }
-        if DateOrderOption.parse(dates) == nil { throw ValidationError("--dates must be auto, day-first or month-first") }
     }
 
     func run() throws {
-        do { _ = try Validator(schema: try Schema.load(schema), file: schema) } catch { throw QuarryError.schema(error) }
-        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
+        try Workspace.checkInputs(schema: schema, paths: paths)
         var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
         request.extractor = extractor
         request.fromUsage = fromUsage
@@ -133,53 +126,14 @@ struct Tune: ParsableCommand {
         request.settings.seed = seed
         request.settings.optimizer.learningRate = learningRate
         request.settings.optimizer.klWeight = kl
-        request.settings.optimizer.listCredit = ListCredit(rawValue: listCredit) ?? .both
+        request.settings.optimizer.listCredit = listCredit
         request.rewards = try Self.rewards(rewardWeights, guidelines: guidelines)
         request.goldPath = gold
-        request.dates = DateOrderOption.parse(dates)!
+        request.dates = dates.order
         request.password = password
-        request.promote = TuneRequest.Promotion(rawValue: promote)!
+        request.promote = promote
         request.outputPath = out
-        let store = try database.open(create: true)
-        let report = try TuningRun(store: store, parsing: .parallel, encoder: try Encoder.load())
-            .run(request, progress: TerminalProgress(showNotices: !json))
+        let report = try database.open(create: true).tune(request, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
-    }
-
-    /// The reward configuration from `--reward NAME=WEIGHT` and `--guideline` options.
-    static func rewards(_ weights: [String], guidelines: [String]) throws -> RewardConfiguration {
-        var table: [String: Double] = [:]
-        for entry in weights {
-            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else {
-                throw ValidationError("--reward expects NAME=WEIGHT with a weight ≥ 0, e.g. consistency=2 (got '\(entry)')")
-            }
-            table[parts[0]] = weight
-        }
-        do { return try RewardConfiguration(weights: table, guidelines: guidelines) } catch { throw ValidationError("--reward: \(error)") }
-    }
-
-    static func summary(_ r: TuneReport) -> String {
-        func f(_ x: Double) -> String { String(format: "%.3f", x) }
-        let verb = r.method == .supervised ? "Trained" : "Tuned"
-        let unit = r.method == .supervised ? "\(r.likelihood.count) epochs" : "\(r.steps.count) steps\(r.stoppedEarly ? " (stopped early)" : "")"
-        var lines = ["\(verb) \(r.table): version \(r.version) from \(r.base) on \(r.training) documents "
-            + "(\(r.heldBack) held back), \(unit) "
-            + "in \(String(format: "%.1f", r.prepareSeconds + r.tuneSeconds)) s "
-            + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."]
-        for guideline in r.unrecognisedGuidelines { lines.append("Guideline not understood, not used: \(guideline)") }
-        if let b = r.before, let a = r.after {
-            lines.append("Held back: mean reward \(f(b.meanReward)) → \(f(a.meanReward)), valid rows \(f(b.validRows)) → \(f(a.validRows)).")
-            let judges = b.judges.keys.sorted().map { "\($0) \(f(b.judges[$0]!)) → \(f(a.judges[$0] ?? .nan))" }
-            if !judges.isEmpty { lines.append("  judges: " + judges.joined(separator: ", ")) }
-        }
-        if let g = r.gold {
-            lines.append("Gold (\(g.documents) held-back documents\(r.method == .tao ? ", report only" : ""): micro-F1 \(f(g.before.micro.f1)) → \(f(g.after.micro.f1)), "
-                + "macro-F1 \(f(g.before.macroF1)) → \(f(g.after.macroF1)).")
-            for (b, a) in zip(g.before.fields, g.after.fields) { lines.append("  \(b.field): F1 \(f(b.f1)) → \(f(a.f1))") }
-        }
-        lines.append(r.promoted ? "Promoted: quarry extract uses \(r.version) for \(r.table) (\(r.promotion))."
-                                : "Not promoted: \(r.promotion). Promote it with: quarry models promote \(r.version)")
-        return lines.joined(separator: "\n")
     }
 }

@@ -61,7 +61,7 @@ import Testing
         #expect(request.schemaPath == folder + "/schemas/invoice.json")
         #expect(request.parametersPath == folder + "/tuned/params.json")
         #expect(request.paths == [folder + "/docs", "/abs/more"])
-        #expect(request.table == "invoices" && request.extractor == "span" && request.password == "pw" && request.replace)
+        #expect(request.table == "invoices" && request.extractor == .span && request.password == "pw" && request.replace)
         #expect(request.dates == .dayFirst)
 
         // Only schema, table and paths are required; dates default to auto (nil), paths may be one path.
@@ -69,7 +69,7 @@ import Testing
             Issue.record("no extract stage"); return
         }
         #expect(minimal.paths == [URL(fileURLWithPath: minimal.schemaPath).deletingLastPathComponent().path + "/docs"])
-        #expect(minimal.dates == nil && minimal.extractor == "span" && minimal.parametersPath == nil && !minimal.replace)
+        #expect(minimal.dates == nil && minimal.extractor == .span && minimal.parametersPath == nil && !minimal.replace)
         guard case .extract(let monthFirst) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: month-first}\n").stages.first,
               case .extract(let auto) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: auto}\n").stages.first else {
             Issue.record("no extract stage"); return

@@ -180,19 +180,19 @@ struct TuningRunTests {
             _ = try run(ws, unlabelled)
         } throws: { error in
             guard case QuarryError.invalidOption(let name, _) = error else { return false }
-            return name == "--gold"
+            return name == "gold"
         }
     }
 
     @Test func theLanguageModelExtractorAndFewerThanTwoDocumentsAreRefused() throws {
         let ws = try Workspace(fixtures: Self.sample)
         var llm = request(ws)
-        llm.extractor = "llm"
+        llm.extractor = .llm
         #expect {
             _ = try run(ws, llm)
         } throws: { error in
             guard case QuarryError.invalidOption(let name, let message) = error else { return false }
-            return name == "--extractor" && message.contains("only the span extractor")
+            return name == "extractor" && message.contains("only the span extractor")
         }
         let one = request(ws, paths: [ws.docs.appendingPathComponent("receipt-weber-baustoffe-1.txt").path])
         #expect {
