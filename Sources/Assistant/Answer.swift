@@ -7,9 +7,7 @@ public struct Citation: Sendable, Equatable, Codable {
     public let source: Int
     public let document: String
     public let documentID: Int64
-    public let page: Int
-    public let start: Int
-    public let end: Int
+    public let location: Location
     public let quote: String
     public let box: Box?
     /// For an answer from an extracted table: the table and the row whose cell the quote is
@@ -17,29 +15,38 @@ public struct Citation: Sendable, Equatable, Codable {
     public let table: String?
     public let row: Int64?
 
-    public init(source: Int, document: String, documentID: Int64, page: Int, start: Int, end: Int, quote: String, box: Box? = nil,
+    public init(source: Int, document: String, documentID: Int64, location: Location, quote: String, box: Box? = nil,
                 table: String? = nil, row: Int64? = nil) {
-        self.source = source; self.document = document; self.documentID = documentID; self.page = page
-        self.start = start; self.end = end; self.quote = quote; self.box = box; self.table = table; self.row = row
+        self.source = source; self.document = document; self.documentID = documentID; self.location = location
+        self.quote = quote; self.box = box; self.table = table; self.row = row
     }
 
     init(source: Int, _ passage: Passage) {
-        self.init(source: source, document: passage.path, documentID: passage.documentID, page: passage.page,
-                  start: passage.start, end: passage.end, quote: passage.text)
+        self.init(source: source, document: passage.path, documentID: passage.documentID, location: passage.location, quote: passage.text)
+    }
+
+    enum CodingKeys: String, CodingKey { case source, document, documentID, quote, box, table, row }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(source: try c.decode(Int.self, forKey: .source), document: try c.decode(String.self, forKey: .document),
+                  documentID: try c.decode(Int64.self, forKey: .documentID), location: try Location(from: decoder),
+                  quote: try c.decode(String.self, forKey: .quote), box: try c.decodeIfPresent(Box.self, forKey: .box),
+                  table: try c.decodeIfPresent(String.self, forKey: .table), row: try c.decodeIfPresent(Int64.self, forKey: .row))
     }
 
     /// Every key is written, `box` as null for text documents, so scripts see one shape.
     public func encode(to encoder: any Encoder) throws {
+        try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(source, forKey: .source); try c.encode(document, forKey: .document)
-        try c.encode(documentID, forKey: .documentID); try c.encode(page, forKey: .page)
-        try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
+        try c.encode(documentID, forKey: .documentID)
         try c.encode(quote, forKey: .quote); try c.encode(box, forKey: .box)
         try c.encode(table, forKey: .table); try c.encode(row, forKey: .row)
     }
 
     func with(box: Box?) -> Citation {
-        Citation(source: source, document: document, documentID: documentID, page: page, start: start, end: end, quote: quote, box: box,
+        Citation(source: source, document: document, documentID: documentID, location: location, quote: quote, box: box,
                  table: table, row: row)
     }
 }

@@ -90,12 +90,12 @@ public struct Assistant: Sendable {
         if mode == .generative { return try generative(question, passages: passages.filter { $0.score >= options.threshold }, confidence: best.score) }
         var chosen: [ScoredPassage] = []
         for candidate in passages where chosen.count < options.maxQuotes && candidate.score >= options.quoteShare * best.score {
-            guard !chosen.contains(where: { $0.passage.documentID == candidate.passage.documentID && $0.passage.page == candidate.passage.page
-                && $0.passage.start < candidate.passage.end && candidate.passage.start < $0.passage.end }) else { continue }
+            guard !chosen.contains(where: { $0.passage.documentID == candidate.passage.documentID && $0.passage.location.page == candidate.passage.location.page
+                && $0.passage.location.start < candidate.passage.location.end && candidate.passage.location.start < $0.passage.location.end }) else { continue }
             chosen.append(candidate)
         }
         // Quotes in reading order when they come from one page.
-        chosen.sort { ($0.passage.documentID, $0.passage.page, $0.passage.start) < ($1.passage.documentID, $1.passage.page, $1.passage.start) }
+        chosen.sort { ($0.passage.documentID, $0.passage.location.page, $0.passage.location.start) < ($1.passage.documentID, $1.passage.location.page, $1.passage.location.start) }
         var verifier = CitationVerifier(store: store)
         var citations: [Citation] = []
         var dropped = 0
@@ -192,7 +192,7 @@ public struct Assistant: Sendable {
         do { texts = try store.chunkTexts(hits.map(\.chunkID)) } catch { throw .store(error) }
         let passages = hits.flatMap { hit in
             texts[hit.chunkID].map {
-                splitter.passages(of: $0, chunkID: hit.chunkID, documentID: hit.documentID, path: hit.path, page: hit.page, start: hit.start)
+                splitter.passages(of: $0, chunkID: hit.chunkID, documentID: hit.documentID, path: hit.path, page: hit.location.page, start: hit.location.start)
             } ?? []
         }.filter { scorer.addsInformation($0.text, to: terms) }
         guard !passages.isEmpty else { return .refusal("the retrieved chunks hold no sentence") }

@@ -15,16 +15,16 @@ public struct CitationVerifier: Sendable {
     /// The citation with its box when its quote is verbatim at its place; nil when it is not (or
     /// the page does not exist).
     public mutating func verify(_ citation: Citation) throws(StoreError) -> Citation? {
-        let key = PageKey(document: citation.documentID, page: citation.page)
+        let key = PageKey(document: citation.documentID, page: citation.location.page)
         if pages[key] == nil {
-            let page = try store.page(documentID: citation.documentID, number: citation.page)
+            let page = try store.page(documentID: citation.documentID, number: citation.location.page)
             pages[key] = .some(page.map { (Array($0.text.unicodeScalars), $0) })
         }
-        guard let entry = pages[key] ?? nil, citation.start >= 0, citation.start < citation.end,
-              citation.end <= entry.scalars.count else { return nil }
+        guard let entry = pages[key] ?? nil, citation.location.start >= 0, citation.location.start < citation.location.end,
+              citation.location.end <= entry.scalars.count else { return nil }
         var view = String.UnicodeScalarView()
-        view.append(contentsOf: entry.scalars[citation.start..<citation.end])
+        view.append(contentsOf: entry.scalars[citation.location.start..<citation.location.end])
         guard String(view) == citation.quote else { return nil }
-        return citation.with(box: entry.page.box(covering: citation.start..<citation.end))
+        return citation.with(box: entry.page.box(covering: citation.location.start..<citation.location.end))
     }
 }

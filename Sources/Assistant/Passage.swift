@@ -7,14 +7,11 @@ public struct Passage: Sendable, Equatable, Hashable {
     public let chunkID: Int64
     public let documentID: Int64
     public let path: String
-    public let page: Int
-    public let start: Int
-    public let end: Int
+    public let location: Location
     public let text: String
 
-    public init(chunkID: Int64, documentID: Int64, path: String, page: Int, start: Int, end: Int, text: String) {
-        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.page = page
-        self.start = start; self.end = end; self.text = text
+    public init(chunkID: Int64, documentID: Int64, path: String, location: Location, text: String) {
+        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location; self.text = text
     }
 }
 
@@ -71,8 +68,7 @@ public struct SentenceSplitter: Sendable {
         return ranges(in: chunkText).map { r in
             var view = String.UnicodeScalarView()
             view.append(contentsOf: s[r])
-            return Passage(chunkID: chunkID, documentID: documentID, path: path, page: page,
-                           start: start + r.lowerBound, end: start + r.upperBound, text: String(view))
+            return Passage(chunkID: chunkID, documentID: documentID, path: path, location: Location(page: page, start: start + r.lowerBound, end: start + r.upperBound), text: String(view))
         }
     }
 

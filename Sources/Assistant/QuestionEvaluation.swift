@@ -111,7 +111,7 @@ public struct QuestionEvaluation: Sendable {
                 do { if try checker.verify(c) != nil { verified += 1 } } catch { throw .store(error) }
             }
             let cited = answer.citations.contains { c in
-                gold.contains { $0.document == c.documentID && $0.page == c.page && $0.range.overlaps(c.start..<c.end) }
+                gold.contains { $0.document == c.documentID && $0.page == c.location.page && $0.range.overlaps(c.location.start..<c.location.end) }
             }
             let said = Self.normalized(answer.answer)
             let found = q.answers.map { said.contains(Self.normalized($0)) }

@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Store
 
 /// Answers questions about extracted tables (`TableQuery`) by read-only SQL, citing the rows it
@@ -82,8 +83,7 @@ public struct TableAnswerer: Sendable {
             for e in try run(sql).rows {
                 guard case .integer(let document) = e[1], case .integer(let page) = e[2], case .integer(let start) = e[3],
                       case .integer(let end) = e[4], case .text(let quote) = e[5] else { continue }
-                let citation = Citation(source: citations.count + 1, document: path, documentID: document, page: Int(page),
-                                        start: Int(start), end: Int(end), quote: quote, table: query.table, row: id)
+                let citation = Citation(source: citations.count + 1, document: path, documentID: document, location: Location(page: Int(page), start: Int(start), end: Int(end)), quote: quote, table: query.table, row: id)
                 do { if let verified = try verifier.verify(citation) { citations.append(verified) } } catch { throw .store(error) }
             }
         }

@@ -1,13 +1,11 @@
 /// A piece of one page's text. `start`/`end` are code-point offsets into that page's text
 /// (0-based, end exclusive), so `text` is always exactly that slice of the page.
 public struct Chunk: Sendable, Equatable {
-    public let pageNumber: Int
-    public let start: Int
-    public let end: Int
+    public let location: Location
     public let text: String
 
-    public init(pageNumber: Int, start: Int, end: Int, text: String) {
-        self.pageNumber = pageNumber; self.start = start; self.end = end; self.text = text
+    public init(location: Location, text: String) {
+        self.location = location; self.text = text
     }
 }
 
@@ -33,7 +31,7 @@ public struct Chunker: Sendable {
         return spans(of: scalars).map { range in
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[range])
-            return Chunk(pageNumber: page.number, start: range.lowerBound, end: range.upperBound, text: String(view))
+            return Chunk(location: Location(page: page.number, start: range.lowerBound, end: range.upperBound), text: String(view))
         }
     }
 
@@ -46,7 +44,7 @@ public struct Chunker: Sendable {
             return spans(of: scalars).flatMap { fitted($0, of: scalars, limit: limit, count: count) }.map { range in
                 var view = String.UnicodeScalarView()
                 view.append(contentsOf: scalars[range])
-                return Chunk(pageNumber: page.number, start: range.lowerBound, end: range.upperBound, text: String(view))
+                return Chunk(location: Location(page: page.number, start: range.lowerBound, end: range.upperBound), text: String(view))
             }
         }
     }

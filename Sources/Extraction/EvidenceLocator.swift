@@ -62,8 +62,7 @@ struct EvidenceLocator {
         let scalars = Array(place.page.text.unicodeScalars)
         var quote = String.UnicodeScalarView()
         quote.append(contentsOf: scalars[place.range])
-        return Evidence(field: field, valueIndex: valueIndex, pageNumber: place.page.number, start: place.range.lowerBound,
-                        end: place.range.upperBound, quote: String(quote), box: place.page.box(covering: place.range))
+        return Evidence(field: field, valueIndex: valueIndex, location: Location(page: place.page.number, start: place.range.lowerBound, end: place.range.upperBound), quote: String(quote), box: place.page.box(covering: place.range))
     }
 
     /// Words matched in order, separated in the page by at least one whitespace scalar.

@@ -13,16 +13,14 @@ import Models
 /// there); then each field's best passage, each one's second best, and so on, until the budget is
 /// spent. The model sees them in document order.
 public struct ExtractionPrompt: Sendable {
-    /// One piece of a page's text.
-    public struct Passage: Sendable, Equatable {
-        public let page: Int
-        /// Code points into the page text.
-        public let start: Int
+    /// One piece of a page's text, where it is and what it says.
+    public struct Snippet: Sendable, Equatable {
+        public let location: Location
         public let text: String
     }
 
     /// The passages sent, in document order.
-    public let passages: [Passage]
+    public let passages: [Snippet]
     /// The document text the model sees (the passages joined by blank lines).
     public let excerpt: String
     /// The system and user messages.
@@ -109,8 +107,8 @@ public struct ExtractionPrompt: Sendable {
 
     /// A page's text cut at blank lines into passages of at most ~400 characters (longer
     /// paragraphs are split at line ends, then at spaces); short neighbours are merged.
-    static func passages(_ document: Document, limit: Int = 400) -> [Passage] {
-        var result: [Passage] = []
+    static func passages(_ document: Document, limit: Int = 400) -> [Snippet] {
+        var result: [Snippet] = []
         for page in document.pages where page.hasText {
             let scalars = Array(page.text.unicodeScalars)
             var start = 0
@@ -121,7 +119,7 @@ public struct ExtractionPrompt: Sendable {
                 if e > s {
                     var text = String.UnicodeScalarView()
                     text.append(contentsOf: scalars[s..<e])
-                    result.append(Passage(page: page.number, start: s, text: String(text)))
+                    result.append(Snippet(location: Location(page: page.number, start: s, end: e), text: String(text)))
                 }
                 start = end
             }
@@ -140,7 +138,7 @@ public struct ExtractionPrompt: Sendable {
     }
 
     /// How relevant each passage is to each field: `[field][passage]`.
-    static func relevance(_ passages: [Passage], fields: [Field], embedder: (any TextEmbedder)?) -> [[Double]] {
+    static func relevance(_ passages: [Snippet], fields: [Field], embedder: (any TextEmbedder)?) -> [[Double]] {
         let lowered = passages.map { $0.text.lowercased() }
         var scores = fields.map { field -> [Double] in
             let words = Set(field.name.lowercased().split(separator: "_").map(String.init).filter { $0.count > 2 })

@@ -207,7 +207,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         var evidence: [Evidence] = []
         // A generation cut off by its token budget keeps the fields it finished.
         let object = PartialJSON.parse(text) as? [String: Any] ?? [:]
-        let locator = EvidenceLocator(document: prepared.document, preferredPages: prepared.prompt.passages.map(\.page),
+        let locator = EvidenceLocator(document: prepared.document, preferredPages: prepared.prompt.passages.map(\.location.page),
                                       dates: prepared.dates)
         /// Whether to keep a value: it has evidence (added to `found`), or it needs none.
         func keep(_ raw: Any, _ value: Value, _ type: ScalarType, path: String, index: Int, _ found: inout [Evidence]) -> Bool {

@@ -353,7 +353,7 @@ public struct SpanExtractor: ExtractorPolicy {
                     items[f].append(values.count)
                     for (sub, c) in options.cells[i].sorted(by: { $0.value.start < $1.value.start }) {
                         evidence.append(Evidence(field: "\(field.name)[\(values.count)].\(sub)", valueIndex: 0,
-                                                 pageNumber: prepared.pageNumbers[c.page], start: c.start, end: c.end,
+                                                 location: Location(page: prepared.pageNumbers[c.page], start: c.start, end: c.end),
                                                  quote: c.text, box: c.box))
                     }
                     values.append(options.values[i])
@@ -366,8 +366,7 @@ public struct SpanExtractor: ExtractorPolicy {
                 if let same = values.firstIndex(of: value) { items[f].append(same); continue }
                 items[f].append(values.count)
                 let c = options.spans[i]
-                evidence.append(Evidence(field: field.name, valueIndex: values.count, pageNumber: prepared.pageNumbers[c.page],
-                                         start: c.start, end: c.end, quote: c.text, box: c.box))
+                evidence.append(Evidence(field: field.name, valueIndex: values.count, location: Location(page: prepared.pageNumbers[c.page], start: c.start, end: c.end), quote: c.text, box: c.box))
                 values.append(value)
             }
             row[field.name] = isList[f] ? .array(values) : (values.first ?? .null)

@@ -116,8 +116,7 @@ extension Store {
                     let x0: Double? = e["x0"], y0: Double? = e["y0"], x1: Double? = e["x1"], y1: Double? = e["y1"]
                     var box: Box?
                     if let x0, let y0, let x1, let y1 { box = Box(x0: Float(x0), y0: Float(y0), x1: Float(x1), y1: Float(y1)) }
-                    return Evidence(field: e["field"], valueIndex: e["value_index"], pageNumber: e["page_number"],
-                                        start: e["start"], end: e["end"], quote: e["quote"], box: box)
+                    return Evidence(field: e["field"], valueIndex: e["value_index"], location: Location(page: e["page_number"], start: e["start"], end: e["end"]), quote: e["quote"], box: box)
                 }
                 let issues = try Row.fetchAll(db, sql: """
                     SELECT field, rule, message FROM \(ResultNames.issues(t).sqlIdentifier)
@@ -280,7 +279,7 @@ struct ResultWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for e in row.evidence where covered.contains(e.topField) {
-            try evidence.execute(arguments: [rowID, e.field, e.valueIndex, row.documentID, e.pageNumber, e.start, e.end,
+            try evidence.execute(arguments: [rowID, e.field, e.valueIndex, row.documentID, e.location.page, e.location.start, e.location.end,
                                              e.quote, e.box.map { Double($0.x0) }, e.box.map { Double($0.y0) },
                                              e.box.map { Double($0.x1) }, e.box.map { Double($0.y1) }])
         }

@@ -1,3 +1,4 @@
+import Documents
 import GRDB
 
 /// A chunk that matches a lexical search, with where it sits in its document.
@@ -5,13 +6,33 @@ public struct SearchHit: Sendable, Codable, Equatable {
     public let chunkID: Int64
     public let documentID: Int64
     public let path: String
-    public let page: Int
-    public let start: Int
-    public let end: Int
+    public let location: Location
     /// A short excerpt with the matched terms between the highlight markers.
     public let snippet: String
     /// BM25 relevance; higher is better.
     public let score: Double
+
+    public init(chunkID: Int64, documentID: Int64, path: String, location: Location, snippet: String, score: Double) {
+        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location
+        self.snippet = snippet; self.score = score
+    }
+
+    enum CodingKeys: String, CodingKey { case chunkID, documentID, path, snippet, score }
+
+    /// Its JSON spells the location flat: `page`, `start`, `end` beside the other keys.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(chunkID: try c.decode(Int64.self, forKey: .chunkID), documentID: try c.decode(Int64.self, forKey: .documentID),
+                  path: try c.decode(String.self, forKey: .path), location: try Location(from: decoder),
+                  snippet: try c.decode(String.self, forKey: .snippet), score: try c.decode(Double.self, forKey: .score))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try location.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(chunkID, forKey: .chunkID); try c.encode(documentID, forKey: .documentID); try c.encode(path, forKey: .path)
+        try c.encode(snippet, forKey: .snippet); try c.encode(score, forKey: .score)
+    }
 }
 
 /// Turns what a user types into a safe FTS5 query: every word and every "quoted phrase" becomes a
@@ -61,7 +82,7 @@ public enum FTSQuery {
 extension SearchHit {
     /// The same hit with another score and, when given, another excerpt.
     public func with(score: Double, snippet: String? = nil) -> SearchHit {
-        SearchHit(chunkID: chunkID, documentID: documentID, path: path, page: page, start: start, end: end,
+        SearchHit(chunkID: chunkID, documentID: documentID, path: path, location: location,
                   snippet: snippet ?? self.snippet, score: score)
     }
 }
@@ -106,7 +127,7 @@ extension Store {
                     ORDER BY rank LIMIT ?
                     """, arguments: [highlight.0, highlight.1, match, limit]).map { row in
                     SearchHit(chunkID: row["id"], documentID: row["document_id"], path: row["path"],
-                              page: row["page_number"], start: row["start"], end: row["end"],
+                              location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
                               snippet: (row["snippet"] as String).replacingOccurrences(of: "\n", with: " "),
                               score: -(row["rank"] as Double))
                 }
@@ -133,7 +154,7 @@ extension Store {
                     let text = (row["text"] as String).replacingOccurrences(of: "\n", with: " ")
                     let snippet = text.count > snippetLength ? String(text.prefix(snippetLength)) + "…" : text
                     return SearchHit(chunkID: item.chunkID, documentID: row["document_id"], path: row["path"],
-                                     page: row["page_number"], start: row["start"], end: row["end"],
+                                     location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
                                      snippet: snippet, score: item.score)
                 }
             }

@@ -121,7 +121,7 @@ extension Store {
             INSERT INTO chunks (document_id, page_number, start, "end", text) VALUES (?, ?, ?, ?, ?)
             """)
         return try chunks.map { c in
-            try statement.execute(arguments: [documentID, c.pageNumber, c.start, c.end, c.text])
+            try statement.execute(arguments: [documentID, c.location.page, c.location.start, c.location.end, c.text])
             return db.lastInsertedRowID
         }
     }

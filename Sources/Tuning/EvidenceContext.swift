@@ -27,11 +27,11 @@ struct EvidenceContext: Sendable, Hashable {
 
     /// The context of `evidence` in its page's text; nil when the offsets are not in the page.
     init?(of evidence: Evidence, in text: [Unicode.Scalar]) {
-        guard evidence.start >= 0, evidence.start <= evidence.end, evidence.end <= text.count else { return nil }
-        var lineStart = evidence.start
+        guard evidence.location.start >= 0, evidence.location.start <= evidence.location.end, evidence.location.end <= text.count else { return nil }
+        var lineStart = evidence.location.start
         while lineStart > 0, text[lineStart - 1] != "\n" { lineStart -= 1 }
-        let from = max(lineStart, evidence.start - Self.reach)
-        var before = Self.string(text[from..<evidence.start])
+        let from = max(lineStart, evidence.location.start - Self.reach)
+        var before = Self.string(text[from..<evidence.location.start])
         if from > lineStart { before = Self.withoutFirstWord(before) }
         label = Self.lastColumn(before)
         var above = ""
@@ -61,11 +61,11 @@ struct EvidenceContext: Sendable, Hashable {
         /// evidence does not point into its page.
         mutating func context(of field: String, index: Int) -> EvidenceContext? {
             guard let evidence = context.candidate.evidence.first(where: { $0.field == field && $0.valueIndex == index }) else { return nil }
-            if pages[evidence.pageNumber] == nil {
-                guard let page = context.document.pages.first(where: { $0.number == evidence.pageNumber }) else { return nil }
-                pages[evidence.pageNumber] = Array(page.text.unicodeScalars)
+            if pages[evidence.location.page] == nil {
+                guard let page = context.document.pages.first(where: { $0.number == evidence.location.page }) else { return nil }
+                pages[evidence.location.page] = Array(page.text.unicodeScalars)
             }
-            return pages[evidence.pageNumber].flatMap { EvidenceContext(of: evidence, in: $0) }
+            return pages[evidence.location.page].flatMap { EvidenceContext(of: evidence, in: $0) }
         }
     }
 

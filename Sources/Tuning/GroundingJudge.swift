@@ -34,10 +34,10 @@ public struct GroundingJudge: Reward {
     }
 
     static func quoteIsAtItsPlace(_ evidence: Evidence, _ pages: [Int: [Unicode.Scalar]]) -> Bool {
-        guard let text = pages[evidence.pageNumber], evidence.start >= 0, evidence.start < evidence.end, evidence.end <= text.count else {
+        guard let text = pages[evidence.location.page], evidence.location.start >= 0, evidence.location.start < evidence.location.end, evidence.location.end <= text.count else {
             return false
         }
-        return String(String.UnicodeScalarView(text[evidence.start..<evidence.end])) == evidence.quote
+        return String(String.UnicodeScalarView(text[evidence.location.start..<evidence.location.end])) == evidence.quote
     }
 
     static func quote(_ quote: String, reads value: Value, as type: ScalarType) -> Bool {

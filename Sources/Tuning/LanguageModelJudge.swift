@@ -31,7 +31,7 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
             guard !values.isEmpty else { continue }
             let probabilities = values.indices.map { index -> Double in
                 guard let evidence = context.candidate.evidence.first(where: { $0.field == field.name && $0.valueIndex == index }),
-                      let page = context.document.pages.first(where: { $0.number == evidence.pageNumber }) else { return 0 }
+                      let page = context.document.pages.first(where: { $0.number == evidence.location.page }) else { return 0 }
                 return probabilityOfYes(field: field, value: values[index], line: Self.line(around: evidence, in: page))
             }
             fields[field.name] = probabilities.reduce(0, +) / Double(probabilities.count)
@@ -65,10 +65,10 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
     /// The evidence's line of the page, at most 300 characters around the quote.
     static func line(around evidence: Evidence, in page: Page) -> String {
         let scalars = Array(page.text.unicodeScalars)
-        guard evidence.start >= 0, evidence.end <= scalars.count, evidence.start <= evidence.end else { return evidence.quote }
-        var start = evidence.start, end = evidence.end
-        while start > 0, scalars[start - 1] != "\n", evidence.start - start < 150 { start -= 1 }
-        while end < scalars.count, scalars[end] != "\n", end - evidence.end < 150 { end += 1 }
+        guard evidence.location.start >= 0, evidence.location.end <= scalars.count, evidence.location.start <= evidence.location.end else { return evidence.quote }
+        var start = evidence.location.start, end = evidence.location.end
+        while start > 0, scalars[start - 1] != "\n", evidence.location.start - start < 150 { start -= 1 }
+        while end < scalars.count, scalars[end] != "\n", end - evidence.location.end < 150 { end += 1 }
         return String(String.UnicodeScalarView(scalars[start..<end]))
     }
 }

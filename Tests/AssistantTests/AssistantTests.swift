@@ -56,10 +56,10 @@ import Store
         #expect(!answer.refused)
         #expect(answer.answer == "This lease shall be governed by the laws of the State of Oregon.")
         let c = try #require(answer.citations.first)
-        #expect(c.document == "/docs/lease.pdf" && c.page == 1 && c.source == 1)
+        #expect(c.document == "/docs/lease.pdf" && c.location.page == 1 && c.source == 1)
         let page = Array(Self.lease.unicodeScalars)
-        #expect(String(String.UnicodeScalarView(page[c.start..<c.end])) == c.quote)
-        #expect(c.box != nil && c.box!.x0 == Float(c.start))
+        #expect(String(String.UnicodeScalarView(page[c.location.start..<c.location.end])) == c.quote)
+        #expect(c.box != nil && c.box!.x0 == Float(c.location.start))
         #expect(answer.confidence >= 0.5)
     }
 
@@ -104,12 +104,12 @@ import Store
     @Test func theVerifierRejectsQuotesThatAreNotAtTheirPlace() throws {
         let id = try #require(try store.documents().first { $0.path == "/docs/memo.txt" }?.id)
         var verifier = CitationVerifier(store: store)
-        let good = Citation(source: 1, document: "/docs/memo.txt", documentID: id, page: 1, start: 4, end: 10, quote: "bakery")
+        let good = Citation(source: 1, document: "/docs/memo.txt", documentID: id, location: Location(page: 1, start: 4, end: 10), quote: "bakery")
         #expect(try verifier.verify(good) == good)
-        for bad in [Citation(source: 1, document: "", documentID: id, page: 1, start: 5, end: 11, quote: "bakery"),
-                    Citation(source: 1, document: "", documentID: id, page: 1, start: 4, end: 10, quote: "Bakery"),
-                    Citation(source: 1, document: "", documentID: id, page: 2, start: 4, end: 10, quote: "bakery"),
-                    Citation(source: 1, document: "", documentID: id, page: 1, start: 60, end: 999, quote: "bakery")] {
+        for bad in [Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 5, end: 11), quote: "bakery"),
+                    Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 4, end: 10), quote: "Bakery"),
+                    Citation(source: 1, document: "", documentID: id, location: Location(page: 2, start: 4, end: 10), quote: "bakery"),
+                    Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 60, end: 999), quote: "bakery")] {
             #expect(try verifier.verify(bad) == nil)
         }
     }

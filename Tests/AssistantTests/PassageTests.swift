@@ -27,8 +27,8 @@ import Store
         let text = "  Café 🧾 costs €5. Next one. "
         let passages = SentenceSplitter().passages(of: text, chunkID: 1, documentID: 2, path: "/p", page: 3, start: 100)
         #expect(passages.map(\.text) == ["Café 🧾 costs €5.", "Next one."])
-        #expect(passages[0].start == 102 && passages[0].end == 102 + "Café 🧾 costs €5.".unicodeScalars.count)
-        #expect(passages.allSatisfy { $0.page == 3 && $0.documentID == 2 && $0.chunkID == 1 })
+        #expect(passages[0].location.start == 102 && passages[0].location.end == 102 + "Café 🧾 costs €5.".unicodeScalars.count)
+        #expect(passages.allSatisfy { $0.location.page == 3 && $0.documentID == 2 && $0.chunkID == 1 })
     }
 
     @Test func longPiecesAreCutAndEmptyOnesDropped() {

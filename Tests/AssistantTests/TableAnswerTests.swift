@@ -59,7 +59,7 @@ import Store
             let s = Array(text.unicodeScalars)
             func evidence(_ field: String, _ quote: String) -> Evidence {
                 let start = (0...(s.count - quote.unicodeScalars.count)).first { String(String.UnicodeScalarView(s[$0..<($0 + quote.unicodeScalars.count)])) == quote }!
-                return Evidence(field: field, pageNumber: 1, start: start, end: start + quote.unicodeScalars.count, quote: quote)
+                return Evidence(field: field, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
             }
             let vendor = i < 2 ? "Acme Ltd" : "Beta GmbH", total = [1500.0, 200, 3000][i]
             rows.append(ResultRow(documentID: id, cells: ["vendor": .text(vendor), "total": .real(total)],

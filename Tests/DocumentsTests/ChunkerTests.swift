@@ -11,13 +11,13 @@ import Testing
         var covered = [Bool](repeating: false, count: scalars.count)
         var previousEnd = 0
         for c in chunks {
-            #expect(c.pageNumber == 3)
-            #expect(c.start >= previousEnd && c.start < c.end && c.end <= scalars.count)
-            #expect(c.end - c.start <= chunker.maxLength)
-            #expect(c.text == String(String.UnicodeScalarView(scalars[c.start..<c.end])))
-            #expect(!scalars[c.start].properties.isWhitespace && !scalars[c.end - 1].properties.isWhitespace)
-            for i in c.start..<c.end { covered[i] = true }
-            previousEnd = c.end
+            #expect(c.location.page == 3)
+            #expect(c.location.start >= previousEnd && c.location.start < c.location.end && c.location.end <= scalars.count)
+            #expect(c.location.end - c.location.start <= chunker.maxLength)
+            #expect(c.text == String(String.UnicodeScalarView(scalars[c.location.start..<c.location.end])))
+            #expect(!scalars[c.location.start].properties.isWhitespace && !scalars[c.location.end - 1].properties.isWhitespace)
+            for i in c.location.start..<c.location.end { covered[i] = true }
+            previousEnd = c.location.end
         }
         for (i, s) in scalars.enumerated() where !s.properties.isWhitespace { #expect(covered[i], "uncovered at \(i)") }
     }
@@ -45,7 +45,7 @@ import Testing
     @Test func blankPagesGiveNoChunksAndShortPagesOne() {
         #expect(Chunker().chunks(of: Page(number: 1, text: " \n\t ")).isEmpty)
         let one = Chunker().chunks(of: Page(number: 1, text: "  Total due: £12.50\n"))
-        #expect(one == [Chunk(pageNumber: 1, start: 2, end: 19, text: "Total due: £12.50")])
+        #expect(one == [Chunk(location: Location(page: 1, start: 2, end: 19), text: "Total due: £12.50")])
     }
 }
 
@@ -67,10 +67,10 @@ import Testing
         var covered = [Bool](repeating: false, count: scalars.count)
         var previousEnd = 0
         for c in fitted {
-            #expect(c.start >= previousEnd)
-            #expect(c.text == String(String.UnicodeScalarView(scalars[c.start..<c.end])))
-            for i in c.start..<c.end { covered[i] = true }
-            previousEnd = c.end
+            #expect(c.location.start >= previousEnd)
+            #expect(c.text == String(String.UnicodeScalarView(scalars[c.location.start..<c.location.end])))
+            for i in c.location.start..<c.location.end { covered[i] = true }
+            previousEnd = c.location.end
         }
         for (i, s) in scalars.enumerated() where !s.properties.isWhitespace { #expect(covered[i], "uncovered at \(i)") }
         // Cuts still prefer sentence ends.

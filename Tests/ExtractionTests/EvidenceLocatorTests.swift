@@ -21,7 +21,7 @@ import Schema
         let evidence = EvidenceLocator.evidence("customer", valueIndex: 0, at: place)
         #expect(evidence.quote == "Acme\nCorp Ltd")
         let scalars = Array(Self.document.pages[0].text.unicodeScalars)
-        #expect(String(String.UnicodeScalarView(scalars[evidence.start..<evidence.end])) == "Acme\nCorp Ltd")
+        #expect(String(String.UnicodeScalarView(scalars[evidence.location.start..<evidence.location.end])) == "Acme\nCorp Ltd")
         #expect(locator().place(ofText: "invoice")?.range == 0..<7)
         #expect(locator().place(ofText: "Globex") == nil)
     }
@@ -51,10 +51,10 @@ import Schema
         let doc = Document(kind: .text, pages: [Page(number: 1, text: "Title\n\nFirst paragraph.\n\n" + long), Page(number: 2, text: "  \n")])
         let passages = ExtractionPrompt.passages(doc)
         #expect(passages.count > 3)
-        #expect(passages.allSatisfy { $0.page == 1 && $0.text.unicodeScalars.count <= 700 && !$0.text.isEmpty })
+        #expect(passages.allSatisfy { $0.location.page == 1 && $0.text.unicodeScalars.count <= 700 && !$0.text.isEmpty })
         let scalars = Array(doc.pages[0].text.unicodeScalars)
         for p in passages {
-            let at = Array(scalars[p.start..<(p.start + p.text.unicodeScalars.count)])
+            let at = Array(scalars[p.location.start..<p.location.end])
             #expect(String(String.UnicodeScalarView(at)) == p.text)
         }
         #expect(passages.last?.text.hasSuffix("Line 60 of the agreement text.") == true)

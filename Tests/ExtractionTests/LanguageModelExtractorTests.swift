@@ -30,7 +30,7 @@ import Schema
             #expect(evidence.count == 1, "\(field.name) has no evidence: \(candidate.row)")
             for e in evidence {
                 let scalars = Array(text.unicodeScalars)
-                #expect(String(String.UnicodeScalarView(scalars[e.start..<e.end])) == e.quote)
+                #expect(String(String.UnicodeScalarView(scalars[e.location.start..<e.location.end])) == e.quote)
             }
         }
         #expect(candidate.logProbability.isFinite && candidate.logProbability <= 0)

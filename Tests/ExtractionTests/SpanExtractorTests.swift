@@ -58,9 +58,9 @@ final class SpanExtractorTests: XCTestCase {
         var generator = SeededGenerator(seed: 7)
         for candidate in [extractor.decode(prepared)] + extractor.sample(prepared, count: 20, temperature: 1.5, using: &generator) {
             for e in candidate.evidence {
-                let page = Self.document.pages.first { $0.number == e.pageNumber }!
+                let page = Self.document.pages.first { $0.number == e.location.page }!
                 let scalars = Array(page.text.unicodeScalars)
-                XCTAssertEqual(String(String.UnicodeScalarView(scalars[e.start..<e.end])), e.quote)
+                XCTAssertEqual(String(String.UnicodeScalarView(scalars[e.location.start..<e.location.end])), e.quote)
             }
         }
     }
@@ -92,7 +92,7 @@ final class SpanExtractorTests: XCTestCase {
         var generator = SeededGenerator(seed: 1)
         for candidate in extractor.sample(prepared, count: 10, temperature: 3, using: &generator) {
             for e in candidate.evidence where e.field.hasPrefix("items[") {
-                XCTAssertEqual(String(String.UnicodeScalarView(page[e.start..<e.end])), e.quote)
+                XCTAssertEqual(String(String.UnicodeScalarView(page[e.location.start..<e.location.end])), e.quote)
             }
         }
     }
@@ -185,7 +185,7 @@ final class SpanExtractorTests: XCTestCase {
         let extractor = SpanExtractor(schema: schema, embedder: HashingEmbedder())
         let candidate = extractor.decode(Document(kind: .text, pages: pages))
         XCTAssertEqual(candidate.row["invoice_date"], .date(LocalDate(year: 2024, month: 3, day: 14)!))
-        XCTAssertEqual(candidate.evidence.first?.pageNumber, 57)
+        XCTAssertEqual(candidate.evidence.first?.location.page, 57)
     }
 
     func testDayFirstIsDetectedFromUnambiguousDates() {

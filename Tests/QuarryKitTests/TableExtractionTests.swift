@@ -58,11 +58,11 @@ struct TableExtractionTests {
             let pages = try ws.store.pages(documentID: record.id)
             let row = try #require(try ws.store.storedRow(table: "invoices", documentID: record.id))
             for evidence in row.evidence {
-                let page = try #require(pages.first { $0.number == evidence.pageNumber }, "\(record.path) page \(evidence.pageNumber)")
+                let page = try #require(pages.first { $0.number == evidence.location.page }, "\(record.path) page \(evidence.location.page)")
                 let text = Array(page.text.unicodeScalars)
-                #expect(0 <= evidence.start && evidence.start < evidence.end && evidence.end <= text.count, "\(evidence)")
-                guard 0 <= evidence.start, evidence.start <= evidence.end, evidence.end <= text.count else { continue }
-                #expect(String(String.UnicodeScalarView(text[evidence.start..<evidence.end])) == evidence.quote,
+                #expect(0 <= evidence.location.start && evidence.location.start < evidence.location.end && evidence.location.end <= text.count, "\(evidence)")
+                guard 0 <= evidence.location.start, evidence.location.start <= evidence.location.end, evidence.location.end <= text.count else { continue }
+                #expect(String(String.UnicodeScalarView(text[evidence.location.start..<evidence.location.end])) == evidence.quote,
                         "\(record.path): \(evidence.field)")
                 quotes += 1
             }

@@ -27,10 +27,10 @@ import Documents
             documentID: id,
             cells: ["number": .text(number), "total": .real(total), "pages": .integer(1)],
             children: ["line_items": items.map { ["description": .text($0.0), "amount": .real($0.1)] }],
-            evidence: [Evidence(field: "number", pageNumber: 1, start: 8, end: 13, quote: number,
+            evidence: [Evidence(field: "number", location: Location(page: 1, start: 8, end: 13), quote: number,
                                     box: Box(x0: 1, y0: 2, x1: 3, y1: 4)),
-                       Evidence(field: "total", pageNumber: 1, start: 20, end: 25, quote: "\(total)")]
-                + items.indices.map { Evidence(field: "line_items[\($0)].amount", pageNumber: 1, start: 0, end: 3, quote: "pen") },
+                       Evidence(field: "total", location: Location(page: 1, start: 20, end: 25), quote: "\(total)")]
+                + items.indices.map { Evidence(field: "line_items[\($0)].amount", location: Location(page: 1, start: 0, end: 3), quote: "pen") },
             issues: issues)
     }
 
@@ -152,8 +152,8 @@ import Documents
         let newIssue = CellIssue(field: "total", rule: "positive", message: "new")
         let update = ResultRow(
             documentID: a, cells: ["total": .real(99), "number": .text("IGNORED")],
-            evidence: [Evidence(field: "total", valueIndex: 0, pageNumber: 1, start: 1, end: 3, quote: "99"),
-                       Evidence(field: "number", pageNumber: 1, start: 0, end: 1, quote: "IGNORED")],
+            evidence: [Evidence(field: "total", valueIndex: 0, location: Location(page: 1, start: 1, end: 3), quote: "99"),
+                       Evidence(field: "number", location: Location(page: 1, start: 0, end: 1), quote: "IGNORED")],
             issues: [newIssue])
         try store.writeResults(table: "invoices", rows: [update], model: "m1", fields: ["total"])
         let stored = try #require(try store.storedRow(table: "invoices", documentID: a))
@@ -237,7 +237,7 @@ import Documents
         let a = try addDocument("/a.pdf")
         let written = ResultRow(documentID: a, cells: ["order": .text("1"), "amount (EUR)": .real(2), "say \"hi\"": .text("hi")],
                                 children: ["group": [["from": .integer(3)]]],
-                                evidence: [Evidence(field: "group[0].from", pageNumber: 1, start: 0, end: 1, quote: "3")])
+                                evidence: [Evidence(field: "group[0].from", location: Location(page: 1, start: 0, end: 1), quote: "3")])
         try store.writeResults(table: "select", rows: [written], model: "m", fields: odd.fields)
         #expect(try store.storedRow(table: "select", documentID: a) == written)
         try store.writeResults(table: "select", rows: [ResultRow(documentID: a, cells: [:], children: ["group": []])],
@@ -252,7 +252,7 @@ import Documents
         let cases: [(ResultRow, [String])] = [
             (ResultRow(documentID: a, cells: ["nope": .null]), invoices.fields),
             (ResultRow(documentID: a, cells: [:], children: ["line_items": [["nope": .null]]]), invoices.fields),
-            (ResultRow(documentID: a, cells: [:], evidence: [Evidence(field: "nope[0].x", pageNumber: 1, start: 0, end: 0, quote: "")]),
+            (ResultRow(documentID: a, cells: [:], evidence: [Evidence(field: "nope[0].x", location: Location(page: 1, start: 0, end: 0), quote: "")]),
              invoices.fields),
             (ResultRow(documentID: a, cells: [:]), ["total", "nope"]),
         ]

@@ -42,10 +42,10 @@ import Documents
 
     @Test func replacingADocumentRemovesEverythingDerived() throws {
         try store.replaceDocument(stamp("/a.pdf", "v1"), document: document(["alpha bravo"]),
-                                  chunks: [Chunk(pageNumber: 1, start: 0, end: 11, text: "alpha bravo")])
+                                  chunks: [Chunk(location: Location(page: 1, start: 0, end: 11), text: "alpha bravo")])
         #expect(try store.search("alpha").count == 1)
         try store.replaceDocument(stamp("/a.pdf", "v2"), document: document(["charlie"]),
-                                  chunks: [Chunk(pageNumber: 1, start: 0, end: 7, text: "charlie")])
+                                  chunks: [Chunk(location: Location(page: 1, start: 0, end: 7), text: "charlie")])
         #expect(try store.search("alpha").isEmpty)
         #expect(try store.search("charlie").count == 1)
         #expect(try query("SELECT count(*) FROM pages") == [[.integer(1)]])

@@ -101,6 +101,6 @@ import Tensors
         #expect(chunks.count == 3)
         let hits = try store.hits([(3, 0.9), (99, 0.8), (1, 0.5)])
         #expect(hits.map(\.chunkID) == [3, 1])
-        #expect(hits[0].page == 3 && hits[0].snippet == "page 3 of /a" && hits[0].score == 0.9)
+        #expect(hits[0].location.page == 3 && hits[0].snippet == "page 3 of /a" && hits[0].score == 0.9)
     }
 }

@@ -19,8 +19,7 @@ enum Fixture {
             let start = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: range.lowerBound)
             let index = indices[field, default: 0]
             indices[field] = index + 1
-            evidence.append(Evidence(field: field, valueIndex: index, pageNumber: page.number, start: start,
-                                     end: start + quote.unicodeScalars.count, quote: quote))
+            evidence.append(Evidence(field: field, valueIndex: index, location: Location(page: page.number, start: start, end: start + quote.unicodeScalars.count), quote: quote))
         }
         return Candidate(row: row, evidence: evidence, logProbability: 0, decisions: [])
     }

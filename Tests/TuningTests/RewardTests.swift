@@ -19,7 +19,7 @@ import Testing
     static func evidence(_ field: String, _ quote: String, index: Int = 0) -> Evidence {
         let range = text.range(of: quote)!
         let start = text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound)
-        return Evidence(field: field, valueIndex: index, pageNumber: 1, start: start, end: start + quote.unicodeScalars.count, quote: quote)
+        return Evidence(field: field, valueIndex: index, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
     }
 
     static func candidate(_ row: [String: Value], _ evidence: [Evidence] = []) -> Candidate {
@@ -43,7 +43,7 @@ import Testing
         #expect(judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: Self.good)).value == 1)
         // A value without evidence, a quote that is not at its offsets, a quote that reads as another value.
         var moved = Self.evidence("total", "$59.69")
-        moved = Evidence(field: "total", pageNumber: 1, start: moved.start - 1, end: moved.end - 1, quote: moved.quote)
+        moved = Evidence(field: "total", location: Location(page: 1, start: moved.location.start - 1, end: moved.location.end - 1), quote: moved.quote)
         let wrong = Self.candidate(["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-15")!), "total": .number(59.69)],
                                    [Self.evidence("date", "14 March 2024"), moved])
         let verdict = judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: wrong))

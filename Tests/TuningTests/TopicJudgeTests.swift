@@ -36,11 +36,11 @@ import Testing
         // Text in another column (after a wide gap) is not the value's label.
         let columns = Array("Invoice No: 17          Date: 3 May 2024".unicodeScalars)
         let start = columns.count - "3 May 2024".count
-        let dateEvidence = Evidence(field: "d", pageNumber: 1, start: start, end: columns.count, quote: "3 May 2024")
+        let dateEvidence = Evidence(field: "d", location: Location(page: 1, start: start, end: columns.count), quote: "3 May 2024")
         let date = try #require(EvidenceContext(of: dateEvidence, in: columns))
         #expect(date.label == "Date:" && date.above.isEmpty)
         // Off the page: no context.
-        #expect(EvidenceContext(of: Evidence(field: "d", pageNumber: 1, start: 3, end: 99, quote: "x"), in: columns) == nil)
+        #expect(EvidenceContext(of: Evidence(field: "d", location: Location(page: 1, start: 3, end: 99), quote: "x"), in: columns) == nil)
     }
 
     @Test func aValueUnderItsOwnLabelScoresHigherThanOneUnderAnotherField() {
