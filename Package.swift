@@ -62,18 +62,26 @@ let package = Package(
             name: "quarry",
             dependencies: ["QuarryKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // Shared by the test targets: the repository's paths, the installed models, scratch folders
+        // and the runner of the built `quarry`.
+        .target(name: "QuarryTestSupport", dependencies: ["Models"], path: "Tests/QuarryTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Golden")]),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
-        .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
-        .testTarget(name: "ConstrainedDecodingTests", dependencies: ["ConstrainedDecoding", "Schema", "Models"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Schema"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TuningTests", dependencies: ["Tuning", "Schema", "Extraction"]),
-        .testTarget(name: "AssistantTests", dependencies: ["Assistant"]),
-        .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit", "Assistant"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "QuarryTestSupport"], resources: [.copy("Golden")]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "QuarryTestSupport"]),
+        .testTarget(name: "SchemaTests", dependencies: ["Schema", "QuarryTestSupport"]),
+        .testTarget(name: "ConstrainedDecodingTests", dependencies: ["ConstrainedDecoding", "Schema", "Models", "QuarryTestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Schema", "QuarryTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "QuarryTestSupport"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "Schema", "Extraction", "QuarryTestSupport"]),
+        .testTarget(name: "AssistantTests", dependencies: ["Assistant", "QuarryTestSupport"]),
+        .testTarget(name: "QuarryKitTests", dependencies: ["QuarryKit", "Assistant", "QuarryTestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpenBLAS"]),
-        .testTarget(name: "CLITests", dependencies: ["quarry", "Store", "Extraction"]),
+        .testTarget(name: "CLITests", dependencies: ["quarry", "Store", "Extraction", "QuarryTestSupport"]),
+
+        // Timings that assert nothing, outside the tests: swift run quarry-bench <subcommand> … (debug: see main.swift)
+        .executableTarget(
+            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models"],
+            path: "Benchmarks/quarry-bench", swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import Testing
 import Documents
 import Store
 @testable import Assistant
+import QuarryTestSupport
 
 /// The assistant over a small store, without the encoder (lexical retrieval, coverage scores).
 @Suite struct AssistantTests {
@@ -20,8 +21,7 @@ import Store
     static let memo = "The bakery opens at six. Bread is delivered by Swift Vans every morning."
 
     init() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assistant-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Paths.scratch("assistant")
         store = try Store(path: dir.appendingPathComponent("q.db").path)
         try add("/docs/lease.pdf", Self.lease, boxes: true)
         try add("/docs/memo.txt", Self.memo)

@@ -3,6 +3,7 @@ import Testing
 import Documents
 import Store
 @testable import Assistant
+import QuarryTestSupport
 
 @Suite struct TableQueryTests {
     static let invoices = ResultTableLayout(name: "invoices", columns: [
@@ -47,8 +48,7 @@ import Store
 /// Answers from a stored result table, with the rows' evidence as citations.
 @Suite struct TableAnswererTests {
     @Test func answersFromTheTableAndCitesVerifiedEvidence() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tables-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Paths.scratch("tables")
         let store = try Store(path: dir.appendingPathComponent("q.db").path)
         let texts = ["Invoice from Acme Ltd. Total due: 1500.00", "Invoice from Acme Ltd. Total due: 200.00", "Invoice from Beta GmbH. Total due: 3000.00"]
         var rows: [ResultRow] = []

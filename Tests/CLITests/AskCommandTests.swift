@@ -1,6 +1,6 @@
 import Foundation
-import Models
 import Testing
+import QuarryTestSupport
 
 /// `quarry ask` and `quarry eval-qa` through the command line, with the sentence encoder.
 @Suite struct AskCommandTests {
@@ -15,9 +15,7 @@ import Testing
         #expect(try CLI.run(["ask", "x", "--top-k", "0"]).status == 2)
     }
 
-    static let smolInstalled = (try? LanguageModel()) != nil
-
-    @Test(.enabled(if: CLI.encoderInstalled && Self.smolInstalled, "the encoder or SmolLM2-135M-Instruct is not installed: run bash scripts/setup.sh"))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing), .enabled(if: TestModels.smolInstalled, TestModels.smolMissing))
     func generativeAnswersCiteOnlyGivenVerifiedSources() throws {
         let ws = try CLI.workspace(copying: Self.sample)
         #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db]).status == 0)
@@ -51,7 +49,7 @@ import Testing
         #expect(try CLI.run(["guide", "--db", ws.db]).stdout.contains("prefer invoices over receipts"))
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func answersWithVerbatimCitationsRefusesAndEvaluates() throws {
         let ws = try CLI.workspace(copying: Self.sample)
         #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db]).status == 0)

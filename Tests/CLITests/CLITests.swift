@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import QuarryTestSupport
 
 @Suite struct CLITests {
-    let fixtures = CLI.repository.appendingPathComponent("Fixtures/documents").path
+    let fixtures = Paths.fixture("documents")
 
     @Test func helpTeachesEveryCommand() throws {
         let help = try CLI.run(["--help"])
@@ -16,13 +17,13 @@ import Testing
     @Test func badUsageExitsWithTwo() throws {
         #expect(try CLI.run(["ingest"]).status == 2)
         #expect(try CLI.run(["ingest", "--frobnicate", "x"]).status == 2)
-        let missing = try CLI.run(["ingest", "/no/such/dir", "--db", CLI.scratch().appendingPathComponent("x.db").path])
+        let missing = try CLI.run(["ingest", "/no/such/dir", "--db", Paths.scratch("cli").appendingPathComponent("x.db").path])
         #expect(missing.status == 2 && missing.stderr.contains("/no/such/dir"))
         #expect(try CLI.run(["search", "x", "--limit", "0"]).status == 2)
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func ingestDocumentsSearchAndQueryEndToEnd() throws {
-        let dir = try CLI.scratch()
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func ingestDocumentsSearchAndQueryEndToEnd() throws {
+        let dir = try Paths.scratch("cli")
         let db = dir.appendingPathComponent("q.db").path
         let ingest = try CLI.run(["ingest", fixtures, "--db", db, "--json"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
@@ -64,8 +65,8 @@ import Testing
         #expect(write.status == 1 && write.stderr.contains("only reads"))
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func partialFailureExitsWithThreeAndLandsTheRest() throws {
-        let dir = try CLI.scratch()
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func partialFailureExitsWithThreeAndLandsTheRest() throws {
+        let dir = try Paths.scratch("cli")
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
         let good = ["invoice-pelican-freight-pf-18-1225.pdf", "receipt-kopitiam-sri-melor-1.txt"]
@@ -84,10 +85,10 @@ import Testing
         #expect(failures.allSatisfy { !($0["reason"] ?? "").isEmpty })
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func runsTheBundledPipeline() throws {
-        let dir = try CLI.scratch()
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func runsTheBundledPipeline() throws {
+        let dir = try Paths.scratch("cli")
         let db = dir.appendingPathComponent("p.db").path
-        let run = try CLI.run(["run", CLI.repository.appendingPathComponent("Pipelines/fixtures.yaml").path, "--db", db])
+        let run = try CLI.run(["run", Paths.repository.appendingPathComponent("Pipelines/fixtures.yaml").path, "--db", db])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("ingest: Ingested") && run.stdout.contains("documents,"))
 
@@ -97,7 +98,7 @@ import Testing
         #expect(failed.status == 2 && failed.stderr.contains("bad.yaml:3") && failed.stderr.contains("ingest.path"))
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func embedPrintsUnitVectorsThatMatchTheReference() throws {
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func embedPrintsUnitVectorsThatMatchTheReference() throws {
         let run = try CLI.run(["embed", "hello world", "Hello, world!", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let items = try #require(run.json as? [[String: Any]])
@@ -109,7 +110,7 @@ import Testing
         #expect(items[0]["tokens"] as? Int == 4)
         #expect(try CLI.run(["embed"]).status == 2)
 
-        let dir = try CLI.scratch()
+        let dir = try Paths.scratch("cli")
         let input = dir.appendingPathComponent("texts.jsonl"), output = dir.appendingPathComponent("v.f32")
         try Data("\"first text\"\n\"second\\nline\"\n".utf8).write(to: input)
         let file = try CLI.run(["embed", "--input", input.path, "--output", output.path, "--json"])
@@ -121,8 +122,8 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("texts.jsonl:1"))
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing)) func ingestWithoutEmbeddingThenSemanticSearchExplains() throws {
-        let db = try CLI.scratch().appendingPathComponent("q.db").path
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func ingestWithoutEmbeddingThenSemanticSearchExplains() throws {
+        let db = try Paths.scratch("cli").appendingPathComponent("q.db").path
         let ingest = try #require(try CLI.run(["ingest", fixtures, "--db", db, "--json", "--no-embed"]).json as? [String: Any])
         #expect(ingest["embedded"] as? Int == 0)
         let search = try CLI.run(["search", "total", "--mode", "semantic", "--db", db])

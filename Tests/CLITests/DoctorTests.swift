@@ -1,11 +1,14 @@
 import Foundation
 import Testing
 import Tensors
+import QuarryTestSupport
 
 /// `quarry doctor`, and the restart that gets OpenBLAS off a generic core.
 @Suite struct DoctorTests {
     /// A clean slate: no core forced, no restart marker, no test hook.
     static let unset: [String: String?] = ["OPENBLAS_CORETYPE": nil, "QUARRY_BLAS_REEXEC": nil, "QUARRY_BLAS_ASSUME_GENERIC": nil]
+    /// The OpenBLAS core better than the generic ones that this CPU can run (nil without AVX2).
+    static let betterCore = BLASRuntime.recommendedCore(for: BLASRuntime.cpuFeatures)
 
     func doctor(_ environment: [String: String?]) throws -> (CLI.Result, blas: [String: Any], report: [String: Any]) {
         let result = try CLI.run(["doctor", "--json"], environment: Self.unset.merging(environment) { $1 })
@@ -47,19 +50,20 @@ import Tensors
         #expect(blas["core_source"] as? String == "detected")
     }
 
-    @Test func respectsACoreTheUserSet() throws {
-        guard BLASRuntime.cpuFeatures.isSuperset(of: [.avx2, .fma]) else { return }
+    @Test(.enabled(if: BLASRuntime.cpuFeatures.isSuperset(of: [.avx2, .fma]), "this CPU lacks AVX2 or FMA: it cannot run the Haswell core"))
+    func respectsACoreTheUserSet() throws {
         let (_, blas, _) = try doctor(["OPENBLAS_CORETYPE": "Haswell", "QUARRY_BLAS_ASSUME_GENERIC": "1"])
         #expect(blas["core"] as? String == "Haswell")
         #expect(blas["core_source"] as? String == "user")
         #expect(blas["generic"] as? Bool == false)
     }
 
-    @Test func warnsWhenTheUserForcesAGenericCore() throws {
+    @Test(.enabled(if: betterCore != nil, "no AVX2: no core better than the generic one to recommend instead"))
+    func warnsWhenTheUserForcesAGenericCore() throws {
+        let better = try #require(Self.betterCore)
         let (result, blas, report) = try doctor(["OPENBLAS_CORETYPE": "Prescott"])
         #expect(blas["core"] as? String == "Prescott" && blas["core_source"] as? String == "user")
         #expect(blas["generic"] as? Bool == true)
-        guard let better = BLASRuntime.recommendedCore(for: BLASRuntime.cpuFeatures) else { return }
         let problems = try #require(report["problems"] as? [String])
         #expect(problems.contains { $0.contains("Prescott") && $0.contains("OPENBLAS_CORETYPE=\(better)") }, "\(problems)")
         #expect(result.status == 1)
@@ -68,7 +72,7 @@ import Tensors
     }
 
     @Test func reportsMissingModelFilesWithTheFix() throws {
-        let empty = try CLI.scratch().path
+        let empty = try Paths.scratch("cli").path
         let (result, _, report) = try doctor(["QUARRY_MODELS": empty])
         let problems = try #require(report["problems"] as? [String])
         #expect(problems.contains { $0.contains("all-MiniLM-L6-v2") && $0.contains("bash scripts/setup.sh") }, "\(problems)")

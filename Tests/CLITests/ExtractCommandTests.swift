@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import QuarryTestSupport
 
 /// `quarry extract`, `quarry eval` and the `extract` pipeline stage through the command line.
 @Suite struct ExtractCommandTests {
-    static let fixtures = CLI.repository.appendingPathComponent("Fixtures")
+    static let fixtures = Paths.fixtures
     static let sample = ["invoice-kestrel-maschinenbau-2024-0815.pdf", "receipt-weber-baustoffe-1.txt", "invoice-nightjar-studio-nj-2024-007.md"]
     static let invoiceSchema = fixtures.appendingPathComponent("schemas/invoice.json").path
 
@@ -20,7 +21,7 @@ import Testing
         #expect(try CLI.run(["extract", "--table", "t", "x"]).status == 2)   // no --schema
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func aBadSchemaNamesTheFileAndThePointer() throws {
         let ws = try workspace()
         let schema = ws.dir.appendingPathComponent("broken.json")
@@ -33,7 +34,7 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("absent.json"), "\(missing.stderr)")
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func extractThenEvalStoresARun() throws {
         let ws = try workspace()
         let run = try CLI.run(["extract", "--schema", Self.invoiceSchema, "--table", "invoices", ws.docs, "--db", ws.db, "--json"])
@@ -86,7 +87,7 @@ import Testing
     /// The bundled Pipelines/invoices.yaml, copied unchanged into a scratch tree shaped like the
     /// repository (Pipelines/, Fixtures/schemas/, Fixtures/documents/ with the sample), so its
     /// relative paths resolve there and the run takes seconds rather than all the fixtures.
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func runsTheInvoicesPipeline() throws {
         let ws = try workspace()
         let root = ws.dir.appendingPathComponent("repo")
@@ -94,7 +95,7 @@ import Testing
         for folder in ["Pipelines", "Fixtures/schemas"] {
             try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        try fm.copyItem(at: CLI.repository.appendingPathComponent("Pipelines/invoices.yaml"), to: root.appendingPathComponent("Pipelines/invoices.yaml"))
+        try fm.copyItem(at: Paths.repository.appendingPathComponent("Pipelines/invoices.yaml"), to: root.appendingPathComponent("Pipelines/invoices.yaml"))
         try fm.copyItem(atPath: Self.invoiceSchema, toPath: root.appendingPathComponent("Fixtures/schemas/invoice.json").path)
         try fm.moveItem(atPath: ws.docs, toPath: root.appendingPathComponent("Fixtures/documents").path)
         let pipeline = root.appendingPathComponent("Pipelines/invoices.yaml").path

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import QuarryTestSupport
 
 /// `quarry generate` and `quarry tokenize` on the committed tiny GGUF model (any llama-family
 /// file given with --model), and their usage errors.
 @Suite struct GenerateCommandTests {
-    static let tiny = CLI.repository.appendingPathComponent("Tests/ModelsTests/Golden/tiny-llama.gguf").path
+    static let tiny = Paths.tinyModel
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
@@ -26,8 +27,7 @@ import Testing
     }
 
     @Test func aSchemaConstrainsTheOutputToAValidRow() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-generate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Paths.scratch("quarry-generate")
         defer { try? FileManager.default.removeItem(at: directory) }
         let schema = directory.appendingPathComponent("s.json").path
         try #"{"properties": {"name": {"type": "string"}, "n": {"type": "integer"}}, "required": ["name", "n"]}"#.write(toFile: schema, atomically: true, encoding: .utf8)
@@ -52,7 +52,7 @@ import Testing
         #expect(try CLI.run(["generate", "--prompt", "x", "--model", "/nonexistent.gguf"]).status == 2)
         #expect(try CLI.run(["generate", "--prompt", "x", "--ground", "a.txt"]).status == 2)
         #expect(try CLI.run(["generate", "--prompt", "x", "--top-p", "0"]).status == 2)
-        let notGGUF = try CLI.run(["generate", "--prompt", "x", "--model", CLI.repository.appendingPathComponent("README.md").path])
+        let notGGUF = try CLI.run(["generate", "--prompt", "x", "--model", Paths.repository.appendingPathComponent("README.md").path])
         #expect(notGGUF.status == 1 && notGGUF.stderr.contains("README.md"), "\(notGGUF.stderr)")
     }
 }

@@ -3,15 +3,16 @@ import Schema
 import Foundation
 import Store
 import Testing
+import QuarryTestSupport
 
 /// `quarry models` over a database holding a few versions, as a tuning run would store them.
 @Suite struct ModelsCommandTests {
-    static let invoiceSchema = CLI.repository.appendingPathComponent("Fixtures/schemas/invoice.json").path
+    static let invoiceSchema = Paths.fixture("schemas/invoice.json")
 
     /// A database with invoices-v1 (from the prior), invoices-v2 (from v1, with before/after
     /// metrics) and receipts-v1.
     func database() throws -> (dir: URL, db: String) {
-        let dir = try CLI.scratch()
+        let dir = try Paths.scratch("cli")
         let db = dir.appendingPathComponent("q.db").path
         let store = try Store(path: db)
         var parameters = SpanParameters.zeroShot(for: try Schema.load(Self.invoiceSchema))
@@ -91,12 +92,12 @@ import Testing
         #expect(try CLI.run(["models", "list", "--db", db + ".missing"]).status == 1)
     }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func extractUsesThePromotedVersion() throws {
         let (dir, db) = try database()
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/documents/receipt-weber-baustoffe-1.txt"),
+        try FileManager.default.copyItem(at: Paths.fixtures.appendingPathComponent("documents/receipt-weber-baustoffe-1.txt"),
                                          to: docs.appendingPathComponent("receipt.txt"))
         func extract(_ extra: [String] = []) throws -> [String: Any] {
             let run = try CLI.run(["extract", "--schema", Self.invoiceSchema, "--table", "invoices", docs.path, "--db", db, "--json"] + extra)

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import QuarryTestSupport
 
 /// Ingests the real PDFs in ../shared/data and checks them against poppler-utils: page counts equal
 /// `pdfinfo`'s, and page text has the same characters as `pdftotext`'s apart from whitespace and
 /// hyphens. Skips where the data is absent.
 @Suite(.serialized) struct SharedDataTests {
-    static let data = CLI.repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static let folders = ["kleister-nda-train/documents", "cuad-sample/pdf", "pdf-samples"].map { data.appendingPathComponent($0).path }
-    static var available: Bool { folders.allSatisfy { FileManager.default.fileExists(atPath: $0) } }
+    static let data = Paths.sharedData
+    static let subfolders = ["kleister-nda-train/documents", "cuad-sample/pdf", "pdf-samples"]
+    static let folders = subfolders.map { data.appendingPathComponent($0).path }
 
     static func tool(_ arguments: [String]) -> String? {
         let p = Process()
@@ -26,9 +27,9 @@ import Testing
         String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "-" && $0 != "\u{AD}" }))
     }
 
-    @Test(.enabled(if: available, "../shared/data is absent: skipping the real-PDF ingest check"))
+    @Test(.enabled(if: Paths.hasSharedData(subfolders), Paths.sharedDataMissing))
     func realPDFsMatchPopplerUtils() throws {
-        let dir = try CLI.scratch()
+        let dir = try Paths.scratch("cli")
         let db = dir.appendingPathComponent("shared.db").path
         let run = try CLI.run(["ingest"] + Self.folders + ["--db", db, "--json", "--no-embed"])
         #expect(run.status == 3)   // pdf-samples holds images, office files and a password-protected PDF

@@ -1,16 +1,17 @@
 import Foundation
 import Testing
+import QuarryTestSupport
 
 /// `quarry tune` and `quarry train` through the command line.
 @Suite struct TuneCommandTests {
-    static let fixtures = CLI.repository.appendingPathComponent("Fixtures")
+    static let fixtures = Paths.fixtures
     static let sample = ["receipt-ironbridge-hardware-1.txt", "receipt-maple-and-tide-coffee-1.txt", "receipt-weber-baustoffe-1.txt"]
     static let sroieSchema = fixtures.appendingPathComponent("schemas/sroie.json").path
 
     /// A scratch folder with a copy of the sample receipts in `docs/`.
     func workspace() throws -> (dir: URL, docs: String, db: String) { try CLI.workspace(copying: Self.sample) }
 
-    @Test(.enabled(if: CLI.encoderInstalled, CLI.encoderMissing))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func tuneReportsTheNewVersionAndModelsListShowsIt() throws {
         let ws = try workspace()
         let tune = try CLI.run(["tune", "--schema", Self.sroieSchema, "--table", "receipts", "--steps", "3", "--samples", "4",

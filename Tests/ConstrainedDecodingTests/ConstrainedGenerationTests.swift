@@ -3,12 +3,12 @@ import Models
 import Testing
 @testable import ConstrainedDecoding
 @testable import Schema
+import QuarryTestSupport
 
 /// Constrained decoding with a real model and its real vocabulary: whatever the (random) weights
 /// prefer, every output parses, conforms to its random schema and, grounded, copies the document.
 @Suite struct ConstrainedGenerationTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let tiny: LanguageModel? = try? LanguageModel(path: repository.appendingPathComponent("Tests/ModelsTests/Golden/tiny-llama.gguf").path)
+    static let tiny: LanguageModel? = try? LanguageModel(path: Paths.tinyModel)
 
     @Test func everyOutputOfTheTinyModelConformsToItsSchema() throws {
         let model = try #require(ConstrainedGenerationTests.tiny)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Documents
+import QuarryTestSupport
 
 @Suite struct PDFReaderTests {
     func read(_ relative: String, password: String? = nil) throws -> Document {
@@ -49,8 +50,7 @@ import Testing
 
     @Test func damagedFilesFailWithTheirPath() throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("documents/invoice-pelican-freight-pf-18-1225.pdf")))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Paths.scratch("quarry-pdf")
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, bytes) in [("truncated.pdf", original.prefix(original.count / 3)), ("fake.pdf", Data("hello".utf8)),
                               ("empty.pdf", Data())] {

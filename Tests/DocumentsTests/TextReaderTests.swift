@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Documents
+import QuarryTestSupport
 
 @Suite struct TextReaderTests {
     func read(_ bytes: [UInt8], name: String = "note.txt") throws -> Document {

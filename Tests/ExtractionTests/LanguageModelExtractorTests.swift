@@ -4,18 +4,18 @@ import Models
 import Testing
 @testable import Extraction
 import Schema
+import QuarryTestSupport
 
 /// The LLM extractor as a policy: rows always parse and validate, every value has evidence in the
 /// document, log-probabilities can be recomputed. The tiny random model (committed with the
 /// Models tests) writes nonsense, which is the point: the constraint alone must keep it valid.
 @Suite(.serialized) struct LanguageModelExtractorTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let tiny: LanguageModel? = try? LanguageModel(path: repository.appendingPathComponent("Tests/ModelsTests/Golden/tiny-llama.gguf").path)
+    static let tiny: LanguageModel? = try? LanguageModel(path: Paths.tinyModel)
     static let smol: LanguageModel? = try? LanguageModel()
-    static let schema = try! Schema.load(repository.appendingPathComponent("Fixtures/schemas/sroie.json").path)
+    static let schema = try! Schema.load(Paths.fixture("schemas/sroie.json"))
 
     static func receipt(_ name: String) throws -> Document {
-        let text = try String(contentsOf: repository.appendingPathComponent("Fixtures/documents/\(name)"), encoding: .utf8)
+        let text = try String(contentsOfFile: Paths.fixture("documents/\(name)"), encoding: .utf8)
         return Document(kind: .text, pages: [Page(number: 1, text: text)])
     }
 
@@ -70,7 +70,7 @@ import Schema
         #expect(none.field("total")?.scalarType?.base == .number)
     }
 
-    @Test(.enabled(if: Self.smol != nil, "SmolLM2-135M-Instruct is not installed: run bash scripts/setup.sh"))
+    @Test(.enabled(if: TestModels.smolInstalled, TestModels.smolMissing))
     func smolLM2ReadsAReceipt() throws {
         let model = try #require(Self.smol)
         let extractor = LanguageModelExtractor(schema: Self.schema, model: model)

@@ -1,7 +1,7 @@
 import Documents
 import Foundation
 import Models
-import XCTest
+import Testing
 @testable import Extraction
 import Schema
 
@@ -22,7 +22,7 @@ struct HashingEmbedder: TextEmbedder {
     }
 }
 
-final class SpanExtractorTests: XCTestCase {
+@Suite struct SpanExtractorTests {
     static let schema = try! Schema.parse("""
         {"type": "object", "properties": {
           "invoice_number": {"type": "string", "description": "The invoice number."},
@@ -52,7 +52,7 @@ final class SpanExtractorTests: XCTestCase {
         Page(number: 2, text: "Payment within 30 days to Acme Trading Ltd. Thank you, Northwind Supplies Inc."),
     ])
 
-    func testEvidenceQuotesAreVerbatimAtTheirOffsets() {
+    @Test func evidenceQuotesAreVerbatimAtTheirOffsets() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
         var generator = SeededGenerator(seed: 7)
@@ -60,73 +60,73 @@ final class SpanExtractorTests: XCTestCase {
             for e in candidate.evidence {
                 let page = Self.document.pages.first { $0.number == e.location.page }!
                 let scalars = Array(page.text.unicodeScalars)
-                XCTAssertEqual(String(String.UnicodeScalarView(scalars[e.location.start..<e.location.end])), e.quote)
+                #expect(String(String.UnicodeScalarView(scalars[e.location.start..<e.location.end])) == e.quote)
             }
         }
     }
 
-    func testOptionsAreTypedValues() {
+    @Test func optionsAreTypedValues() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
         let dates = prepared.fields[1]!.values
-        XCTAssertEqual(dates, [.date(LocalDate(year: 2024, month: 3, day: 14)!)])
-        XCTAssertTrue(prepared.fields[2]!.values.contains(.number(60)))
-        XCTAssertTrue(prepared.fields[0]!.values.contains(.string("INV-2024-0042")))
-        XCTAssertEqual(Set(prepared.fields[4]!.values), [.string("GBP")], "enum fields find their tokens")
-        XCTAssertTrue(prepared.fields[3]!.values.contains(.string("Northwind Supplies Inc.")))
-        XCTAssertTrue(prepared.fields[3]!.values.contains(.string("ACME TRADING LTD")))
+        #expect(dates == [.date(LocalDate(year: 2024, month: 3, day: 14)!)])
+        #expect(prepared.fields[2]!.values.contains(.number(60)))
+        #expect(prepared.fields[0]!.values.contains(.string("INV-2024-0042")))
+        #expect(Set(prepared.fields[4]!.values) == [.string("GBP")], "enum fields find their tokens")
+        #expect(prepared.fields[3]!.values.contains(.string("Northwind Supplies Inc.")))
+        #expect(prepared.fields[3]!.values.contains(.string("ACME TRADING LTD")))
     }
 
-    func testTableRowsAreCutByTheirHeader() {
+    @Test func tableRowsAreCutByTheirHeader() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
         let rows = prepared.fields[5]!.values
-        XCTAssertEqual(rows.first, .object(["description": .string("Widgets"), "quantity": .number(4), "amount": .number(50)]))
-        XCTAssertTrue(rows.contains(.object(["description": .string("Gadget covers"), "quantity": .number(2), "amount": .number(10)])))
+        #expect(rows.first == .object(["description": .string("Widgets"), "quantity": .number(4), "amount": .number(50)]))
+        #expect(rows.contains(.object(["description": .string("Gadget covers"), "quantity": .number(2), "amount": .number(10)])))
         // Every cell of every row carries evidence at its place.
         var all = extractor.decode(prepared)
         all.decisions[5] = Array(rows.indices)
         let page = Array(Self.document.pages[0].text.unicodeScalars)
         let cells = extractor.gradient(of: all, in: prepared).count
-        XCTAssertEqual(cells, extractor.parameterVector.count)
+        #expect(cells == extractor.parameterVector.count)
         var generator = SeededGenerator(seed: 1)
         for candidate in extractor.sample(prepared, count: 10, temperature: 3, using: &generator) {
             for e in candidate.evidence where e.field.hasPrefix("items[") {
-                XCTAssertEqual(String(String.UnicodeScalarView(page[e.location.start..<e.location.end])), e.quote)
+                #expect(String(String.UnicodeScalarView(page[e.location.start..<e.location.end])) == e.quote)
             }
         }
     }
 
-    func testProbabilitiesOfAllDecisionsSumToOne() {
+    @Test func probabilitiesOfAllDecisionsSumToOne() throws {
         // One single-valued field, and one multi-valued field over a short text: every decision enumerated.
-        let scalar = try! Schema.parse(#"{"type": "object", "properties": {"total": {"type": "number"}}}"#)
+        let scalar = try Schema.parse(#"{"type": "object", "properties": {"total": {"type": "number"}}}"#)
         let extractor = SpanExtractor(schema: scalar, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
         let n = prepared.fields[0]!.count
-        XCTAssertGreaterThan(n, 3)
+        #expect(n > 3)
         var base = extractor.decode(prepared)
         var total = 0.0
         for choice in [[]] + (0..<n).map({ [$0] }) {
             base.decisions[0] = choice
             total += exp(extractor.logProbability(of: base, in: prepared))
         }
-        XCTAssertEqual(total, 1, accuracy: 1e-9)
+        #expect(abs(total - 1) <= 1e-9)
 
-        let list = try! Schema.parse(#"{"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}"#)
+        let list = try Schema.parse(#"{"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}"#)
         let listExtractor = SpanExtractor(schema: list, embedder: HashingEmbedder())
         let short = Document(kind: .text, pages: [Page(number: 1, text: "Acme Ltd and Beta GmbH")])
         let listPrepared = listExtractor.prepare(short)
         let m = listPrepared.fields[0]!.count
-        XCTAssertTrue((2...10).contains(m))
+        #expect((2...10).contains(m))
         var sum = 0.0
         for mask in 0..<(1 << m) {
             base.decisions = [(0..<m).filter { mask & (1 << $0) != 0 }]
             sum += exp(listExtractor.logProbability(of: base, in: listPrepared))
         }
-        XCTAssertEqual(sum, 1, accuracy: 1e-9)
+        #expect(abs(sum - 1) <= 1e-9)
     }
 
-    func testGradientMatchesFiniteDifferences() {
+    @Test func gradientMatchesFiniteDifferences() {
         var extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         // Move away from the prior so that no symmetry hides a wrong term.
         var g = SeededGenerator(seed: 3)
@@ -136,62 +136,61 @@ final class SpanExtractorTests: XCTestCase {
         for candidate in samples {
             let analytic = extractor.gradient(of: candidate, in: prepared)
             let theta = extractor.parameterVector
-            XCTAssertEqual(analytic.count, theta.count)
+            #expect(analytic.count == theta.count)
             for k in theta.indices {
                 let h = 1e-5
                 var plus = theta, minus = theta
                 plus[k] += h; minus[k] -= h
                 let numeric = (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
                     - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
-                XCTAssertEqual(analytic[k], numeric, accuracy: 1e-5 * max(1, abs(numeric)), "parameter \(k)")
+                #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
             }
         }
     }
 
-    func testSamplingIsSeededAndTemperatureSpreadsChoices() {
+    @Test func samplingIsSeededAndTemperatureSpreadsChoices() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
         var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
         let first = extractor.sample(prepared, count: 10, temperature: 1, using: &a).map(\.decisions)
         let second = extractor.sample(prepared, count: 10, temperature: 1, using: &b).map(\.decisions)
-        XCTAssertEqual(first, second)
+        #expect(first == second)
         var c = SeededGenerator(seed: 5)
         let cold = Set(extractor.sample(prepared, count: 30, temperature: 0.01, using: &c).map { $0.decisions[2] })
         let hot = Set(extractor.sample(prepared, count: 30, temperature: 10, using: &c).map { $0.decisions[2] })
-        XCTAssertEqual(cold, [extractor.decode(prepared).decisions[2]])
-        XCTAssertGreaterThan(hot.count, 2)
+        #expect(cold == [extractor.decode(prepared).decisions[2]])
+        #expect(hot.count > 2)
     }
 
-    func testParametersRoundTripAndRejectForeignFiles() throws {
+    @Test func parametersRoundTripAndRejectForeignFiles() throws {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("span-\(UUID()).json")
         defer { try? FileManager.default.removeItem(at: url) }
         var p = extractor.parameters
         p.version = "v-test"
         try p.save(url.path)
-        XCTAssertEqual(try SpanParameters.load(url.path, schema: Self.schema), p)
+        #expect(try SpanParameters.load(url.path, schema: Self.schema) == p)
         try Data(#"{"format": "other"}"#.utf8).write(to: url)
-        XCTAssertThrowsError(try SpanParameters.load(url.path, schema: Self.schema)) { error in
-            XCTAssertTrue("\(error)".contains(url.path))
-        }
+        let error = try #require(throws: (any Error).self) { try SpanParameters.load(url.path, schema: Self.schema) }
+        #expect("\(error)".contains(url.path))
     }
 
-    func testLongDocumentsAreReadToTheEnd() {
+    @Test func longDocumentsAreReadToTheEnd() throws {
         // 60 pages of running text; the only labelled date is on page 57.
         let filler = (1...40).map { "Clause \($0) sets out obligations of the parties in ordinary words." }.joined(separator: "\n")
         var pages = (1...60).map { Page(number: $0, text: filler) }
         pages[56] = Page(number: 57, text: filler + "\nInvoice Date: 14 March 2024\n" + filler)
-        let schema = try! Schema.parse(#"{"type": "object", "properties": {"invoice_date": {"type": "string", "format": "date"}}}"#)
+        let schema = try Schema.parse(#"{"type": "object", "properties": {"invoice_date": {"type": "string", "format": "date"}}}"#)
         let extractor = SpanExtractor(schema: schema, embedder: HashingEmbedder())
         let candidate = extractor.decode(Document(kind: .text, pages: pages))
-        XCTAssertEqual(candidate.row["invoice_date"], .date(LocalDate(year: 2024, month: 3, day: 14)!))
-        XCTAssertEqual(candidate.evidence.first?.location.page, 57)
+        #expect(candidate.row["invoice_date"] == .date(LocalDate(year: 2024, month: 3, day: 14)!))
+        #expect(candidate.evidence.first?.location.page == 57)
     }
 
-    func testDayFirstIsDetectedFromUnambiguousDates() {
+    @Test func dayFirstIsDetectedFromUnambiguousDates() throws {
         let doc = Document(kind: .text, pages: [Page(number: 1, text: "Date: 03/04/2024\nPrinted 25/12/2018")])
-        let schema = try! Schema.parse(#"{"type": "object", "properties": {"date": {"type": "string", "format": "date"}}}"#)
+        let schema = try Schema.parse(#"{"type": "object", "properties": {"date": {"type": "string", "format": "date"}}}"#)
         let prepared = SpanExtractor(schema: schema, embedder: HashingEmbedder()).prepare(doc)
-        XCTAssertTrue(prepared.fields[0]!.values.contains(.date(LocalDate(year: 2024, month: 4, day: 3)!)))
+        #expect(prepared.fields[0]!.values.contains(.date(LocalDate(year: 2024, month: 4, day: 3)!)))
     }
 }

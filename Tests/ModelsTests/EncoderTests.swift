@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Models
 import Tensors
+import QuarryTestSupport
 
 @Suite struct EncoderTests {
     func cosine(_ a: [Float], _ b: [Float]) -> Double {
@@ -10,8 +11,8 @@ import Tensors
         return dot / (na.squareRoot() * nb.squareRoot())
     }
 
-    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func vectorsMatchSentenceTransformers() throws {
-        let encoder = try #require(Golden.encoder)
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func vectorsMatchSentenceTransformers() throws {
+        let encoder = try #require(TestModels.encoder)
         let golden = try Golden.load("encoder", as: Golden.EncoderFile.self)
         #expect(golden.cases.count >= 50)
         #expect(golden.max_seq_length == encoder.maxTokens)
@@ -26,8 +27,8 @@ import Tensors
         print("encoder: worst cosine against sentence-transformers over \(golden.cases.count) texts: \(worst)")
     }
 
-    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func batchingAndOrderDoNotChangeVectors() throws {
-        let encoder = try #require(Golden.encoder)
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func batchingAndOrderDoNotChangeVectors() throws {
+        let encoder = try #require(TestModels.encoder)
         let texts = ["short", "a somewhat longer sentence about invoices and totals", "", "Governing law: Delaware."]
         let together = encoder.encode(texts, batchSize: 8)
         for (i, text) in texts.enumerated() {
@@ -38,8 +39,8 @@ import Tensors
         #expect(encoder.encode([]).rows == 0)
     }
 
-    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func longTextsAreTruncatedToTheModelLength() throws {
-        let encoder = try #require(Golden.encoder)
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func longTextsAreTruncatedToTheModelLength() throws {
+        let encoder = try #require(TestModels.encoder)
         let long = String(repeating: "confidential information ", count: 300)
         #expect(encoder.tokenCount(long) == 600)
         #expect(encoder.tokenizer.encode(long, maxLength: encoder.maxTokens).count == encoder.maxTokens)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Models
+import QuarryTestSupport
 
 /// Reference files made by `scripts/reference/make_encoder_golden.py` from the Python
 /// implementations (Hugging Face tokenizers, sentence-transformers on PyTorch).
@@ -15,17 +16,6 @@ enum Golden {
         }
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     }
-
-    /// The default language model's file, or nil (tests then skip) when it is not in the cache.
-    static let smolLM2Path: String? = {
-        let path = (ModelCache.directory(of: "SmolLM2-135M-Instruct") as NSString).appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf")
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }()
-    static var smolLM2Missing: Comment { "SmolLM2-135M-Instruct.Q4_1.gguf is not in \(ModelCache.root)/SmolLM2-135M-Instruct: run bash scripts/setup.sh" }
-
-    /// The installed encoder, or nil (tests then skip) when the model is not in the cache.
-    static let encoder: SentenceEncoder? = try? SentenceEncoder()
-    static var modelMissing: Comment { "the model \(SentenceEncoder.defaultModel) is not in \(ModelCache.root): run bash scripts/setup.sh" }
 }
 
 /// `llm.json`, made by `scripts/reference/make_llm_golden.py` from llama.cpp (llama-cpp-python)
@@ -75,12 +65,9 @@ enum LLMGolden {
     static let file: File? = try? Golden.load("llm", as: File.self)
     static func model(_ name: String) -> Model? { file?.models.first { $0.name == name } }
 
-    /// The committed tiny model.
-    static var tinyPath: String? { Bundle.module.url(forResource: "tiny-llama", withExtension: "gguf", subdirectory: "Golden")?.path }
-
     /// SmolLM2 from the models cache with its golden entry, or nil (tests then skip).
     static let smolLM2: (path: String, golden: Model)? = {
-        guard let path = Golden.smolLM2Path, let golden = model("SmolLM2-135M-Instruct") else { return nil }
+        guard let path = TestModels.smolLM2Path, let golden = model("SmolLM2-135M-Instruct") else { return nil }
         return (path, golden)
     }()
 }

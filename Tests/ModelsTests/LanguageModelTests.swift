@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Models
+import QuarryTestSupport
 
 /// The llama forward pass against llama.cpp (llm.json, made by scripts/reference/make_llm_golden.py):
 /// logits at the prompt's last position and greedy continuations, for the committed tiny model
@@ -13,7 +14,7 @@ import Testing
 /// of the quantisation noise. The tolerances below are set from that, and llama.cpp's own
 /// configurations differ by as much (flash attention on or off moves SmolLM2's logits by 0.2).
 @Suite(.serialized) struct LanguageModelTests {
-    static let tiny: LanguageModel? = LLMGolden.tinyPath.flatMap { try? LanguageModel(path: $0) }
+    static let tiny: LanguageModel? = try? LanguageModel(path: Paths.tinyModel)
     static let smol: LanguageModel? = LLMGolden.smolLM2.flatMap { try? LanguageModel(path: $0.path) }
 
     /// The largest |Δlogit| over the golden's top and random ids, and whether greedy decoding
@@ -62,7 +63,7 @@ import Testing
         #expect(differences.max()! < 0.3)
     }
 
-    @Test(.enabled(if: LLMGolden.smolLM2 != nil, Golden.smolLM2Missing)) func smolLM2MatchesLlamaCpp() throws {
+    @Test(.enabled(if: LLMGolden.smolLM2 != nil, TestModels.smolMissing)) func smolLM2MatchesLlamaCpp() throws {
         let model = try #require(Self.smol)
         let golden = try #require(LLMGolden.smolLM2?.golden)
         var identical = 0

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import Models
+import QuarryTestSupport
 
 @Suite struct LanguageTokenizerTests {
-    static let tiny: LanguageTokenizer? = LLMGolden.tinyPath.flatMap { try? LanguageTokenizer(gguf: GGUFFile(path: $0)) }
+    static let tiny: LanguageTokenizer? = try? LanguageTokenizer(gguf: GGUFFile(path: Paths.tinyModel))
     static let smol: LanguageTokenizer? = LLMGolden.smolLM2.flatMap { try? LanguageTokenizer(gguf: GGUFFile(path: $0.path)) }
 
     /// llama-cpp-python's FNV-1a 64 over every token's piece, each as a 4-byte length then its bytes.
@@ -53,7 +54,7 @@ import Testing
         try expectMatchesLlamaCpp(tokenizer, try #require(LLMGolden.model("tiny-llama")))
     }
 
-    @Test(.enabled(if: LLMGolden.smolLM2 != nil, Golden.smolLM2Missing)) func smolLM2TokenizesAsLlamaCpp() throws {
+    @Test(.enabled(if: LLMGolden.smolLM2 != nil, TestModels.smolMissing)) func smolLM2TokenizesAsLlamaCpp() throws {
         let tokenizer = try #require(Self.smol)
         try expectMatchesLlamaCpp(tokenizer, try #require(LLMGolden.smolLM2?.golden))
     }

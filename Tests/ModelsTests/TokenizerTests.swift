@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Models
+import QuarryTestSupport
 
 @Suite struct TokenizerTests {
     /// A small vocabulary for rules that do not need the real one.
@@ -20,8 +21,8 @@ import Testing
         #expect(t.encode("ab ab ab", maxLength: 4) == [2, 11, 12, 3])
     }
 
-    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func idsMatchTheReferenceTokenizer() throws {
-        let encoder = try #require(Golden.encoder)
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func idsMatchTheReferenceTokenizer() throws {
+        let encoder = try #require(TestModels.encoder)
         let cases = try Golden.load("tokenizer", as: [Golden.TokenizerCase].self)
         #expect(cases.count >= 50)
         for c in cases {
@@ -29,8 +30,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: Golden.encoder != nil, Golden.modelMissing)) func vocabularyFileAndTokenizerJSONAgree() throws {
-        let encoder = try #require(Golden.encoder)
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func vocabularyFileAndTokenizerJSONAgree() throws {
+        let encoder = try #require(TestModels.encoder)
         let fromText = try WordPieceTokenizer(vocabularyFile: ModelCache.file("vocab.txt", of: SentenceEncoder.defaultModel))
         let sample = "Governing law: the State of Delaware. Total due $1,234.56 — naïve Ångström 東京"
         #expect(fromText.encode(sample) == encoder.tokenizer.encode(sample))

@@ -4,16 +4,11 @@ import Models
 import Store
 @testable import QuarryKit
 import Assistant
+import QuarryTestSupport
 
-/// The installed encoder, loaded once; tests that need it are disabled where it is absent.
-enum InstalledEncoder {
-    static let shared: SentenceEncoder? = try? SentenceEncoder()
-    static var available: Bool { shared != nil }
-}
-
-@Suite(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+@Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct EmbeddingTests {
-    let encoder = InstalledEncoder.shared!
+    let encoder = TestModels.encoder!
 
     @Test func ingestEmbedsEveryChunkWithinTheModelLength() throws {
         let ws = try Workspace(fixtures: ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt"])

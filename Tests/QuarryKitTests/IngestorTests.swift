@@ -2,21 +2,20 @@ import Foundation
 import Testing
 import Store
 @testable import QuarryKit
+import QuarryTestSupport
 
 /// A scratch folder with a copy of some fixtures and a database.
 struct Workspace {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
     let dir: URL
     let docs: URL
     let store: Store
 
     init(fixtures: [String]) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws-" + UUID().uuidString)
+        dir = try Paths.scratch("ws")
         docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
         for f in fixtures {
-            let source = Self.repository.appendingPathComponent("Fixtures/" + f)
+            let source = Paths.fixtures.appendingPathComponent(f)
             try FileManager.default.copyItem(at: source, to: docs.appendingPathComponent(source.lastPathComponent))
         }
         store = try Store(path: dir.appendingPathComponent("q.db").path)

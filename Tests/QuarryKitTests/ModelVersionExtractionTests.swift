@@ -5,11 +5,12 @@ import Extraction
 import Schema
 import Store
 @testable import QuarryKit
+import QuarryTestSupport
 
 /// Extraction with stored model versions (promoted, or named by `--model`) and the usage log it keeps.
-@Suite(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+@Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct ModelVersionExtractionTests {
-    let encoder = InstalledEncoder.shared!
+    let encoder = TestModels.encoder!
     static let sample = ["documents/receipt-weber-baustoffe-1.txt", "documents/invoice-nightjar-studio-nj-2024-007.md"]
     static let schemaPath = TableExtractionTests.invoiceSchema
 

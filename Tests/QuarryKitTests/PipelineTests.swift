@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 @testable import QuarryKit
+import QuarryTestSupport
 
 @Suite struct PipelineTests {
     func load(_ yaml: String) throws -> Pipeline {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pl-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Paths.scratch("pl")
         let file = dir.appendingPathComponent("job.yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         return try Pipeline.load(file.path)
@@ -21,7 +21,9 @@ import Testing
         guard case .ingest(let paths, let password, let embed) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(paths[0].hasSuffix("/docs") && paths[0].hasPrefix(URL(fileURLWithPath: p.file).deletingLastPathComponent().path))
         #expect(paths[1] == "/abs/x" && password == "pw" && !embed)
-        guard case .ingest(_, _, let byDefault) = try load("stages:\n  - ingest: {paths: a}\n").stages.first else { return }
+        guard case .ingest(_, _, let byDefault) = try load("stages:\n  - ingest: {paths: a}\n").stages.first else {
+            Issue.record("no ingest stage"); return
+        }
         #expect(byDefault)
     }
 
@@ -38,7 +40,7 @@ import Testing
     }
 
     @Test func theBundledPipelineIsValid() throws {
-        let p = try Pipeline.load(Workspace.repository.appendingPathComponent("Pipelines/fixtures.yaml").path)
+        let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/fixtures.yaml").path)
         guard case .ingest(let paths, _, _) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(FileManager.default.fileExists(atPath: paths[0]))
     }
@@ -119,14 +121,14 @@ import Testing
     }
 
     @Test func theBundledInvoicesPipelineIngestsThenExtracts() throws {
-        let p = try Pipeline.load(Workspace.repository.appendingPathComponent("Pipelines/invoices.yaml").path)
+        let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices.yaml").path)
         #expect(p.name == "invoices" && p.stages.count == 2)
         guard case .ingest(let paths, _, _) = p.stages.first, case .extract(let request) = p.stages.last else {
             Issue.record("expected ingest, then extract"); return
         }
         #expect(request.table == "invoices" && request.paths == paths)
-        #expect(request.schemaPath == Workspace.repository.appendingPathComponent("Fixtures/schemas/invoice.json").path)
+        #expect(request.schemaPath == Paths.fixture("schemas/invoice.json"))
         #expect(FileManager.default.fileExists(atPath: request.schemaPath) && FileManager.default.fileExists(atPath: paths[0]))
-        #expect(p.database == Workspace.repository.appendingPathComponent("quarry.db").path)
+        #expect(p.database == Paths.repository.appendingPathComponent("quarry.db").path)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import QuarryKit
+import QuarryTestSupport
 
 /// The `tune` stage (the helpers `load` and `error` are `PipelineTests`').
 extension PipelineTests {
@@ -46,7 +47,7 @@ extension PipelineTests {
     }
 
     @Test func theBundledTuningPipelineIsValid() throws {
-        let p = try Pipeline.load(Workspace.repository.appendingPathComponent("Pipelines/invoices-tune.yaml").path)
+        let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices-tune.yaml").path)
         #expect(p.stages.count == 3)
         guard case .tune(let r) = p.stages[1] else { Issue.record("the second stage is not tune"); return }
         #expect(r.fromUsage && r.rewards.guidelines.count == 2)

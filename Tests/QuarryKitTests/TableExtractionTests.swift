@@ -3,15 +3,16 @@ import Testing
 import Documents
 import Store
 @testable import QuarryKit
+import QuarryTestSupport
 
 /// `TableExtraction` over a few fixtures copied to a scratch folder, with the installed encoder.
-@Suite(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+@Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct TableExtractionTests {
-    let encoder = InstalledEncoder.shared!
+    let encoder = TestModels.encoder!
     /// A PDF with non-ASCII text, a plain-text receipt and a Markdown invoice.
     static let sample = ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt",
                          "documents/invoice-nightjar-studio-nj-2024-007.md"]
-    static let invoiceSchema = Workspace.repository.appendingPathComponent("Fixtures/schemas/invoice.json").path
+    static let invoiceSchema = Paths.fixture("schemas/invoice.json")
 
     func extract(_ ws: Workspace, schema: String = Self.invoiceSchema, replace: Bool = false) throws(QuarryError) -> ExtractReport {
         var request = ExtractRequest(schemaPath: schema, table: "invoices", paths: [ws.docs.path])

@@ -5,18 +5,19 @@ import Store
 import Testing
 import Tuning
 @testable import QuarryKit
+import QuarryTestSupport
 
 /// `TuningRun` on a few fixture receipts with the installed encoder: the versions it stores, their
 /// lineage and promotion, tuning from the usage log, supervised training, and what it refuses.
-@Suite(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+@Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct TuningRunTests {
-    let encoder = InstalledEncoder.shared!
+    let encoder = TestModels.encoder!
     /// Three plain-text receipts and a Markdown invoice: quick to read and to prepare.
     static let sample = ["documents/receipt-kopitiam-sri-melor-1.txt",
                          "documents/receipt-maple-and-tide-coffee-1.txt", "documents/receipt-weber-baustoffe-1.txt",
                          "documents/invoice-nightjar-studio-nj-2024-007.md"]
     static let names = Set(sample.map { ($0 as NSString).lastPathComponent })
-    static let schema = Workspace.repository.appendingPathComponent("Fixtures/schemas/sroie.json").path
+    static let schema = Paths.fixture("schemas/sroie.json")
 
     /// A short run: 3 steps of 4 samples, 2 of the 4 documents held back.
     func request(_ ws: Workspace, paths: [String]? = nil) -> TuneRequest {
@@ -37,7 +38,7 @@ struct TuningRunTests {
         let names = ["company": "vendor", "date": "invoice_date", "address": "vendor_address", "total": "total"]
         var lines: [String] = []
         for name in Self.names.sorted() {
-            let url = Workspace.repository.appendingPathComponent("Fixtures/gold/" + (name as NSString).deletingPathExtension + ".json")
+            let url = Paths.fixtures.appendingPathComponent("gold/" + (name as NSString).deletingPathExtension + ".json")
             let gold = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
             let fields = names.reduce(into: [String: Any]()) { $0[$1.key] = gold[$1.value] ?? NSNull() }
             let line = try JSONSerialization.data(withJSONObject: ["document": name, "fields": fields], options: [.sortedKeys])
@@ -134,7 +135,7 @@ struct TuningRunTests {
             .run(ExtractRequest(schemaPath: Self.schema, table: "receipts", paths: [ws.docs.path]))
         #expect(extracted.documents == 4)
         // Another document in the corpus that no extraction into receipts read.
-        try FileManager.default.copyItem(at: Workspace.repository.appendingPathComponent("Fixtures/documents/receipt-copperleaf-books-1.pdf"),
+        try FileManager.default.copyItem(at: Paths.fixtures.appendingPathComponent("documents/receipt-copperleaf-books-1.pdf"),
                                          to: ws.dir.appendingPathComponent("copperleaf.pdf"))
         _ = try Ingestor(store: ws.store).ingest([ws.dir.appendingPathComponent("copperleaf.pdf").path])
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Schema
+import QuarryTestSupport
 
 @Suite struct SchemaTests {
     static let invoice = """
@@ -63,8 +64,7 @@ import Testing
 }
 
 @Suite struct BundledSchemaTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/schemas")
+    static let folder = Paths.fixtures.appendingPathComponent("schemas")
 
     @Test(arguments: ["invoice.json", "kleister-nda.json", "sroie.json", "cuad.json"])
     func bundledSchemasLoadWithTheirRules(_ name: String) throws {

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 import Documents
 @testable import Store
+import QuarryTestSupport
 
 @Suite struct StoreTests {
     let dir: URL
     let store: Store
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try Paths.scratch("store")
         store = try Store(path: dir.appendingPathComponent("q.db").path)
     }
 

@@ -3,13 +3,13 @@ import Testing
 import Documents
 import Tensors
 @testable import Store
+import QuarryTestSupport
 
 @Suite struct VectorTests {
     let store: Store
 
     init() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vectors-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Paths.scratch("vectors")
         store = try Store(path: dir.appendingPathComponent("q.db").path)
     }
 

@@ -3,6 +3,7 @@ import Extraction
 import Schema
 import Testing
 @testable import Tuning
+import QuarryTestSupport
 
 /// The guideline judge: an expert's sentences compiled into checks on the fields they name.
 @Suite struct GuidelineJudgeTests {
@@ -70,7 +71,7 @@ import Testing
         #expect(contrary.score(context).value < 0.1)
     }
 
-    @Test(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func theSentenceEncoderReadsParaphrases() throws {
         let document = Document(kind: .text, pages: [Page(number: 1, text: """
             The recipient shall keep the disclosed information secret for 5 years
@@ -78,7 +79,7 @@ import Testing
             """)])
         let schema = try Schema.parse(#"{"properties": {"term": {"type": "string"}}}"#)
         let judge = GuidelineJudge(guidelines: ["The term refers to confidentiality, not employment"], schema: schema,
-                                   cache: EmbeddingCache(embedder: try #require(InstalledEncoder.shared)))
+                                   cache: EmbeddingCache(embedder: try #require(TestModels.encoder)))
         let secret = judge.score(Fixture.context(document, schema, Fixture.candidate(["term": .string("5 years")], evidence: [("term", "5 years", nil)], in: document)))
         let engaged = judge.score(Fixture.context(document, schema, Fixture.candidate(["term": .string("2 years")], evidence: [("term", "2 years", nil)], in: document)))
         print("guideline judge with all-MiniLM-L6-v2: confidentiality context \(secret.value), employment context \(engaged.value)")

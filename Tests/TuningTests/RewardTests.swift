@@ -5,6 +5,7 @@ import Foundation
 import Models
 import Testing
 @testable import Tuning
+import QuarryTestSupport
 
 /// The judges of tuning, each on its own: validity, grounding, self-consistency, and their mix.
 @Suite struct RewardTests {
@@ -104,8 +105,7 @@ import Testing
 /// The language-model judge, with the tiny test model (any model gives a probability) and, when
 /// installed, SmolLM2.
 @Suite(.serialized) struct LanguageModelJudgeTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let tiny: LanguageModel? = try? LanguageModel(path: repository.appendingPathComponent("Tests/ModelsTests/Golden/tiny-llama.gguf").path)
+    static let tiny: LanguageModel? = try? LanguageModel(path: Paths.tinyModel)
     static let smol: LanguageModel? = try? LanguageModel()
 
     func context(_ candidate: Candidate) -> RewardContext {
@@ -122,7 +122,7 @@ import Testing
         #expect(bare.fields == ["shop": 0])
     }
 
-    @Test(.enabled(if: Self.smol != nil, "SmolLM2-135M-Instruct is not installed: run bash scripts/setup.sh"))
+    @Test(.enabled(if: TestModels.smolInstalled, TestModels.smolMissing))
     func smolLM2PrefersTheRightValue() throws {
         let judge = LanguageModelJudge(model: try #require(Self.smol))
         let field = RewardTests.schema.field("total")!

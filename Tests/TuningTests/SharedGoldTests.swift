@@ -2,25 +2,23 @@ import Foundation
 import Testing
 @testable import Tuning
 import Schema
+import QuarryTestSupport
 
 /// Runs scripts/gold/convert.py on the datasets in ../shared/data and on the committed fixtures,
 /// loads each output with `GoldFile.load` against its schema, checks counts and types, and scores
 /// each gold file against itself (which must be perfect). Skips where ../shared/data or python3 is
 /// absent.
 @Suite(.serialized) struct SharedGoldTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let data = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
+    static let data = Paths.sharedData
     static let python = run(["python3", "--version"])?.status == 0
-    static let sharedData = ["kleister-nda-train", "sroie-train", "cuad-sample"]
-        .allSatisfy { FileManager.default.fileExists(atPath: data.appendingPathComponent($0).path) }
+    static let sharedData = Paths.hasSharedData(["kleister-nda-train", "sroie-train", "cuad-sample"])
     static let sharedDataMissing: Comment = "../shared/data (or python3) is absent: skipping the dataset gold conversions"
 
     static func run(_ arguments: [String]) -> (status: Int32, output: String, errors: String)? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        process.currentDirectoryURL = repository
+        process.currentDirectoryURL = Paths.repository
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -32,9 +30,8 @@ import Schema
 
     /// Runs a converter subcommand writing `<name>.jsonl` in a fresh folder; returns the folder.
     static func convert(_ command: String, _ arguments: [String]) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-gold-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let script = repository.appendingPathComponent("scripts/gold/convert.py").path
+        let folder = try Paths.scratch("quarry-gold")
+        let script = Paths.repository.appendingPathComponent("scripts/gold/convert.py").path
         let out = folder.appendingPathComponent("\(command).jsonl").path
         let result = try #require(run(["python3", script, command] + arguments + ["--out", out]))
         #expect(result.status == 0, "\(result.errors)")
@@ -43,7 +40,7 @@ import Schema
     }
 
     static func schema(_ name: String) throws -> Schema {
-        try Schema.load(repository.appendingPathComponent("Fixtures/schemas/\(name).json").path)
+        try Schema.load(Paths.fixture("schemas/\(name).json"))
     }
 
     /// Scores gold against itself: every value must find its partner.
@@ -57,13 +54,13 @@ import Schema
 
     @Test(.enabled(if: python, "python3 is absent: skipping the fixtures gold conversion"))
     func fixtures() throws {
-        let folder = try Self.convert("fixtures", ["--gold", Self.repository.appendingPathComponent("Fixtures/gold").path])
+        let folder = try Self.convert("fixtures", ["--gold", Paths.fixture("gold")])
         defer { try? FileManager.default.removeItem(at: folder) }
         let schema = try Self.schema("invoice")
         let rows = try GoldFile.load(folder.appendingPathComponent("fixtures.jsonl").path, schema: schema)
         #expect(rows.count == 16)
         for row in rows {
-            #expect(FileManager.default.fileExists(atPath: Self.repository.appendingPathComponent("Fixtures/documents/\(row.document)").path))
+            #expect(FileManager.default.fileExists(atPath: Paths.fixture("documents/\(row.document)")))
             #expect(Self.isDate(row.fields["invoice_date"]) && row.fields["total"]?.numeric != nil, "\(row.document)")
         }
         Self.expectPerfectSelfScore(rows, schema)

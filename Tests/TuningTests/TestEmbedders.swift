@@ -36,9 +36,3 @@ struct SynonymEmbedder: TextEmbedder {
         HashingEmbedder().embed(texts.map { $0.lowercased().replacingOccurrences(of: "secrecy", with: "confidentiality") })
     }
 }
-
-/// The installed sentence encoder, loaded once; tests that need it are disabled where it is absent.
-enum InstalledEncoder {
-    static let shared: SentenceEncoder? = try? SentenceEncoder()
-    static var available: Bool { shared != nil }
-}

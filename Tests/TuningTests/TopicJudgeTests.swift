@@ -4,6 +4,7 @@ import Schema
 import Foundation
 import Testing
 @testable import Tuning
+import QuarryTestSupport
 
 /// The topic judge: a value's surroundings are about its field, more than about the other fields.
 @Suite struct TopicJudgeTests {
@@ -92,9 +93,9 @@ import Testing
         #expect(verdicts.filter { $0 == first }.count == 8)
     }
 
-    @Test(.enabled(if: InstalledEncoder.available, "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"))
+    @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func theSentenceEncoderPrefersTheRightLabels() throws {
-        let judge = TopicJudge(embedder: try #require(InstalledEncoder.shared))
+        let judge = TopicJudge(embedder: try #require(TestModels.encoder))
         let good = judge.score(Fixture.context(Self.document, Self.schema, Self.good))
         let bad = judge.score(Fixture.context(Self.document, Self.schema, Self.bad))
         print("topic judge with all-MiniLM-L6-v2: right labels \(good.fields), wrong labels \(bad.fields)")

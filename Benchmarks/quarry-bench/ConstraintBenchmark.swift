@@ -1,16 +1,75 @@
-import Models
+// quarry-bench constraint --vocabulary FILE
+//
+// Times `restrict` + `accept` per token of the JSON constraint on a real vocabulary. FILE is a
+// JSON file holding one entry per token id: its bytes as an array of numbers, or null for control
+// tokens (e.g. SmolLM2's 49,152 tokens). Prints the figures; asserts no time. Run with
+//
+//   swift run quarry-bench constraint --vocabulary /path/to/vocabulary.json
+//
+// in the debug configuration: it reads internals of ConstrainedDecoding (whether masks are cached,
+// the trie sizes) through `@testable import`, which only a debug build allows; ConstrainedDecoding
+// and Schema are compiled optimised in every configuration, so the figures are those of release
+// code. (It was the test JSONConstraintBenchmark.timePerToken, run when QUARRY_VOCAB_JSON was set.)
 import Foundation
-import Testing
+
+#if !DEBUG
+func constraintBenchmark(_ arguments: [String]) throws {
+    throw BenchError("it reads internals of ConstrainedDecoding (@testable import): build it in debug, swift run quarry-bench constraint --vocabulary FILE")
+}
+#else
+import Models
 @testable import ConstrainedDecoding
 @testable import Schema
 
-/// Times `restrict` + `accept` per token on a real vocabulary. Skipped unless `QUARRY_VOCAB_JSON`
-/// names a JSON file holding one entry per token id: its bytes as an array of numbers, or null
-/// for control tokens (e.g. SmolLM2's 49,152 tokens). Prints the figures; asserts no time.
-@Suite struct JSONConstraintBenchmark {
-    static let vocabularyFile = ProcessInfo.processInfo.environment["QUARRY_VOCAB_JSON"]
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures")
+func constraintBenchmark(_ arguments: [String]) throws {
+    let file = try value(of: "--vocabulary", in: arguments)
+    let fixtures = repository.appendingPathComponent("Fixtures")
+    let loadStart = Date()
+    let tokens = try ConstraintBenchmark.loadVocabulary(file)
+    let vocabularyStart = Date()
+    let vocabulary = ConstraintVocabulary(tokens: tokens)
+    let built = Date()
+    let eos = tokens.firstIndex { $0 == nil } ?? tokens.count - 1
+    let document = try String(contentsOf: fixtures.appendingPathComponent("documents/invoice-nightjar-studio-nj-2024-007.md"), encoding: .utf8)
+    let grounding = GroundingText(document)
+    let closing = tokens.map { $0?.contains { [0x22, 0x2C, 0x2E, 0x40, 0x5D, 0x7D].contains($0) } ?? false }
+    print("vocabulary: \(tokens.count) tokens, read in \(ms(vocabularyStart.timeIntervalSince(loadStart))), prepared in \(ms(built.timeIntervalSince(vocabularyStart))); special \(vocabulary.specialTrie.tokenIds.count), trie nodes \(vocabulary.fullTrie.nodeCount); grounding \(document.utf8.count) bytes in \(ms(Date().timeIntervalSince(built)))")
+    // A large document to ground in: the README.
+    let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+    let largeStart = Date()
+    let large = GroundingText(readme)
+    print("grounding \(readme.utf8.count) bytes (README.md) in \(ms(Date().timeIntervalSince(largeStart)))")
+    ConstraintBenchmark.timeStates(vocabulary: vocabulary, eos: eos, grounding: grounding, large: large)
+    let schemas = [("invoice+list+enum", try Schema.parse(ConstraintBenchmark.invoiceSchema)),
+                   ("fixture invoice", try Schema.load(fixtures.appendingPathComponent("schemas/invoice.json").path))]
+    var deadEnds = 0
+    for (name, schema) in schemas {
+        for (grounded, document) in [(false, grounding), (true, grounding), (true, large)] {
+            for cached in [true, false] {
+                var g = SeededGenerator(seed: 42)
+                var times: [Double] = []
+                var walks = 0
+                while times.count < (cached ? 20_000 : 4_000) {
+                    var c = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: eos, grounding: grounded ? document : nil)
+                    c.cachesMasks = cached
+                    let walk = ConstraintBenchmark.walk(&c, &g, vocabulary: vocabulary, closing: closing, eos: eos)
+                    times += walk.times
+                    if walk.deadEnd { deadEnds += 1 }
+                    walks += 1
+                }
+                times.sort()
+                let mean = times.reduce(0, +) / Double(times.count)
+                print(String(format: "%@, %@, %@: %d walks, %d tokens, mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.0f µs per token",
+                             name, grounded ? "grounded in \(document.text.utf8.count) bytes" : "free", cached ? "cached" : "uncached", walks, times.count,
+                             mean, times[times.count / 2], times[times.count * 99 / 100], times[times.count - 1]))
+            }
+        }
+    }
+    // The constraint must always allow some token: a dead end is a bug, not a timing.
+    if deadEnds > 0 { throw BenchError("\(deadEnds) walks reached a dead end (no token allowed)") }
+}
 
+enum ConstraintBenchmark {
     /// The fixture invoice schema plus an enum and a list, so that every kind of value occurs.
     static let invoiceSchema = """
         {"type": "object", "properties": {
@@ -27,55 +86,13 @@ import Testing
          "required": ["vendor", "total"]}
         """
 
-    @Test(.enabled(if: vocabularyFile != nil, "set QUARRY_VOCAB_JSON to a vocabulary JSON file to time constrained decoding"))
-    func timePerToken() throws {
-        let file = try #require(Self.vocabularyFile)
-        let loadStart = Date()
-        let tokens = try Self.loadVocabulary(file)
-        let vocabularyStart = Date()
-        let vocabulary = ConstraintVocabulary(tokens: tokens)
-        let built = Date()
-        let eos = tokens.firstIndex { $0 == nil } ?? tokens.count - 1
-        let document = try String(contentsOf: Self.fixtures.appendingPathComponent("documents/invoice-nightjar-studio-nj-2024-007.md"), encoding: .utf8)
-        let grounding = GroundingText(document)
-        let closing = tokens.map { $0?.contains { [0x22, 0x2C, 0x2E, 0x40, 0x5D, 0x7D].contains($0) } ?? false }
-        print("vocabulary: \(tokens.count) tokens, read in \(ms(vocabularyStart.timeIntervalSince(loadStart))), prepared in \(ms(built.timeIntervalSince(vocabularyStart))); special \(vocabulary.specialTrie.tokenIds.count), trie nodes \(vocabulary.fullTrie.nodeCount); grounding \(document.utf8.count) bytes in \(ms(Date().timeIntervalSince(built)))")
-        let readme = try String(contentsOf: Self.fixtures.appendingPathComponent("../README.md"), encoding: .utf8)
-        let largeStart = Date()
-        let large = GroundingText(readme)
-        print("grounding \(readme.utf8.count) bytes (README.md) in \(ms(Date().timeIntervalSince(largeStart)))")
-        Self.timeStates(vocabulary: vocabulary, eos: eos, grounding: grounding, large: large)
-        let schemas = [("invoice+list+enum", try Schema.parse(Self.invoiceSchema)),
-                       ("fixture invoice", try Schema.load(Self.fixtures.appendingPathComponent("schemas/invoice.json").path))]
-        for (name, schema) in schemas {
-            for (grounded, document) in [(false, grounding), (true, grounding), (true, large)] {
-                for cached in [true, false] {
-                    var g = SeededGenerator(seed: 42)
-                    var times: [Double] = []
-                    var walks = 0
-                    while times.count < (cached ? 20_000 : 4_000) {
-                        var c = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: eos, grounding: grounded ? document : nil)
-                        c.cachesMasks = cached
-                        times += Self.walk(&c, &g, vocabulary: vocabulary, closing: closing, eos: eos)
-                        walks += 1
-                    }
-                    times.sort()
-                    let mean = times.reduce(0, +) / Double(times.count)
-                    print(String(format: "%@, %@, %@: %d walks, %d tokens, mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.0f µs per token",
-                                 name, grounded ? "grounded in \(document.text.utf8.count) bytes" : "free", cached ? "cached" : "uncached", walks, times.count,
-                                 mean, times[times.count / 2], times[times.count * 99 / 100], times[times.count - 1]))
-                }
-            }
-        }
-    }
-
     /// One walk that picks uniformly among the allowed tokens, except that with probability 0.2 it
     /// picks among those that hold `"`, `,`, `]`, `}`, `.` or `@` (so strings, emails included,
-    /// end after a few tokens, as a model's would). Returns the µs spent in `restrict` + `accept` per token.
-    static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, vocabulary: ConstraintVocabulary, closing: [Bool], eos: Int) -> [Double] {
+    /// end after a few tokens, as a model's would). Returns the µs spent in `restrict` + `accept`
+    /// per token, and whether the walk stopped at a dead end (no token allowed, reported on stderr).
+    static func walk(_ c: inout JSONConstraint, _ g: inout SeededGenerator, vocabulary: ConstraintVocabulary, closing: [Bool], eos: Int) -> (times: [Double], deadEnd: Bool) {
         var mask = [Bool](repeating: true, count: vocabulary.count)
         var times: [Double] = []
-        var walks = 0
         for _ in 0..<3000 {
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: true) }
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -91,7 +108,10 @@ import Testing
                     }
                 }
             }
-            guard !ids.isEmpty else { Issue.record("dead end at \(c.text)"); break }
+            guard !ids.isEmpty else {
+                FileHandle.standardError.write(Data("dead end at \(c.text)\n".utf8))
+                return (times, true)
+            }
             let pool = !closers.isEmpty && g.unit() < 0.2 ? closers : ids
             let chosen = pool[Int.random(in: 0..<pool.count, using: &g)]
             let t2 = DispatchTime.now().uptimeNanoseconds
@@ -100,7 +120,7 @@ import Testing
             times.append(Double(t1 - t0 + t3 - t2) / 1000)
             if chosen == eos { break }
         }
-        return times
+        return (times, false)
     }
 
     /// The uncached mask cost of chosen states (best of several runs, so preemption by other
@@ -120,12 +140,12 @@ import Testing
             ("grounded string start", "{\"vendor\": \"", true), ("grounded, one letter", "{\"vendor\": \"N", true),
             ("grounded, a word", "{\"vendor\": \"Nightjar", true), ("grounded, after a space", "{\"vendor\": \"Nightjar ", true),
             ("grounded, after a backslash", "{\"vendor\": \"Nightjar\\", true),
-            ("grounded string start, 20 KB", "{\"vendor\": \"", true),
+            ("grounded string start, README", "{\"vendor\": \"", true),
         ]
         var byteToken = [Int](repeating: 0, count: 256)
         for (id, bytes) in vocabulary.tokens.enumerated() where bytes?.count == 1 { byteToken[Int(bytes?[0] ?? 0)] = id }
         for (name, prefix, grounded) in cases {
-            let document = name.hasSuffix("20 KB") ? large : grounding
+            let document = name.hasSuffix("README") ? large : grounding
             var c = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: eos, grounding: grounded ? document : nil)
             c.cachesMasks = false
             // U+FFFF stands for a lone lead byte (E2, the start of "€").
@@ -139,15 +159,20 @@ import Testing
                 c.restrict(&mask)
                 best = min(best, DispatchTime.now().uptimeNanoseconds - t0)
             }
-            print(String(format: "  %-28@ %7.1f µs, %5d tokens allowed", name, Double(best) / 1000, mask.filter { $0 }.count))
+            // (Foundation on Linux ignores a width given to %@: the name is padded here.)
+            print(String(format: "  %@ %7.1f µs, %5d tokens allowed", name.padding(toLength: 30, withPad: " ", startingAt: 0),
+                         Double(best) / 1000, mask.filter { $0 }.count))
         }
     }
 
     static func loadVocabulary(_ path: String) throws -> [[UInt8]?] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let entries = try #require(try JSONSerialization.jsonObject(with: data) as? [Any])
+        guard let entries = try JSONSerialization.jsonObject(with: data) as? [Any] else {
+            throw BenchError("\(path) is not a JSON array (one entry per token id: an array of byte values, or null)")
+        }
         return entries.map { entry in (entry as? [NSNumber])?.map { UInt8(truncating: $0) } }
     }
 }
 
 private func ms(_ seconds: TimeInterval) -> String { String(format: "%.0f ms", seconds * 1000) }
+#endif

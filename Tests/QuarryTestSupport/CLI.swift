@@ -1,27 +1,24 @@
 import Foundation
-import Models
-import Testing
 
 /// Runs the built `quarry` binary.
-enum CLI {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static var binary: String {
+public enum CLI {
+    /// The `quarry` beside the test bundle, else `.build/debug/quarry`.
+    public static var binary: String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("quarry").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return repository.appendingPathComponent(".build/debug/quarry").path
+        return Paths.repository.appendingPathComponent(".build/debug/quarry").path
     }
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        /// Standard output read as JSON, or nil.
+        public var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
     }
 
     /// Runs `quarry arguments`; `environment` changes this process's environment for it (nil removes a variable).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -42,23 +39,13 @@ enum CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Whether the sentence encoder is installed; tests of commands that need it are disabled where it is absent.
-    static let encoderInstalled = (try? SentenceEncoder()) != nil
-    static let encoderMissing: Comment = "all-MiniLM-L6-v2 is not installed: run bash scripts/setup.sh"
-
-    static func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// A scratch folder with copies of the named files of `Fixtures/documents` in `docs/`, and the
     /// path of a database beside them.
-    static func workspace(copying documents: [String]) throws -> (dir: URL, docs: String, db: String) {
-        let dir = try scratch()
+    public static func workspace(copying documents: [String]) throws -> (dir: URL, docs: String, db: String) {
+        let dir = try Paths.scratch("cli")
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-        let fixtures = repository.appendingPathComponent("Fixtures/documents")
+        let fixtures = Paths.fixtures.appendingPathComponent("documents")
         for name in documents {
             try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: docs.appendingPathComponent(name))
         }
