@@ -80,7 +80,7 @@ let package = Package(
 
         // Timings that assert nothing, outside the tests: swift run quarry-bench <subcommand> … (debug: see main.swift)
         .executableTarget(
-            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models"],
+            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models", "Tensors"],
             path: "Benchmarks/quarry-bench", swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]

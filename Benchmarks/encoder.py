@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Sentence-encoder throughput and peak memory: `quarry embed` against sentence-transformers on
+"""Sentence-encoder throughput and peak memory: `quarry-bench encoder` against sentence-transformers on
 PyTorch CPU, same model (all-MiniLM-L6-v2), same texts, same batch size, same thread count.
 
     python3 Benchmarks/encoder.py [--all | --sample 1000 | --quick] [--runs 1] [--batch-size 32]
-                                  [--threads 2] [--quarry .build/release/quarry] [--data DIR]
+                                  [--threads 2] [--quarry .build/release/quarry] [--bench .build/release/quarry-bench] [--data DIR]
 
 The texts are the chunks of the Kleister NDA train PDFs (../shared/data, relative to the repo)
 as `quarry ingest --no-embed` stores them: the lexical chunks, at most 1000 code points each.
@@ -60,6 +60,8 @@ def cosines(a, b, count):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quarry", default=os.path.join(ROOT, ".build", "release", "quarry"))
+    ap.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "quarry-bench"),
+                    help="the benchmark tool (swift build -c release --product quarry-bench)")
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "kleister-nda-train", "documents"))
     ap.add_argument("--sample", type=int, default=1000, help="texts to encode (every k-th chunk; default %(default)s)")
     ap.add_argument("--all", action="store_true", help="encode every chunk")
@@ -74,6 +76,7 @@ def main():
     if not os.path.isdir(a.data) or not any(f.endswith(".pdf") for f in os.listdir(a.data)):
         sys.exit(f"no PDFs in {a.data}: the benchmark needs the Kleister NDA data in ../shared/data")
     require_quarry(a.quarry)
+    require_quarry(a.bench)
     python = a.python or reference_python()
 
     warn_if_busy()
@@ -99,9 +102,8 @@ def main():
               f"{a.runs} run(s) per side", flush=True)
 
         sides = {
-            "quarry": lambda out, vec: run([a.quarry, "embed", "--input", texts_path, "--output", vec,
-                                            "--batch-size", str(a.batch_size), "--threads", str(a.threads),
-                                            "--json"], out),
+            "quarry": lambda out, vec: run([a.bench, "encoder", "--input", texts_path, "--output", vec,
+                                            "--batch-size", str(a.batch_size), "--threads", str(a.threads)], out),
             "pytorch": lambda out, vec: run([python, os.path.join(HERE, "encoder_torch.py"), "--texts", texts_path,
                                              "--out", vec, "--batch-size", str(a.batch_size),
                                              "--threads", str(a.threads)], out,
@@ -127,7 +129,7 @@ def main():
                               wall=statistics.median(w for _, w, _ in runs), peak=max(p for _, _, p in runs))
         q, t = rows["quarry"], rows["pytorch"]
         qr = results["quarry"][0][0]
-        labels = {"quarry": f"quarry embed (BLAS core {qr.get('blas_core', '?')})",
+        labels = {"quarry": f"quarry encoder (BLAS core {qr.get('blas_core', '?')})",
                   "pytorch": f"sentence-transformers, torch {results['pytorch'][0][0].get('torch', '?')}"}
         print()
         print(f"{'side':44} {'texts':>6} {'tokens':>8} {'seconds':>8} {'texts/s':>8} {'tokens/s':>9} "

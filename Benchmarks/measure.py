@@ -43,9 +43,9 @@ def other_cpu_use(seconds=1.0):
 
 
 def require_quarry(path):
-    """Exits with advice when the quarry binary to measure is not there."""
+    """Exits with advice when the binary to measure (quarry, quarry-bench) is not there."""
     if not os.access(path, os.X_OK):
-        sys.exit(f"{path} not found: build it with swift build -c release --product quarry")
+        sys.exit(f"{path} not found: build it with swift build -c release --product {os.path.basename(path)}")
 
 
 def warn_if_busy(file=sys.stdout):

@@ -42,6 +42,7 @@ while (($#)); do
 done
 bash scripts/setup.sh --no-models
 swift build -c release --product quarry
+swift build -c release --product quarry-bench
 common=("${quarry[@]}" "${runs[@]}")
 python3 Benchmarks/ingest.py "${common[@]}" "${data[@]}"
 echo
