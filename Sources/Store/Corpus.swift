@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Documents
 
 /// A file as seen on disk: where it is, its content hash, and the quick-check stamp.

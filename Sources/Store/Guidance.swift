@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// An expert's advice for the assistant over this collection ("prefer the annual report over
 /// press releases"), kept as written.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The database layout, as a list of migrations applied in order. The tables `documents`, `pages`
 /// and `chunks` and their documented columns are a public contract: change them only by adding.

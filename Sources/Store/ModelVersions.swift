@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A tuned version of an extractor's parameters for one result table, with how it was made.
 public struct ModelVersion: Sendable, Equatable, Codable {

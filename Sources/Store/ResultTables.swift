@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// SQL storage class of a result column.
 public enum ColumnType: String, Sendable, Codable {

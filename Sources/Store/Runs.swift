@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A run over a result table, such as an evaluation against gold rows.
 public struct RunRecord: Sendable, Equatable, Codable {

@@ -1,5 +1,5 @@
 import Documents
-import GRDB
+internal import GRDB
 
 /// A chunk that matches a lexical search, with where it sits in its document.
 public struct SearchHit: Sendable, Codable, Equatable {

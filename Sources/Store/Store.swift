@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Documents
 
 /// The project's SQLite database (WAL mode): the corpus of documents, pages and chunks with its

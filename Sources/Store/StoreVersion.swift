@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 extension Store {
     /// The version of the SQLite library in use, e.g. `3.40.1`, or `unknown` if it cannot be asked.
