@@ -22,6 +22,22 @@ import QuarryTestSupport
         #expect(try CLI.run(["search", "x", "--limit", "0"]).status == 2)
     }
 
+    @Test func choicesAreListedAndCheckedByTheParser() throws {
+        let help = try CLI.run(["extract", "--help"])
+        #expect(help.stdout.contains("span") && help.stdout.contains("llm") && help.stdout.contains("day-first"), "\(help.stdout)")
+        let bad = try CLI.run(["extract", "--schema", "s.json", "--table", "t", "--extractor", "regex", "x"])
+        #expect(bad.status == 2 && bad.stderr.contains("regex"), "\(bad.stderr)")
+        let dates = try CLI.run(["tune", "--schema", "s.json", "--table", "t", "--dates", "yesterday", "x"])
+        #expect(dates.status == 2 && dates.stderr.contains("yesterday"), "\(dates.stderr)")
+    }
+
+    @Test func aMissingModelIsAnErrorThatSaysHowToInstallIt() throws {
+        let dir = try Paths.scratch("cli")
+        let run = try CLI.run(["ingest", Paths.fixture("documents/receipt-weber-baustoffe-1.txt"),
+                               "--db", dir.appendingPathComponent("x.db").path], environment: ["QUARRY_MODELS": dir.path])
+        #expect(run.status == 1 && run.stderr.contains("not installed") && run.stderr.contains("bash scripts/setup.sh"), "\(run.stderr)")
+    }
+
     @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing)) func ingestDocumentsSearchAndQueryEndToEnd() throws {
         let dir = try Paths.scratch("cli")
         let db = dir.appendingPathComponent("q.db").path

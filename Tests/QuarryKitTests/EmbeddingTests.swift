@@ -11,7 +11,7 @@ struct EmbeddingTests {
     let encoder = TestModels.encoder!
 
     @Test func ingestEmbedsEveryChunkWithinTheModelLength() throws {
-        let ws = try Workspace(fixtures: ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt"])
+        let ws = try ScratchWorkspace(fixtures: ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt"])
         // A long paragraph without breaks, far over 256 tokens, must be split, not truncated.
         try ws.write("long.txt", Data(String(repeating: "Confidential information includes trade secrets and know-how. ", count: 60).utf8))
         let report = try Ingestor(store: ws.store, encoder: encoder).ingest([ws.docs.path])
@@ -28,7 +28,7 @@ struct EmbeddingTests {
     }
 
     @Test func documentsIngestedWithoutVectorsAreEmbeddedLater() throws {
-        let ws = try Workspace(fixtures: ["documents/receipt-weber-baustoffe-1.txt"])
+        let ws = try ScratchWorkspace(fixtures: ["documents/receipt-weber-baustoffe-1.txt"])
         try ws.write("long.txt", Data(String(repeating: "The term of this agreement is three years from the effective date. ", count: 40).utf8))
         let plain = try Ingestor(store: ws.store).ingest([ws.docs.path])
         #expect(plain.embedded == 0 && plain.chunks > 0)
@@ -39,7 +39,7 @@ struct EmbeddingTests {
     }
 
     @Test func semanticAndHybridSearchFindMeaningNotJustWords() throws {
-        let ws = try Workspace(fixtures: [])
+        let ws = try ScratchWorkspace(fixtures: [])
         try ws.write("law.txt", Data("This Agreement shall be governed by and construed in accordance with the laws of the State of Delaware.".utf8))
         try ws.write("pay.txt", Data("Invoices are payable within thirty days of receipt by bank transfer.".utf8))
         try ws.write("food.txt", Data("The cafeteria serves soup, salad and sandwiches at noon.".utf8))
@@ -61,7 +61,7 @@ struct EmbeddingTests {
     }
 
     @Test func semanticSearchWithoutVectorsSaysWhatToDo() throws {
-        let ws = try Workspace(fixtures: ["documents/receipt-weber-baustoffe-1.txt"])
+        let ws = try ScratchWorkspace(fixtures: ["documents/receipt-weber-baustoffe-1.txt"])
         _ = try Ingestor(store: ws.store).ingest([ws.docs.path])
         #expect { try Searcher(store: ws.store, encoder: encoder).search("total", mode: .semantic) } throws: { error in
             "\(error)".contains("no chunk has a vector")

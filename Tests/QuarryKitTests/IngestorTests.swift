@@ -5,7 +5,7 @@ import Store
 import QuarryTestSupport
 
 /// A scratch folder with a copy of some fixtures and a database.
-struct Workspace {
+struct ScratchWorkspace {
     let dir: URL
     let docs: URL
     let store: Store
@@ -32,7 +32,7 @@ struct Workspace {
                          "documents/invoice-nightjar-studio-nj-2024-007.md", "edge-cases/scanned-page.pdf"]
 
     @Test func ingestsAndASecondRunChangesNothing() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let first = try ws.ingest()
         #expect(first.ingested == 4 && first.failed == 0 && first.unchanged == 0)
         #expect(first.pagesWithoutText == 1 && first.warnings.count == 1)
@@ -50,7 +50,7 @@ struct Workspace {
     }
 
     @Test func aChangedFileReplacesItsOldVersion() throws {
-        let ws = try Workspace(fixtures: [])
+        let ws = try ScratchWorkspace(fixtures: [])
         try ws.write("note.txt", Data("first version about apples".utf8))
         _ = try ws.ingest()
         try ws.write("note.txt", Data("second version about pears, a little longer".utf8))
@@ -62,7 +62,7 @@ struct Workspace {
     }
 
     @Test func badFilesFailAndTheRestLands() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let pdf = try Data(contentsOf: ws.docs.appendingPathComponent("invoice-kestrel-maschinenbau-2024-0815.pdf"))
         try ws.write("truncated.pdf", pdf.prefix(pdf.count / 2))
         try ws.write("random.bin", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }))
@@ -79,7 +79,7 @@ struct Workspace {
     }
 
     @Test func anInterruptedRunResumes() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let files = try FileManager.default.contentsOfDirectory(atPath: ws.docs.path).sorted()
         _ = try ws.ingest([ws.docs.appendingPathComponent(files[0]).path])   // the run "stopped" after one file
         let resumed = try ws.ingest()
@@ -87,7 +87,7 @@ struct Workspace {
     }
 
     @Test func encryptedPDFNeedsThePassword() throws {
-        let ws = try Workspace(fixtures: ["edge-cases/encrypted-user-password.pdf", "edge-cases/encrypted-empty-user-password.pdf"])
+        let ws = try ScratchWorkspace(fixtures: ["edge-cases/encrypted-user-password.pdf", "edge-cases/encrypted-empty-user-password.pdf"])
         let without = try ws.ingest()
         #expect(without.ingested == 1 && without.failed == 1)
         #expect(without.failures[0].reason.contains("--password"))
@@ -96,7 +96,7 @@ struct Workspace {
     }
 
     @Test func missingPathIsAnError() throws {
-        let ws = try Workspace(fixtures: [])
+        let ws = try ScratchWorkspace(fixtures: [])
         #expect(throws: QuarryError.self) { try ws.ingest(["/no/such/folder"]) }
     }
 }

@@ -14,7 +14,7 @@ struct ModelVersionExtractionTests {
     static let sample = ["documents/receipt-weber-baustoffe-1.txt", "documents/invoice-nightjar-studio-nj-2024-007.md"]
     static let schemaPath = TableExtractionTests.invoiceSchema
 
-    func extract(_ ws: Workspace, model: String? = nil) throws(QuarryError) -> ExtractReport {
+    func extract(_ ws: ScratchWorkspace, model: String? = nil) throws(QuarryError) -> ExtractReport {
         var request = ExtractRequest(schemaPath: Self.schemaPath, table: "invoices", paths: [ws.docs.path])
         request.parametersPath = model
         return try TableExtraction(store: ws.store, encoder: encoder).run(request)
@@ -23,7 +23,7 @@ struct ModelVersionExtractionTests {
     /// Stores a version whose `total` is never answered (its null always wins), so its rows differ
     /// from the zero-shot prior's; `extraWeight` gives `vendor` one weight too many.
     @discardableResult
-    func addVersion(_ ws: Workspace, _ id: String, table: String = "invoices", extractor: String = "span",
+    func addVersion(_ ws: ScratchWorkspace, _ id: String, table: String = "invoices", extractor: String = "span",
                     extraWeight: Bool = false) throws -> ModelVersion {
         var parameters = SpanParameters.zeroShot(for: try Schema.load(Self.schemaPath))
         parameters.version = "set-by-the-tuning-run"
@@ -35,14 +35,14 @@ struct ModelVersionExtractionTests {
         return version
     }
 
-    func query(_ ws: Workspace, _ sql: String) throws -> [[SQLValue]] {
+    func query(_ ws: ScratchWorkspace, _ sql: String) throws -> [[SQLValue]] {
         try Store.readOnlyQuery(sql, databasePath: ws.store.path).rows
     }
 
     func filled(_ report: ExtractReport, _ field: String) -> Int? { report.filled.first { $0.field == field }?.filled }
 
     @Test func extractionUsesThePromotedVersionAndLogsEveryDocument() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let zeroShot = try extract(ws)
         #expect(zeroShot.model == "span/zero-shot/\(encoder.name)" && zeroShot.extracted == 2)
         #expect(filled(zeroShot, "total") ?? 0 > 0, "the prior should find a total: \(zeroShot.filled)")
@@ -78,7 +78,7 @@ struct ModelVersionExtractionTests {
     }
 
     @Test func modelNamesAFileOrAVersion() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         try addVersion(ws, "invoices-v1")
         try addVersion(ws, "receipts-v1", table: "receipts")
         try addVersion(ws, "invoices-llm", extractor: "llm")

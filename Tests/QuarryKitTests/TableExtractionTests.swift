@@ -14,14 +14,14 @@ struct TableExtractionTests {
                          "documents/invoice-nightjar-studio-nj-2024-007.md"]
     static let invoiceSchema = Paths.fixture("schemas/invoice.json")
 
-    func extract(_ ws: Workspace, schema: String = Self.invoiceSchema, replace: Bool = false) throws(QuarryError) -> ExtractReport {
+    func extract(_ ws: ScratchWorkspace, schema: String = Self.invoiceSchema, replace: Bool = false) throws(QuarryError) -> ExtractReport {
         var request = ExtractRequest(schemaPath: schema, table: "invoices", paths: [ws.docs.path])
         request.replace = replace
         return try TableExtraction(store: ws.store, encoder: encoder).run(request)
     }
 
     /// The invoice schema with one edit, written to the workspace (outside the documents folder).
-    func schema(_ ws: Workspace, _ name: String, replacing old: String, with new: String) throws -> String {
+    func schema(_ ws: ScratchWorkspace, _ name: String, replacing old: String, with new: String) throws -> String {
         let text = try String(contentsOfFile: Self.invoiceSchema, encoding: .utf8)
         #expect(text.contains(old), "the invoice schema no longer has \(old)")
         let path = ws.dir.appendingPathComponent(name).path
@@ -30,7 +30,7 @@ struct TableExtractionTests {
     }
 
     /// The stored rows by file name.
-    func rows(_ ws: Workspace) throws -> [String: ResultRow] {
+    func rows(_ ws: ScratchWorkspace) throws -> [String: ResultRow] {
         var rows: [String: ResultRow] = [:]
         for record in try ws.store.documents() {
             if let row = try ws.store.storedRow(table: "invoices", documentID: record.id) {
@@ -41,7 +41,7 @@ struct TableExtractionTests {
     }
 
     @Test func extractsARowPerDocumentWithExactEvidenceAndARerunDoesNothing() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         try ws.write("x.pdf", Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }))
         let report = try extract(ws)
         #expect(report.tableChange == "created" && report.table == "invoices")
@@ -77,7 +77,7 @@ struct TableExtractionTests {
     }
 
     @Test func aNewFieldIsExtractedAloneAndAnIncompatibleChangeNeedsReplace() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let numberLine = #"    "invoice_number": {"type": "string", "description": "The invoice or receipt number that identifies the document."},"#
         let without = try schema(ws, "without-number.json", replacing: numberLine + "\n", with: "")
         let first = try extract(ws, schema: without)

@@ -20,7 +20,7 @@ struct TuningRunTests {
     static let schema = Paths.fixture("schemas/sroie.json")
 
     /// A short run: 3 steps of 4 samples, 2 of the 4 documents held back.
-    func request(_ ws: Workspace, paths: [String]? = nil) -> TuneRequest {
+    func request(_ ws: ScratchWorkspace, paths: [String]? = nil) -> TuneRequest {
         var request = TuneRequest(schemaPath: Self.schema, table: "receipts", paths: paths ?? [ws.docs.path])
         request.settings.steps = 3
         request.settings.samples = 4
@@ -29,12 +29,12 @@ struct TuningRunTests {
         return request
     }
 
-    func run(_ ws: Workspace, _ request: TuneRequest) throws(QuarryError) -> TuneReport {
+    func run(_ ws: ScratchWorkspace, _ request: TuneRequest) throws(QuarryError) -> TuneReport {
         try TuningRun(store: ws.store, encoder: encoder).run(request)
     }
 
     /// The fixtures' gold rows of the sample, as JSON Lines with the SROIE schema's field names.
-    func goldFile(_ ws: Workspace) throws -> String {
+    func goldFile(_ ws: ScratchWorkspace) throws -> String {
         let names = ["company": "vendor", "date": "invoice_date", "address": "vendor_address", "total": "total"]
         var lines: [String] = []
         for name in Self.names.sorted() {
@@ -57,7 +57,7 @@ struct TuningRunTests {
     static func file(_ path: String) -> String { (path as NSString).lastPathComponent }
 
     @Test func aTuneStoresAVersionWithItsLineageAndTheNextStartsFromThePromotedOne() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         var first = request(ws)
         first.goldPath = try goldFile(ws)
         let report = try run(ws, first)
@@ -130,7 +130,7 @@ struct TuningRunTests {
     }
 
     @Test func fromUsageTunesOnTheDocumentsAnExtractionRead() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         let extracted = try TableExtraction(store: ws.store, encoder: encoder)
             .run(ExtractRequest(schemaPath: Self.schema, table: "receipts", paths: [ws.docs.path]))
         #expect(extracted.documents == 4)
@@ -158,7 +158,7 @@ struct TuningRunTests {
     }
 
     @Test func supervisedTrainingLearnsFromGoldAndReportsF1() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         var supervised = request(ws)
         supervised.method = .supervised
         supervised.supervised.epochs = 30
@@ -186,7 +186,7 @@ struct TuningRunTests {
     }
 
     @Test func theLanguageModelExtractorAndFewerThanTwoDocumentsAreRefused() throws {
-        let ws = try Workspace(fixtures: Self.sample)
+        let ws = try ScratchWorkspace(fixtures: Self.sample)
         var llm = request(ws)
         llm.extractor = .llm
         #expect {
