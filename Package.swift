@@ -10,13 +10,14 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debu
 /// such a CPU (x86-64 from 2013 on); QUARRY_PORTABLE=1 builds for any x86-64.
 let hostVectorUnit: [SwiftSetting] = {
     #if arch(x86_64) && os(Linux)
-    guard ProcessInfo.processInfo.environment["QUARRY_PORTABLE"] == nil,
-          let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-    let present = Set(flags.split(separator: " ").map(String.init))
-    return present.isSuperset(of: ["avx2", "fma", "f16c"]) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+        guard ProcessInfo.processInfo.environment["QUARRY_PORTABLE"] == nil,
+            let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return [] }
+        let present = Set(flags.split(separator: " ").map(String.init))
+        return present.isSuperset(of: ["avx2", "fma", "f16c"]) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
     #else
-    return []
+        return []
     #endif
 }()
 
@@ -57,7 +58,10 @@ let package = Package(
         .target(name: "Assistant", dependencies: ["Models", "Store", "Documents", "ConstrainedDecoding", "Progress"], swiftSettings: optimised),
         .target(
             name: "QuarryKit",
-            dependencies: ["Tensors", "Documents", "Store", "Models", "Schema", "ConstrainedDecoding", "Extraction", "Tuning", "Assistant", "Progress", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "Tensors", "Documents", "Store", "Models", "Schema", "ConstrainedDecoding", "Extraction", "Tuning", "Assistant", "Progress",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "quarry",
             dependencies: ["QuarryKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

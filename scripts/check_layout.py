@@ -23,13 +23,17 @@ def targets():
     """Target name -> (kind, path, direct dependencies on targets of this package)."""
     text = open(os.path.join(ROOT, "Package.swift"), encoding="utf-8").read()
     found = {}
-    for m in re.finditer(r'\.(target|executableTarget|testTarget|systemLibrary)\(\s*name:\s*"([^"]+)"(.*?)\)(?=,\s*\n|\s*\n\s*\])', text, re.S):
-        kind, name, rest = m.groups()
-        deps = re.search(r'dependencies:\s*\[(.*?)\]', rest, re.S)
-        names = re.findall(r'(?<![\w.])"([^"]+)"', re.sub(r'\.product\([^)]*\)', "", deps.group(1))) if deps else []
-        path = re.search(r'path:\s*"([^"]+)"', rest)
-        default = {"testTarget": "Tests/" + name}.get(kind, "Sources/" + name)
-        found[name] = (kind, path.group(1) if path else default, names)
+    for m in re.finditer(r'\.(target|executableTarget|testTarget|systemLibrary)\(', text):
+        depth, end = 1, m.end()
+        while depth:   # the call's closing parenthesis
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        call = text[m.end():end - 1]
+        name = re.match(r'\s*name:\s*"([^"]+)"', call).group(1)
+        deps = re.search(r'dependencies:\s*\[(.*?)\]', re.sub(r'\.product\([^)]*\)', "", call), re.S)
+        path = re.search(r'path:\s*"([^"]+)"', call)
+        default = ("Tests/" if m.group(1) == "testTarget" else "Sources/") + name
+        found[name] = (m.group(1), path.group(1) if path else default, re.findall(r'"([^"]+)"', deps.group(1)) if deps else [])
     return found
 
 

@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/format.sh --check
+python3 scripts/check_layout.py
 swift build --build-tests
 swift test --skip-build "$@"

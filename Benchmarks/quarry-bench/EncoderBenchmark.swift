@@ -14,12 +14,14 @@ func encoderBenchmark(_ arguments: [String]) throws {
     guard let data = FileManager.default.contents(atPath: input) else { throw BenchError("cannot read \(input)") }
     var texts: [String] = []
     for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
-        guard let text = try? JSONDecoder().decode(String.self, from: Data(line)) else { throw BenchError("\(input):\(i + 1): expected a JSON string") }
+        guard let text = try? JSONDecoder().decode(String.self, from: Data(line)) else {
+            throw BenchError("\(input):\(i + 1): expected a JSON string")
+        }
         texts.append(text)
     }
     let encoder = try SentenceEncoder()
     let ids = texts.map { encoder.tokenizer.encode($0, maxLength: encoder.maxTokens) }
-    _ = encoder.encode(ids: Array(ids.prefix(batchSize)), batchSize: batchSize)   // warm-up
+    _ = encoder.encode(ids: Array(ids.prefix(batchSize)), batchSize: batchSize)  // warm-up
     let start = ContinuousClock.now
     let vectors = encoder.encode(ids: ids, batchSize: batchSize)
     let elapsed = ContinuousClock.now - start

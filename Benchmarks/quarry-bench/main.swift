@@ -10,10 +10,14 @@
 import Foundation
 
 let subcommands: [(name: String, usage: String, run: ([String]) throws -> Void)] = [
-    ("constraint", "constraint --vocabulary FILE   restrict + accept per token of the JSON constraint on a real vocabulary",
-     constraintBenchmark),
-    ("encoder", "encoder --input FILE [--output FILE] [--batch-size N] [--threads N]   sentence-encoder throughput (JSON)",
-     encoderBenchmark),
+    (
+        "constraint", "constraint --vocabulary FILE   restrict + accept per token of the JSON constraint on a real vocabulary",
+        constraintBenchmark
+    ),
+    (
+        "encoder", "encoder --input FILE [--output FILE] [--batch-size N] [--threads N]   sentence-encoder throughput (JSON)",
+        encoderBenchmark
+    ),
 ]
 
 @MainActor func usage() -> String {

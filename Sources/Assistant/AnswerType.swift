@@ -11,15 +11,21 @@ public enum AnswerType: String, Sendable, Equatable {
     public init(question: String) {
         let q = " " + question.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ") + " "
         func has(_ phrases: [String]) -> Bool { phrases.contains { q.contains(" \($0) ") } }
-        if has(["how many", "how much", "what percentage", "what percent", "what number", "how long", "how old", "how far",
-                "how large", "how big", "how tall", "what amount", "what proportion", "what share", "what ratio"]) {
+        if has([
+            "how many", "how much", "what percentage", "what percent", "what number", "how long", "how old", "how far",
+            "how large", "how big", "how tall", "what amount", "what proportion", "what share", "what ratio",
+        ]) {
             self = .quantity
-        } else if has(["when", "what year", "which year", "what date", "which date", "what month", "which month", "what day",
-                       "what time", "in what year", "what decade", "what century"]) {
+        } else if has([
+            "when", "what year", "which year", "what date", "which date", "what month", "which month", "what day",
+            "what time", "in what year", "what decade", "what century",
+        ]) {
             self = .time
-        } else if has(["who", "whom", "whose", "where", "which state", "what state", "which country", "what country",
-                       "which city", "what city", "which jurisdiction", "what jurisdiction", "which company", "what company",
-                       "which team", "what team", "which party", "which person", "which organization", "which organisation"]) {
+        } else if has([
+            "who", "whom", "whose", "where", "which state", "what state", "which country", "what country",
+            "which city", "what city", "which jurisdiction", "what jurisdiction", "which company", "what company",
+            "which team", "what team", "which party", "which person", "which organization", "which organisation",
+        ]) {
             self = .name
         } else {
             self = .any
@@ -37,7 +43,8 @@ public enum AnswerType: String, Sendable, Equatable {
             return new.contains { t in
                 let l = t.lowercased()
                 return Self.months.contains(l) || Self.timeWords.contains(l) || (t.count == 4 && Int(t).map { (1000...2999).contains($0) } ?? false)
-                    || (t.contains(where: \.isNumber) && (l.hasSuffix("s") || l.hasSuffix("th") || l.hasSuffix("st") || l.hasSuffix("nd") || l.hasSuffix("rd")))
+                    || (t.contains(where: \.isNumber)
+                        && (l.hasSuffix("s") || l.hasSuffix("th") || l.hasSuffix("st") || l.hasSuffix("nd") || l.hasSuffix("rd")))
                     || (Int(t).map { (1...31).contains($0) } ?? false)
             }
         case .name:

@@ -79,23 +79,36 @@ public struct Assistant: Sendable {
         let asked = Set(question.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
         let passages = retrieved.filter { type.isPresent(in: $0.passage.text, besides: asked) }
         if passages.isEmpty, let first = retrieved.first {
-            return .refusal(question, reason: "no retrieved passage gives a \(type.rawValue) the question asks for", mode: mode,
-                            confidence: first.score)
+            return .refusal(
+                question, reason: "no retrieved passage gives a \(type.rawValue) the question asks for", mode: mode,
+                confidence: first.score)
         }
         guard let best = passages.first, best.score >= options.threshold else {
             let score = passages.first?.score ?? 0
-            return .refusal(question, reason: String(format: "no passage supports an answer: the closest scores %.2f, below the %.2f needed", score, options.threshold),
-                            mode: mode, confidence: score)
+            return .refusal(
+                question,
+                reason: String(format: "no passage supports an answer: the closest scores %.2f, below the %.2f needed", score, options.threshold),
+                mode: mode, confidence: score)
         }
-        if mode == .generative { return try generative(question, passages: passages.filter { $0.score >= options.threshold }, confidence: best.score) }
+        if mode == .generative {
+            return try generative(question, passages: passages.filter { $0.score >= options.threshold }, confidence: best.score)
+        }
         var chosen: [ScoredPassage] = []
         for candidate in passages where chosen.count < options.maxQuotes && candidate.score >= options.quoteShare * best.score {
-            guard !chosen.contains(where: { $0.passage.documentID == candidate.passage.documentID && $0.passage.location.page == candidate.passage.location.page
-                && $0.passage.location.start < candidate.passage.location.end && candidate.passage.location.start < $0.passage.location.end }) else { continue }
+            guard
+                !chosen.contains(where: {
+                    $0.passage.documentID == candidate.passage.documentID && $0.passage.location.page == candidate.passage.location.page
+                        && $0.passage.location.start < candidate.passage.location.end && candidate.passage.location.start < $0.passage.location.end
+                })
+            else { continue }
             chosen.append(candidate)
         }
         // Quotes in reading order when they come from one page.
-        chosen.sort { ($0.passage.documentID, $0.passage.location.page, $0.passage.location.start) < ($1.passage.documentID, $1.passage.location.page, $1.passage.location.start) }
+        chosen.sort {
+            ($0.passage.documentID, $0.passage.location.page, $0.passage.location.start) < (
+                $1.passage.documentID, $1.passage.location.page, $1.passage.location.start
+            )
+        }
         var verifier = CitationVerifier(store: store)
         var citations: [Citation] = []
         var dropped = 0
@@ -108,9 +121,10 @@ public struct Assistant: Sendable {
         guard !citations.isEmpty else {
             return .refusal(question, reason: "no quote could be verified at its page", mode: mode)
         }
-        return Answer(question: question, answer: citations.map(\.quote).joined(separator: " "), citations: citations,
-                      confidence: best.score, refused: false,
-                      reason: dropped > 0 ? "\(dropped) quote(s) dropped: not found verbatim at their page" : nil, mode: mode)
+        return Answer(
+            question: question, answer: citations.map(\.quote).joined(separator: " "), citations: citations,
+            confidence: best.score, refused: false,
+            reason: dropped > 0 ? "\(dropped) quote(s) dropped: not found verbatim at their page" : nil, mode: mode)
     }
 
     /// The model's answer from the best passages, with only the claims their cited sources
@@ -125,8 +139,10 @@ public struct Assistant: Sendable {
         do { advice = Guidance.compile(try store.guidance()).unrecognised.map(\.text) } catch { throw .store(error) }
         let (kept, dropped) = try writer.claims(for: question, from: given.map(\.passage), guidance: advice)
         guard !kept.isEmpty else {
-            return .refusal(question, reason: "no claim of the generated answer was supported by its cited source"
-                            + (dropped.isEmpty ? "" : " (\(dropped.count) dropped)"), mode: .generative, confidence: confidence)
+            return .refusal(
+                question,
+                reason: "no claim of the generated answer was supported by its cited source"
+                    + (dropped.isEmpty ? "" : " (\(dropped.count) dropped)"), mode: .generative, confidence: confidence)
         }
         var verifier = CitationVerifier(store: store)
         var citations: [Citation] = []
@@ -140,8 +156,9 @@ public struct Assistant: Sendable {
         guard !claims.isEmpty else { return .refusal(question, reason: "no cited quote could be verified at its page", mode: .generative) }
         let text = claims.map { c in c.text + " " + c.sources.map { "[\($0)]" }.joined() }.joined(separator: " ")
         let lost = dropped.count + kept.count - claims.count
-        return Answer(question: question, answer: text, citations: citations, confidence: confidence, refused: false,
-                      reason: lost > 0 ? "\(lost) claim(s) dropped: not supported by their cited source" : nil, mode: .generative)
+        return Answer(
+            question: question, answer: text, citations: citations, confidence: confidence, refused: false,
+            reason: lost > 0 ? "\(lost) claim(s) dropped: not supported by their cited source" : nil, mode: .generative)
     }
 
     /// A passage and its score as an answer.
@@ -185,14 +202,16 @@ public struct Assistant: Sendable {
         }
         if let reason = terms.unanswerable(given: rarity) { return .refusal(reason) }
         let searcher = Searcher(store: store, encoder: encoder)
-        let hits = try searcher.search(question, mode: encoder == nil ? .lexical : options.retrieval, limit: options.topK,
-                                       scope: scope, highlight: ("", ""))
+        let hits = try searcher.search(
+            question, mode: encoder == nil ? .lexical : options.retrieval, limit: options.topK,
+            scope: scope, highlight: ("", ""))
         guard !hits.isEmpty else { return .refusal("no passage of the documents matches the question") }
         let texts: [Int64: String]
         do { texts = try store.chunkTexts(hits.map(\.chunkID)) } catch { throw .store(error) }
         let passages = hits.flatMap { hit in
             texts[hit.chunkID].map {
-                splitter.passages(of: $0, chunkID: hit.chunkID, documentID: hit.documentID, path: hit.path, page: hit.location.page, start: hit.location.start)
+                splitter.passages(
+                    of: $0, chunkID: hit.chunkID, documentID: hit.documentID, path: hit.path, page: hit.location.page, start: hit.location.start)
             } ?? []
         }.filter { scorer.addsInformation($0.text, to: terms) }
         guard !passages.isEmpty else { return .refusal("the retrieved chunks hold no sentence") }
@@ -215,14 +234,17 @@ public struct Assistant: Sendable {
             } catch { throw .store(error) }
         }
         let scored = passages.indices.map { i in
-            let coverage = scorer.coverage(of: terms, in: passages[i].text, rarity: rarity,
-                                           documentWords: documentWords[passages[i].documentID] ?? [])
+            let coverage = scorer.coverage(
+                of: terms, in: passages[i].text, rarity: rarity,
+                documentWords: documentWords[passages[i].documentID] ?? [])
             let document = documents[passages[i].documentID]
             let preference = document.map { guidance.adjustment(path: $0.path, title: $0.title) } ?? 0
             let score = min(1, max(0, scorer.score(similarity: similarities[i], coverage: coverage) + preference))
             return ScoredPassage(passage: passages[i], score: score, similarity: similarities[i], coverage: coverage)
         }
         // Best first; ties keep retrieval order (stable sort).
-        return .passages(scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }.map(\.element))
+        return .passages(
+            scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }.map(
+                \.element))
     }
 }

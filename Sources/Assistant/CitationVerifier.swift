@@ -21,7 +21,8 @@ public struct CitationVerifier: Sendable {
             pages[key] = .some(page.map { (Array($0.text.unicodeScalars), $0) })
         }
         guard let entry = pages[key] ?? nil, citation.location.start >= 0, citation.location.start < citation.location.end,
-              citation.location.end <= entry.scalars.count else { return nil }
+            citation.location.end <= entry.scalars.count
+        else { return nil }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: entry.scalars[citation.location.start..<citation.location.end])
         guard String(view) == citation.quote else { return nil }

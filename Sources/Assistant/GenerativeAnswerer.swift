@@ -1,6 +1,6 @@
 import ConstrainedDecoding
-import Foundation
 import Documents
+import Foundation
 import Models
 
 /// Writes a short answer from numbered sources with the embedded language model. Decoding is
@@ -27,7 +27,9 @@ public struct GenerativeAnswerer: Sendable {
 
     /// The claims the model wrote about `question` from `passages` (the best first), each
     /// checked against its sources, and the claims dropped.
-    public func claims(for question: String, from passages: [Passage], guidance: [String] = []) throws(AssistantError) -> (kept: [Claim], dropped: [Claim]) {
+    public func claims(for question: String, from passages: [Passage], guidance: [String] = []) throws(AssistantError) -> (
+        kept: [Claim], dropped: [Claim]
+    ) {
         let given = Array(passages.prefix(sources))
         guard !given.isEmpty else { return ([], []) }
         var user = "Sources:\n"
@@ -35,18 +37,25 @@ public struct GenerativeAnswerer: Sendable {
         if !guidance.isEmpty { user += "\nGuidance: " + guidance.joined(separator: " ") + "\n" }
         user += "\nQuestion: \(question)"
         let messages = [
-            ChatMessage(role: "system", content: "Answer the question in one short sentence using only the numbered sources. End the sentence with the number of the source it comes from, like [1]."),
+            ChatMessage(
+                role: "system",
+                content:
+                    "Answer the question in one short sentence using only the numbered sources. End the sentence with the number of the source it comes from, like [1]."
+            ),
             ChatMessage(role: "user", content: user),
         ]
         let generation: Generation
         do {
             let prompt = try model.chatTokens(messages)
             let session = model.session(capacity: prompt.count + maxTokens + 8)
-            generation = try model.generate(prompt: prompt, in: session, maxTokens: maxTokens,
-                                            constraint: CitationConstraint(sources: given.count, tokenBytes: model.tokenizer.tokenBytes,
-                                                                               stopTokens: model.stopTokens, claimLength: 200))
+            generation = try model.generate(
+                prompt: prompt, in: session, maxTokens: maxTokens,
+                constraint: CitationConstraint(
+                    sources: given.count, tokenBytes: model.tokenizer.tokenBytes,
+                    stopTokens: model.stopTokens, claimLength: 200))
         } catch { throw .model(error) }
-        var kept: [Claim] = [], dropped: [Claim] = []
+        var kept: [Claim] = []
+        var dropped: [Claim] = []
         for claim in Self.claims(in: generation.text) {
             let cited = claim.sources.filter { (1...given.count).contains($0) }.map { given[$0 - 1].text }.joined(separator: " ")
             if Self.supports(cited, claim.text, share: support) { kept.append(claim) } else { dropped.append(claim) }
@@ -58,7 +67,8 @@ public struct GenerativeAnswerer: Sendable {
     /// last marker (cut off by the token limit) is no claim.
     public static func claims(in text: String) -> [Claim] {
         var claims: [Claim] = []
-        var current = "", numbers: [Int] = []
+        var current = ""
+        var numbers: [Int] = []
         var i = text.startIndex
         while i < text.endIndex {
             if text[i] == "[", let close = text[i...].firstIndex(of: "]"), let n = Int(text[text.index(after: i)..<close]) {
@@ -71,7 +81,9 @@ public struct GenerativeAnswerer: Sendable {
                     while tail < text.endIndex, ".!?;,".contains(text[tail]) { tail = text.index(after: tail) }
                     let sentence = (current.trimmingCharacters(in: .whitespaces) + String(text[i..<tail])).trimmingCharacters(in: .whitespaces)
                     if !sentence.isEmpty { claims.append(Claim(text: sentence, sources: numbers)) }
-                    current = ""; numbers = []; i = tail
+                    current = ""
+                    numbers = []
+                    i = tail
                 }
                 continue
             }

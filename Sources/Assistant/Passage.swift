@@ -11,7 +11,11 @@ public struct Passage: Sendable, Equatable, Hashable {
     public let text: String
 
     public init(chunkID: Int64, documentID: Int64, path: String, location: Location, text: String) {
-        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location; self.text = text
+        self.chunkID = chunkID
+        self.documentID = documentID
+        self.path = path
+        self.location = location
+        self.text = text
     }
 }
 
@@ -54,7 +58,8 @@ public struct SentenceSplitter: Sendable {
         cuts.append(s.count)
         var result: [Range<Int>] = []
         for (a, b) in zip(cuts, cuts.dropFirst()) where a < b {
-            for piece in shortened(trimmed(a..<b, s), s) where s[piece].contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
+            for piece in shortened(trimmed(a..<b, s), s)
+            where s[piece].contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
                 result.append(piece)
             }
         }
@@ -62,13 +67,17 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// The passages of a chunk whose text starts at `start` of its page.
-    public func passages(of chunkText: String, chunkID: Int64, documentID: Int64, path: String,
-                         page: Int, start: Int) -> [Passage] {
+    public func passages(
+        of chunkText: String, chunkID: Int64, documentID: Int64, path: String,
+        page: Int, start: Int
+    ) -> [Passage] {
         let s = Array(chunkText.unicodeScalars)
         return ranges(in: chunkText).map { r in
             var view = String.UnicodeScalarView()
             view.append(contentsOf: s[r])
-            return Passage(chunkID: chunkID, documentID: documentID, path: path, location: Location(page: page, start: start + r.lowerBound, end: start + r.upperBound), text: String(view))
+            return Passage(
+                chunkID: chunkID, documentID: documentID, path: path,
+                location: Location(page: page, start: start + r.lowerBound, end: start + r.upperBound), text: String(view))
         }
     }
 
@@ -87,7 +96,7 @@ public struct SentenceSplitter: Sendable {
         var j = i + 1
         while j < s.count, Self.closers.contains(s[j]) { j += 1 }
         guard j < s.count else { return true }
-        guard s[j].isSpace else { return false }   // 3.5, U.S.A
+        guard s[j].isSpace else { return false }  // 3.5, U.S.A
         while j < s.count, s[j].isSpace { j += 1 }
         guard j < s.count else { return true }
         let next = s[j]
@@ -97,7 +106,7 @@ public struct SentenceSplitter: Sendable {
         while k > 0, !s[k - 1].isSpace { k -= 1 }
         let word = String(String.UnicodeScalarView(s[k..<i])).lowercased().filter { $0 != "(" && $0 != "\"" }
         if Self.abbreviations.contains(word) { return false }
-        return !(word.count == 1 && word.first!.isLetter && next.properties.isUppercase)   // initials: "J. Smith"
+        return !(word.count == 1 && word.first!.isLetter && next.properties.isUppercase)  // initials: "J. Smith"
     }
 
     private func isParagraphBreak(_ s: [Unicode.Scalar], at i: Int) -> Bool {
@@ -111,11 +120,13 @@ public struct SentenceSplitter: Sendable {
         while a > 0, s[a - 1] != "\n" { a -= 1 }
         var b = i + 1
         while b < s.count, s[b] != "\n" { b += 1 }
-        let before = s[a..<i], after = s[(i + 1)..<b]
+        let before = s[a..<i]
+        let after = s[(i + 1)..<b]
         if Self.isTableRow(before) || Self.isTableRow(after) { return true }
         let line = before.drop { $0.isSpace }
         guard let last = line.last(where: { !$0.isSpace }),
-              let next = after.first(where: { !$0.isSpace }) else { return false }
+            let next = after.first(where: { !$0.isSpace })
+        else { return false }
         return line.count < headingLength && !Self.stops.contains(last) && !",;:-(&".unicodeScalars.contains(last)
             && (next.properties.isUppercase || next.properties.numericType != nil)
     }
@@ -123,15 +134,22 @@ public struct SentenceSplitter: Sendable {
     /// Cells set apart by `|`, a tab, or two gaps of three or more spaces.
     static func isTableRow(_ line: ArraySlice<Unicode.Scalar>) -> Bool {
         if line.contains("|") || line.contains("\t") { return true }
-        var gaps = 0, run = 0
+        var gaps = 0
+        var run = 0
         for c in line {
-            if c == " " { run += 1 } else { if run >= 3 { gaps += 1 }; run = 0 }
+            if c == " " {
+                run += 1
+            } else {
+                if run >= 3 { gaps += 1 }
+                run = 0
+            }
         }
         return gaps >= 2
     }
 
     private func trimmed(_ r: Range<Int>, _ s: [Unicode.Scalar]) -> Range<Int> {
-        var a = r.lowerBound, b = r.upperBound
+        var a = r.lowerBound
+        var b = r.upperBound
         while a < b, s[a].isSpace { a += 1 }
         while b > a, s[b - 1].isSpace { b -= 1 }
         return a..<b
@@ -140,10 +158,14 @@ public struct SentenceSplitter: Sendable {
     /// A piece cut into pieces of at most `maxLength`, at `;`, a line break or a space.
     private func shortened(_ r: Range<Int>, _ s: [Unicode.Scalar]) -> [Range<Int>] {
         guard r.count > maxLength else { return r.isEmpty ? [] : [r] }
-        let limit = r.lowerBound + maxLength, floor = r.lowerBound + maxLength / 3
+        let limit = r.lowerBound + maxLength
+        let floor = r.lowerBound + maxLength / 3
         var cut: Int?
         for wanted in [";", "\n", " "] as [Unicode.Scalar] {
-            if let k = (floor..<limit).last(where: { s[$0] == wanted }) { cut = k + 1; break }
+            if let k = (floor..<limit).last(where: { s[$0] == wanted }) {
+                cut = k + 1
+                break
+            }
         }
         let at = cut ?? limit
         return shortened(trimmed(r.lowerBound..<at, s), s) + shortened(trimmed(at..<r.upperBound, s), s)

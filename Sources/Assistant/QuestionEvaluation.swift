@@ -82,8 +82,10 @@ public struct QuestionEvaluation: Sendable {
 
     /// Asks every question (restricted to its documents when it names them) and scores the
     /// replies, reporting progress after each question.
-    public func run(_ questions: [GoldQuestion], options: Assistant.Options, source: String,
-                    progress: any ProgressReporter = SilentProgress()) throws(AssistantError) -> Report {
+    public func run(
+        _ questions: [GoldQuestion], options: Assistant.Options, source: String,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(AssistantError) -> Report {
         let store = assistant.store
         let records: [DocumentRecord]
         do { records = try store.documents() } catch { throw .store(error) }
@@ -103,7 +105,11 @@ public struct QuestionEvaluation: Sendable {
             var gold: [(document: Int64, page: Int, range: Range<Int>)] = []
             for e in q.evidence {
                 guard let path = names.match(e.document), let id = idByPath[path],
-                      let range = try locator.range(of: e, documentID: id) else { unlocated += 1; continue }
+                    let range = try locator.range(of: e, documentID: id)
+                else {
+                    unlocated += 1
+                    continue
+                }
                 gold.append((id, e.page, range))
             }
             var verified = 0
@@ -116,32 +122,37 @@ public struct QuestionEvaluation: Sendable {
             let said = Self.normalized(answer.answer)
             let found = q.answers.map { said.contains(Self.normalized($0)) }
             let matched = !answer.refused && (q.allRequired ? !found.contains(false) : found.contains(true))
-            outcomes.append(Outcome(id: q.id, type: q.type ?? (q.isAnswerable ? "answerable" : "unanswerable"),
-                                    answerable: q.isAnswerable, refused: answer.refused,
-                                    answerMatched: q.isAnswerable ? matched : nil,
-                                    evidenceCited: q.isAnswerable && !gold.isEmpty ? cited : nil,
-                                    citations: answer.citations.count, verifiedCitations: verified,
-                                    latencyMS: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
-                                    confidence: answer.confidence, answer: answer.answer, reason: answer.reason))
+            outcomes.append(
+                Outcome(
+                    id: q.id, type: q.type ?? (q.isAnswerable ? "answerable" : "unanswerable"),
+                    answerable: q.isAnswerable, refused: answer.refused,
+                    answerMatched: q.isAnswerable ? matched : nil,
+                    evidenceCited: q.isAnswerable && !gold.isEmpty ? cited : nil,
+                    citations: answer.citations.count, verifiedCitations: verified,
+                    latencyMS: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
+                    confidence: answer.confidence, answer: answer.answer, reason: answer.reason))
             progress.report(ProgressEvent(task: "questions", completed: i + 1, total: questions.count, item: q.id))
         }
         let overall = Scores(outcomes)
         let byType = Dictionary(grouping: outcomes, by: \.type).mapValues(Scores.init)
         var metrics: [Metric] = []
         for (group, scores) in [("all", overall)] + byType.sorted(by: { $0.key < $1.key }) {
-            metrics += [Metric(field: group, name: "answer_match", value: scores.answerMatch ?? .nan),
-                        Metric(field: group, name: "evidence_cited", value: scores.evidenceCited ?? .nan),
-                        Metric(field: group, name: "refusal_accuracy", value: scores.refusalAccuracy ?? .nan),
-                        Metric(field: group, name: "refused_unanswerable", value: scores.refusedUnanswerable ?? .nan),
-                        Metric(field: group, name: "refused_answerable", value: scores.refusedAnswerable ?? .nan),
-                        Metric(field: group, name: "quotes_verified", value: scores.quotesVerified),
-                        Metric(field: group, name: "mean_latency_ms", value: scores.meanLatencyMS),
-                        Metric(field: group, name: "questions", value: Double(scores.questions))]
+            metrics += [
+                Metric(field: group, name: "answer_match", value: scores.answerMatch ?? .nan),
+                Metric(field: group, name: "evidence_cited", value: scores.evidenceCited ?? .nan),
+                Metric(field: group, name: "refusal_accuracy", value: scores.refusalAccuracy ?? .nan),
+                Metric(field: group, name: "refused_unanswerable", value: scores.refusedUnanswerable ?? .nan),
+                Metric(field: group, name: "refused_answerable", value: scores.refusedAnswerable ?? .nan),
+                Metric(field: group, name: "quotes_verified", value: scores.quotesVerified),
+                Metric(field: group, name: "mean_latency_ms", value: scores.meanLatencyMS),
+                Metric(field: group, name: "questions", value: Double(scores.questions)),
+            ]
         }
         let details = (try? JSONEncoder().encode(outcomes)).map { String(decoding: $0, as: UTF8.self) }
         let model = "\(options.mode.rawValue), \(options.retrieval.rawValue) retrieval, top-k \(options.topK), threshold \(options.threshold)"
-        let run = RunRecord(kind: "eval-qa", table: "assistant", model: model,
-                            source: URL(fileURLWithPath: source).standardizedFileURL.path, startedAt: startedAt, details: details)
+        let run = RunRecord(
+            kind: "eval-qa", table: "assistant", model: model,
+            source: URL(fileURLWithPath: source).standardizedFileURL.path, startedAt: startedAt, details: details)
         let id: Int64
         do { id = try store.recordRun(run, metrics: metrics) } catch { throw .store(error) }
         return Report(runID: id, overall: overall, byType: byType, outcomes: outcomes, unlocatedEvidence: unlocated)
@@ -154,7 +165,7 @@ public struct QuestionEvaluation: Sendable {
         let words = text.lowercased().map { c -> Character in
             c.isLetter || c.isNumber || c.isWhitespace ? c : "-‐‑‒–—/".contains(c) ? " " : "\u{0}"
         }
-            .filter { $0 != "\u{0}" }
+        .filter { $0 != "\u{0}" }
         return String(words).split(whereSeparator: \.isWhitespace).filter { !["a", "an", "the"].contains($0) }.joined(separator: " ")
     }
 }
@@ -171,9 +182,12 @@ struct EvidenceLocator {
         guard let quote = evidence.quote else { return nil }
         let key = "\(documentID):\(evidence.page)"
         if pages[key] == nil {
-            do { pages[key] = try store.page(documentID: documentID, number: evidence.page).map { Array($0.text.unicodeScalars) } ?? [] } catch { throw .store(error) }
+            do { pages[key] = try store.page(documentID: documentID, number: evidence.page).map { Array($0.text.unicodeScalars) } ?? [] } catch {
+                throw .store(error)
+            }
         }
-        let text = pages[key]!, needle = Array(quote.unicodeScalars)
+        let text = pages[key]!
+        let needle = Array(quote.unicodeScalars)
         guard !needle.isEmpty, needle.count <= text.count else { return nil }
         for i in 0...(text.count - needle.count) where text[i] == needle[0] && Array(text[i..<i + needle.count]) == needle {
             return i..<i + needle.count

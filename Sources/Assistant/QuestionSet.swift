@@ -23,10 +23,17 @@ public struct GoldQuestion: Sendable, Equatable, Codable {
 
     public var isAnswerable: Bool { !answers.isEmpty }
 
-    public init(id: String, question: String, answers: [String], evidence: [GoldEvidence] = [], documents: [String] = [], type: String? = nil,
-                allRequired: Bool = false) {
-        self.id = id; self.question = question; self.answers = answers; self.evidence = evidence
-        self.documents = documents; self.type = type; self.allRequired = allRequired
+    public init(
+        id: String, question: String, answers: [String], evidence: [GoldEvidence] = [], documents: [String] = [], type: String? = nil,
+        allRequired: Bool = false
+    ) {
+        self.id = id
+        self.question = question
+        self.answers = answers
+        self.evidence = evidence
+        self.documents = documents
+        self.type = type
+        self.allRequired = allRequired
     }
 }
 
@@ -39,7 +46,11 @@ public struct GoldEvidence: Sendable, Equatable, Codable {
     public let quote: String?
 
     public init(document: String, page: Int, start: Int? = nil, end: Int? = nil, quote: String? = nil) {
-        self.document = document; self.page = page; self.start = start; self.end = end; self.quote = quote
+        self.document = document
+        self.page = page
+        self.start = start
+        self.end = end
+        self.quote = quote
     }
 }
 
@@ -88,7 +99,9 @@ public enum QuestionSet {
                 throw fail("evidence \(k + 1) needs a \"document\"")
             }
             guard let page = e["page"] as? Int, page >= 1 else { throw fail("evidence \(k + 1) needs a \"page\" (1 or more)") }
-            let start = e["start"] as? Int, end = e["end"] as? Int, quote = e["quote"] as? String
+            let start = e["start"] as? Int
+            let end = e["end"] as? Int
+            let quote = e["quote"] as? String
             if (start == nil) != (end == nil) || (start.map { s in end.map { s < 0 || $0 <= s } ?? true } ?? false) {
                 throw fail("evidence \(k + 1): give both \"start\" and \"end\" (0 ≤ start < end) or neither")
             }
@@ -98,16 +111,18 @@ public enum QuestionSet {
         var documents = (object["documents"] as? [String]) ?? []
         if let one = object["document"] as? String { documents.append(one) }
         let id = (object["id"] as? String) ?? (object["id"] as? Int).map(String.init) ?? "\(index + 1)"
-        return GoldQuestion(id: id, question: question, answers: answers, evidence: evidence, documents: documents,
-                            type: object["type"] as? String, allRequired: (object["all_required"] as? Bool) ?? false)
+        return GoldQuestion(
+            id: id, question: question, answers: answers, evidence: evidence, documents: documents,
+            type: object["type"] as? String, allRequired: (object["all_required"] as? Bool) ?? false)
     }
 
     /// A gold answer as text: strings as they are, numbers without a needless ".0".
     private static func text(_ value: Any) -> String {
         switch value {
         case let s as String: s
-        case let n as NSNumber: n.doubleValue == n.doubleValue.rounded() && abs(n.doubleValue) < 1e15
-            ? String(Int64(n.doubleValue)) : "\(n.doubleValue)"
+        case let n as NSNumber:
+            n.doubleValue == n.doubleValue.rounded() && abs(n.doubleValue) < 1e15
+                ? String(Int64(n.doubleValue)) : "\(n.doubleValue)"
         default: "\(value)"
         }
     }

@@ -1,5 +1,5 @@
-import Store
 import Models
+import Store
 
 /// Finds chunks by words (BM25), by meaning (cosine similarity of sentence vectors), or by both.
 ///
@@ -40,8 +40,10 @@ public struct Searcher: Sendable {
     }
 
     /// The best `limit` chunks of `scope` for `query`.
-    public func search(_ query: String, mode: Mode, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
-                       highlight: (String, String) = ("[", "]")) throws(AssistantError) -> [SearchHit] {
+    public func search(
+        _ query: String, mode: Mode, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
+        highlight: (String, String) = ("[", "]")
+    ) throws(AssistantError) -> [SearchHit] {
         switch mode {
         case .lexical:
             do { return try store.search(query, limit: limit, matchAll: matchAll, scope: scope, highlight: highlight) } catch { throw .store(error) }
@@ -56,8 +58,10 @@ public struct Searcher: Sendable {
         }
     }
 
-    private func hybrid(_ query: String, limit: Int, matchAll: Bool, scope: ChunkScope,
-                        highlight: (String, String)) throws(AssistantError) -> [SearchHit] {
+    private func hybrid(
+        _ query: String, limit: Int, matchAll: Bool, scope: ChunkScope,
+        highlight: (String, String)
+    ) throws(AssistantError) -> [SearchHit] {
         let depth = max(candidates, limit)
         let (vector, model) = try embed(query)
         do {
@@ -65,8 +69,12 @@ public struct Searcher: Sendable {
             var documentRank: [Int64: Int] = [:]
             for hit in lexical where documentRank[hit.documentID] == nil { documentRank[hit.documentID] = documentRank.count + 1 }
             let focus = documentRank.filter { $0.value <= focusDocuments }.map(\.key).sorted()
-            let local = focus.isEmpty ? [] : try store.nearestChunks(to: vector, model: model, limit: 100_000,
-                                                                     scope: ChunkScope(documents: focus, pages: scope.pages))
+            let local =
+                focus.isEmpty
+                ? []
+                : try store.nearestChunks(
+                    to: vector, model: model, limit: 100_000,
+                    scope: ChunkScope(documents: focus, pages: scope.pages))
             let global = try store.nearestChunks(to: vector, model: model, limit: depth, scope: scope)
 
             var fused: [Int64: Double] = [:]

@@ -1,5 +1,5 @@
-import Foundation
 import Documents
+import Foundation
 import Store
 
 /// Answers questions about extracted tables (`TableQuery`) by read-only SQL, citing the rows it
@@ -35,23 +35,27 @@ public struct TableAnswerer: Sendable {
             text = "The sum of \(query.column ?? "") is \(Self.format(values.reduce(0, +))) over \(values.count) \(noun) of \(query.table)\(what)."
         case .average:
             guard !values.isEmpty else { return nil }
-            text = "The average \(query.column ?? "") is \(Self.format(values.reduce(0, +) / Double(values.count))) over \(values.count) \(noun) of \(query.table)\(what)."
+            text =
+                "The average \(query.column ?? "") is \(Self.format(values.reduce(0, +) / Double(values.count))) over \(values.count) \(noun) of \(query.table)\(what)."
         case .largest, .smallest:
             // SQLite sorts nulls first in ascending order: skip rows without a value.
             guard let first = rows.first(where: { row in column.map { Self.number(row[$0]) != nil } ?? true }) else {
                 return .refusal(question, reason: "no row of \(query.table) matches\(what)", mode: mode)
             }
             cited = [first]
-            text = (query.computation == .largest ? "The largest " : "The smallest ") + "\(query.column ?? "") in \(query.table)\(what): "
+            text =
+                (query.computation == .largest ? "The largest " : "The smallest ") + "\(query.column ?? "") in \(query.table)\(what): "
                 + Self.describe(first, columns: result.columns, shown: query.shown) + "."
         case .rows:
             guard !rows.isEmpty else { return .refusal(question, reason: "no row of \(query.table) matches\(what)", mode: mode) }
-            text = rows.prefix(10).map { Self.describe($0, columns: result.columns, shown: query.shown) }.joined(separator: "; ")
+            text =
+                rows.prefix(10).map { Self.describe($0, columns: result.columns, shown: query.shown) }.joined(separator: "; ")
                 + (rows.count > 10 ? "; and \(rows.count - 10) more" : "") + "."
         }
         let citations = try evidence(for: cited, query: query, columns: result.columns)
-        return Answer(question: question, answer: text, citations: citations, confidence: 1, refused: false,
-                      reason: rows.count > cited.count ? "citing \(cited.count) of \(rows.count) rows" : nil, mode: mode, sql: query.sql)
+        return Answer(
+            question: question, answer: text, citations: citations, confidence: 1, refused: false,
+            reason: rows.count > cited.count ? "citing \(cited.count) of \(rows.count) rows" : nil, mode: mode, sql: query.sql)
     }
 
     private func run(_ sql: String) throws(AssistantError) -> QueryResult {
@@ -60,7 +64,8 @@ public struct TableAnswerer: Sendable {
 
     /// Whether some row's text column contains `text` (case-insensitive).
     private func holds(_ table: String, _ column: String, _ text: String) -> Bool {
-        let sql = "SELECT EXISTS (SELECT 1 FROM \(TableQuery.identifier(table)) WHERE "
+        let sql =
+            "SELECT EXISTS (SELECT 1 FROM \(TableQuery.identifier(table)) WHERE "
             + TableQuery.condition(.contains(column: column, text: text)) + ")"
         return (try? run(sql).rows.first?.first) == .integer(1)
     }
@@ -70,20 +75,27 @@ public struct TableAnswerer: Sendable {
         var fields = query.shown
         for c in query.conditions {
             switch c {
-            case .greater(let col, _, _), .less(let col, _, _), .contains(let col, _), .year(let col, _): if !fields.contains(col) { fields.append(col) }
+            case .greater(let col, _, _), .less(let col, _, _), .contains(let col, _), .year(let col, _):
+                if !fields.contains(col) { fields.append(col) }
             }
         }
-        guard let idColumn = columns.firstIndex(of: "id"), let pathColumn = columns.firstIndex(of: "document_path"), !fields.isEmpty else { return [] }
+        guard let idColumn = columns.firstIndex(of: "id"), let pathColumn = columns.firstIndex(of: "document_path"), !fields.isEmpty else {
+            return []
+        }
         var verifier = CitationVerifier(store: store)
         var citations: [Citation] = []
         for row in rows {
             guard case .integer(let id) = row[idColumn], case .text(let path) = row[pathColumn] else { continue }
-            let sql = "SELECT field, document_id, page_number, start, \"end\", quote FROM \(TableQuery.identifier(query.table + "__evidence")) "
+            let sql =
+                "SELECT field, document_id, page_number, start, \"end\", quote FROM \(TableQuery.identifier(query.table + "__evidence")) "
                 + "WHERE row_id = \(id) AND field IN (" + fields.map(TableQuery.literal).joined(separator: ", ") + ") ORDER BY field, value_index"
             for e in try run(sql).rows {
                 guard case .integer(let document) = e[1], case .integer(let page) = e[2], case .integer(let start) = e[3],
-                      case .integer(let end) = e[4], case .text(let quote) = e[5] else { continue }
-                let citation = Citation(source: citations.count + 1, document: path, documentID: document, location: Location(page: Int(page), start: Int(start), end: Int(end)), quote: quote, table: query.table, row: id)
+                    case .integer(let end) = e[4], case .text(let quote) = e[5]
+                else { continue }
+                let citation = Citation(
+                    source: citations.count + 1, document: path, documentID: document,
+                    location: Location(page: Int(page), start: Int(start), end: Int(end)), quote: quote, table: query.table, row: id)
                 do { if let verified = try verifier.verify(citation) { citations.append(verified) } } catch { throw .store(error) }
             }
         }

@@ -75,8 +75,10 @@ public struct TableQuery: Sendable, Equatable {
 
     /// Reads a question against the result tables; nil when it is not about one of them.
     /// `holds(table, column, text)` says whether some row's text column contains `text`.
-    public static func parse(_ question: String, tables: [ResultTableLayout],
-                             holds: (String, String, String) -> Bool) -> TableQuery? {
+    public static func parse(
+        _ question: String, tables: [ResultTableLayout],
+        holds: (String, String, String) -> Bool
+    ) -> TableQuery? {
         let lower = " " + Words.split(question).joined(separator: " ") + " "
         let stems = Words.stems(question)
         func named(_ name: String) -> Bool {
@@ -93,14 +95,21 @@ public struct TableQuery: Sendable, Equatable {
 
         func has(_ phrases: [String]) -> Bool { phrases.contains { lower.contains(" \($0) ") } }
         var computation: Computation = .rows
-        if has(["how many", "number of", "count"]) { computation = .count }
-        else if has(["average", "mean"]) { computation = .average }
-        else if has(["sum", "altogether", "in total", "combined", "add up", "sum of"]) { computation = .sum }
-        else if has(["largest", "highest", "biggest", "maximum", "most expensive", "max"]) { computation = .largest }
-        else if has(["smallest", "lowest", "minimum", "cheapest", "least expensive", "min"]) { computation = .smallest }
+        if has(["how many", "number of", "count"]) {
+            computation = .count
+        } else if has(["average", "mean"]) {
+            computation = .average
+        } else if has(["sum", "altogether", "in total", "combined", "add up", "sum of"]) {
+            computation = .sum
+        } else if has(["largest", "highest", "biggest", "maximum", "most expensive", "max"]) {
+            computation = .largest
+        } else if has(["smallest", "lowest", "minimum", "cheapest", "least expensive", "min"]) {
+            computation = .smallest
+        }
 
         let amountWords = ["total", "amount", "price", "value", "sum"]
-        let amountLike = numeric.filter { amountWords.contains($0) } + numeric.filter { n in !amountWords.contains(n) && amountWords.contains { n.contains($0) } }
+        let amountLike =
+            numeric.filter { amountWords.contains($0) } + numeric.filter { n in !amountWords.contains(n) && amountWords.contains { n.contains($0) } }
         let valueColumn = mentioned.first { numeric.contains($0) } ?? amountLike.first ?? (numeric.count == 1 ? numeric.first : nil)
 
         var conditions: [Condition] = []
@@ -108,29 +117,35 @@ public struct TableQuery: Sendable, Equatable {
         if let column = valueColumn {
             for match in question.lowercased().matches(of: Self.comparison) {
                 guard let value = Double(match.output.2.replacingOccurrences(of: ",", with: "")),
-                      let (isGreater, orEqual) = Self.comparisons[String(match.output.1).split(whereSeparator: \.isWhitespace).joined(separator: " ")]
+                    let (isGreater, orEqual) = Self.comparisons[String(match.output.1).split(whereSeparator: \.isWhitespace).joined(separator: " ")]
                 else { continue }
-                conditions.append(isGreater ? .greater(column: column, than: value, orEqual: orEqual)
-                                            : .less(column: column, than: value, orEqual: orEqual))
+                conditions.append(
+                    isGreater
+                        ? .greater(column: column, than: value, orEqual: orEqual)
+                        : .less(column: column, than: value, orEqual: orEqual))
             }
         }
         let dateColumns = text.filter { $0.contains("date") }
         if let year = tokens.compactMap({ Int($0) }).first(where: { (1900...2100).contains($0) }),
-           let column = mentioned.first(where: dateColumns.contains) ?? dateColumns.first {
+            let column = mentioned.first(where: dateColumns.contains) ?? dateColumns.first
+        {
             conditions.append(.year(column: column, year))
         }
         let tableWords = ([layout.name] + layout.columns.map(\.name)).flatMap { $0.split(separator: "_").map { Words.stem(String($0)) } }
         for name in Self.names(in: question) where !Words.stems(name).allSatisfy({ w in tableWords.contains { Words.agree($0, w) } }) {
-            guard let column = text.first(where: { holds(layout.name, $0, name) }) else { return nil }   // a name no row holds
+            guard let column = text.first(where: { holds(layout.name, $0, name) }) else { return nil }  // a name no row holds
             conditions.append(.contains(column: column, text: name))
         }
         if computation != .count && computation != .rows && valueColumn == nil { return nil }
         guard computation != .rows || !conditions.isEmpty else { return nil }
-        var shown = (explicit.isEmpty ? mentioned : explicit).filter { c in !conditions.contains { if case .contains(let col, _) = $0 { col == c } else { false } } }
+        var shown = (explicit.isEmpty ? mentioned : explicit).filter { c in
+            !conditions.contains { if case .contains(let col, _) = $0 { col == c } else { false } }
+        }
         if let valueColumn, !shown.contains(valueColumn) { shown.append(valueColumn) }
         for case .contains(let column, _) in conditions where !shown.contains(column) { shown.append(column) }
-        return TableQuery(table: layout.name, computation: computation, column: valueColumn,
-                          shown: shown, conditions: conditions)
+        return TableQuery(
+            table: layout.name, computation: computation, column: valueColumn,
+            shown: shown, conditions: conditions)
     }
 
     /// Comparison phrases: (greater, or equal).
@@ -140,7 +155,8 @@ public struct TableQuery: Sendable, Equatable {
         "less than": (false, false), "at most": (false, true),
     ]
     /// A comparison phrase and the number after it (a currency sign and thousands separators allowed).
-    nonisolated(unsafe) static let comparison = /(over|above|more\s+than|greater\s+than|exceeding|at\s+least|under|below|less\s+than|at\s+most)\s+[$€£]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)/
+    nonisolated(unsafe) static let comparison =
+        /(over|above|more\s+than|greater\s+than|exceeding|at\s+least|under|below|less\s+than|at\s+most)\s+[$€£]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)/
 
     /// Quoted phrases and runs of capitalised words after the first word ("Acme Corp").
     static func names(in question: String) -> [String] {
@@ -151,8 +167,14 @@ public struct TableQuery: Sendable, Equatable {
             .split { !$0.isLetter && !$0.isNumber && $0 != "&" && $0 != "-" }.map(String.init)
         var run: [String] = []
         for (i, w) in words.enumerated() {
-            if i > 0, w.first?.isUppercase ?? false, !QuestionTerms.ignored.contains(w.lowercased()) { run.append(w); continue }
-            if !run.isEmpty { names.append(run.joined(separator: " ")); run = [] }
+            if i > 0, w.first?.isUppercase ?? false, !QuestionTerms.ignored.contains(w.lowercased()) {
+                run.append(w)
+                continue
+            }
+            if !run.isEmpty {
+                names.append(run.joined(separator: " "))
+                run = []
+            }
         }
         if !run.isEmpty { names.append(run.joined(separator: " ")) }
         return names

@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// Compiles schema fields into a `ConstraintProgram`, choosing for every scalar what it may be
 /// written as. Constraints that no value could meet (an enum none of whose literals passes the
@@ -33,13 +33,15 @@ struct ConstraintCompiler {
         c.object(fields, path: "", depth: 0)
         c.flush()
         c.ops.append(Op(kind: .end, a: 0))
-        let k = c.keywords.frozen(), e = c.enums.frozen()
+        let k = c.keywords.frozen()
+        let e = c.enums.frozen()
         let keywordTrie = KeywordTrie(edgeStart: k.start, edgeByte: k.symbols, edgeChild: k.child, terminal: k.terminal)
         let enumTrie = ScalarTrie(edgeStart: e.start, edgeScalar: e.symbols, edgeChild: e.child, terminal: e.terminal)
         let fingerprint = c.fingerprint(keywords: k, enums: e)
-        return ConstraintProgram(ops: c.ops, literalBytes: c.literalBytes, scalars: c.scalars, arrays: c.arrays,
-                                 keywords: keywordTrie, enums: enumTrie, patterns: c.patterns, nullRoot: nullRoot,
-                                 fingerprint: fingerprint, groundedPaths: c.grounded)
+        return ConstraintProgram(
+            ops: c.ops, literalBytes: c.literalBytes, scalars: c.scalars, arrays: c.arrays,
+            keywords: keywordTrie, enums: enumTrie, patterns: c.patterns, nullRoot: nullRoot,
+            fingerprint: fingerprint, groundedPaths: c.grounded)
     }
 
     private mutating func object(_ fields: [Field], path: String, depth: Int) {
@@ -78,9 +80,10 @@ struct ConstraintCompiler {
         // An optional array may be null or empty (the validator skips it); a non-empty one needs
         // minItems items. When no non-empty array fits, empty is allowed whatever `required` says.
         let impossible = high < low
-        arrays[index] = ArraySpec(nullable: !required || impossible, allowEmpty: !required || impossible,
-                                  minItems: low, maxItems: impossible ? 0 : high, counter: min(depth, 3),
-                                  itemPC: itemPC, afterPC: Int32(ops.count))
+        arrays[index] = ArraySpec(
+            nullable: !required || impossible, allowEmpty: !required || impossible,
+            minItems: low, maxItems: impossible ? 0 : high, counter: min(depth, 3),
+            itemPC: itemPC, afterPC: Int32(ops.count))
     }
 
     private mutating func scalar(_ type: ScalarType, nullable: Bool, path: String) {
@@ -148,7 +151,8 @@ struct ConstraintCompiler {
                 json = literal
             } else {
                 guard let parsed = try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed),
-                      !(parsed is String) else { return false }
+                    !(parsed is String)
+                else { return false }
                 json = parsed
             }
             return Validator.accepts(field.value(fromJSON: json), type)
@@ -157,7 +161,8 @@ struct ConstraintCompiler {
     }
 
     static func numberSpec(_ type: ScalarType) -> NumberSpec {
-        var spec = type.base == .integer
+        var spec =
+            type.base == .integer
             ? NumberSpec(maxIntDigits: integerDigits, maxFracDigits: 0)
             : NumberSpec(maxIntDigits: numberDigits.integer, maxFracDigits: numberDigits.fraction)
         let scale = Double(spec.scale)
@@ -172,15 +177,19 @@ struct ConstraintCompiler {
     }
 
     /// Everything the program consists of, written out (equal texts, equal programs).
-    private func fingerprint(keywords k: (start: [Int32], symbols: [UInt8], child: [Int32], terminal: [Bool]),
-                             enums e: (start: [Int32], symbols: [UInt32], child: [Int32], terminal: [Bool])) -> String {
+    private func fingerprint(
+        keywords k: (start: [Int32], symbols: [UInt8], child: [Int32], terminal: [Bool]),
+        enums e: (start: [Int32], symbols: [UInt32], child: [Int32], terminal: [Bool])
+    ) -> String {
         func list<T: BinaryInteger>(_ xs: [T]) -> String { xs.map { String($0) }.joined(separator: ",") }
         func flags(_ xs: [Bool]) -> String { String(xs.map { $0 ? "1" : "0" }) }
         var parts = [list(ops.map { Int($0.kind.rawValue) }), list(ops.map(\.a)), list(ops.map(\.b)), list(literalBytes)]
         for s in scalars {
             var text = "\(s.keywordRoot)"
             if let t = s.string { text += " s\(t.kind.rawValue),\(t.minLength),\(t.maxLength),\(t.enumRoot),\(t.pattern)" }
-            if let n = s.number { text += " n\(n.maxIntDigits),\(n.maxFracDigits),\(n.low.map(String.init) ?? "-"),\(n.high.map(String.init) ?? "-")" }
+            if let n = s.number {
+                text += " n\(n.maxIntDigits),\(n.maxFracDigits),\(n.low.map(String.init) ?? "-"),\(n.high.map(String.init) ?? "-")"
+            }
             parts.append(text)
         }
         for a in arrays { parts.append("a\(a.nullable),\(a.allowEmpty),\(a.minItems),\(a.maxItems),\(a.counter),\(a.itemPC),\(a.afterPC)") }

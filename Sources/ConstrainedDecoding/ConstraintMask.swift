@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// The tokens allowed in one parser state: every plain token whose cost (see `ConstraintVocabulary`)
 /// is at most `threshold` in the chosen cost table, plus the listed ids.
@@ -72,7 +72,8 @@ struct TrieWalker {
     }
 
     mutating func walk(_ node: Int, _ state: ParseState) {
-        let start = Int(trie.edgeStart[node]), end = Int(trie.edgeStart[node + 1])
+        let start = Int(trie.edgeStart[node])
+        let end = Int(trie.edgeStart[node + 1])
         for e in start..<end {
             var s = state
             guard s.step(trie.edgeByte[e], machine) else { continue }
@@ -89,7 +90,8 @@ extension ParseState {
     /// that is allowed wholesale.
     func plainClass(_ m: ParseMachine) -> (TokenMask.Plain, UInt8)? {
         guard phase == .string, string.idle,
-              let spec = m.program.scalars[Int(m.program.ops[Int(pc)].a)].string, spec.kind == .free else { return nil }
+            let spec = m.program.scalars[Int(m.program.ops[Int(pc)].a)].string, spec.kind == .free
+        else { return nil }
         let room = spec.maxLength < 0 ? 254 : min(254, Int(spec.maxLength - string.scalars))
         return (string.afterSpace ? .noLeadingSpace : .any, UInt8(max(0, room)))
     }
@@ -104,7 +106,8 @@ extension ParseState {
             mask.threshold = threshold
             walker = TrieWalker(machine: m, trie: vocabulary.specialTrie)
         } else if phase == .string, string.idle, let spec = m.program.scalars[Int(m.program.ops[Int(pc)].a)].string,
-                  spec.kind == .pattern, let trie = vocabulary.classTrie(for: m.program.patterns[Int(spec.pattern)]) {
+            spec.kind == .pattern, let trie = vocabulary.classTrie(for: m.program.patterns[Int(spec.pattern)])
+        {
             patternTokens = (m.program.patterns[Int(spec.pattern)], trie)
             walker = TrieWalker(machine: m, trie: vocabulary.specialTrie)
         } else {
@@ -135,7 +138,10 @@ final class MaskCache: @unchecked Sendable {
 
     func store(_ mask: TokenMask, for state: ParseState) {
         lock.withLock {
-            if stored + mask.ids.count + 16 > limit { masks.removeAll(keepingCapacity: true); stored = 0 }
+            if stored + mask.ids.count + 16 > limit {
+                masks.removeAll(keepingCapacity: true)
+                stored = 0
+            }
             masks[state] = mask
             stored += mask.ids.count + 16
         }

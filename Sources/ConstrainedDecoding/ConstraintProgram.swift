@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// A schema compiled for `JSONConstraint`: a flat list of operations that the byte-level parser
 /// (`ParseState`) walks, with the specifications of every scalar and array. Immutable and shared.
@@ -24,8 +24,10 @@ final class ConstraintProgram: Sendable {
     /// The fields whose string values must be copied from the document (`line_items.description`).
     let groundedPaths: [String]
 
-    init(ops: [Op], literalBytes: [UInt8], scalars: [ScalarSpec], arrays: [ArraySpec], keywords: KeywordTrie,
-         enums: ScalarTrie, patterns: [PatternAutomaton], nullRoot: Int32, fingerprint: String, groundedPaths: [String]) {
+    init(
+        ops: [Op], literalBytes: [UInt8], scalars: [ScalarSpec], arrays: [ArraySpec], keywords: KeywordTrie,
+        enums: ScalarTrie, patterns: [PatternAutomaton], nullRoot: Int32, fingerprint: String, groundedPaths: [String]
+    ) {
         self.patterns = patterns
         self.nullRoot = nullRoot
         self.ops = ops
@@ -146,7 +148,7 @@ struct ScalarTrie: Sendable {
 
 /// Builds a flat trie from word lists, one root per list.
 struct TrieBuilder<Symbol: Hashable & Comparable> {
-    private var children: [[Symbol: Int32]] = [[:]]   // node 0: unused sentinel
+    private var children: [[Symbol: Int32]] = [[:]]  // node 0: unused sentinel
     private var terminal: [Bool] = [false]
 
     /// Adds the words under a new root and returns the root.
@@ -155,7 +157,9 @@ struct TrieBuilder<Symbol: Hashable & Comparable> {
         for word in words {
             var node = root
             for s in word {
-                if let next = children[Int(node)][s] { node = next } else {
+                if let next = children[Int(node)][s] {
+                    node = next
+                } else {
                     let next = newNode()
                     children[Int(node)][s] = next
                     node = next
@@ -177,7 +181,10 @@ struct TrieBuilder<Symbol: Hashable & Comparable> {
         var symbols: [Symbol] = []
         var child: [Int32] = []
         for edges in children {
-            for (s, c) in edges.sorted(by: { $0.key < $1.key }) { symbols.append(s); child.append(c) }
+            for (s, c) in edges.sorted(by: { $0.key < $1.key }) {
+                symbols.append(s)
+                child.append(c)
+            }
             start.append(Int32(symbols.count))
         }
         return (start, symbols, child, terminal)

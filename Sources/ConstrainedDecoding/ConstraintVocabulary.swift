@@ -1,6 +1,6 @@
+import Foundation
 import Models
 import Schema
-import Foundation
 
 /// A language model's vocabulary as the bytes each token adds to the text, prepared once per model
 /// for constrained decoding (`JSONConstraint`) and shared by every constraint built on it.
@@ -60,11 +60,14 @@ public final class ConstraintVocabulary: Sendable {
         var first = true
         var leadingSpace = false
         while let scalar = decoder.next() {
-            guard let scalar else { return nil }                          // ill-formed or cut off
+            guard let scalar else { return nil }  // ill-formed or cut off
             if scalar < 0x20 || scalar == 0x22 || scalar == 0x5C { return nil }
             let space = Whitespace.isUnicode(scalar)
             if space && previousSpace { return nil }
-            if first { leadingSpace = space; first = false }
+            if first {
+                leadingSpace = space
+                first = false
+            }
             previousSpace = space
             scalars += 1
         }
@@ -125,7 +128,13 @@ struct UTF8Partial: Hashable, Sendable {
         let shift = UInt32(6 * need)
         var lo = value << shift
         var hi = lo | ((1 << shift) - 1)
-        let smallest: UInt32 = switch length { case 2: 0x80; case 3: 0x800; case 4: 0x10000; default: 0 }
+        let smallest: UInt32 =
+            switch length {
+            case 2: 0x80
+            case 3: 0x800
+            case 4: 0x10000
+            default: 0
+            }
         lo = max(lo, smallest)
         hi = min(hi, 0x10FFFF)
         if lo >= 0xD800 && hi <= 0xDFFF { return nil }
@@ -160,14 +169,15 @@ struct ByteTrie: Sendable {
 
     init(_ tokens: [[UInt8]?]) {
         let ids = tokens.indices.filter { tokens[$0] != nil }.sorted { a, b in
-            let x = tokens[a] ?? [], y = tokens[b] ?? []
+            let x = tokens[a] ?? []
+            let y = tokens[b] ?? []
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
         }
         // Insert in sorted order: nodes are created in depth-first preorder.
         var parents: [Int32] = [-1]
         var bytes: [UInt8] = [0]
         var terminal: [(node: Int32, id: Int32)] = []
-        var path: [Int32] = [0]          // path[d] = node at depth d for the previous token
+        var path: [Int32] = [0]  // path[d] = node at depth d for the previous token
         var previous: [UInt8] = []
         for id in ids {
             guard let token = tokens[id] else { continue }
@@ -189,7 +199,7 @@ struct ByteTrie: Sendable {
         var fill = start
         var edgeByte = [UInt8](repeating: 0, count: max(0, nodes - 1))
         var edgeChild = [Int32](repeating: 0, count: max(0, nodes - 1))
-        for n in 1..<max(1, nodes) {          // children in preorder are in increasing byte order
+        for n in 1..<max(1, nodes) {  // children in preorder are in increasing byte order
             let p = Int(parents[n])
             edgeByte[Int(fill[p])] = bytes[n]
             edgeChild[Int(fill[p])] = Int32(n)

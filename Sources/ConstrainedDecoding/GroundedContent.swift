@@ -1,4 +1,5 @@
 import Schema
+
 extension GroundingText {
     /// Whether a grounded value that has read `scalars` scalars and reached `state` by reading `c`
     /// can still be finished: it ends here (not on ASCII whitespace), or the document goes on to a
@@ -18,13 +19,17 @@ extension GroundingText {
     /// live (see `isLive`).
     func canContinue(_ state: Int32, scalars: Int32, maxLength: Int32, with range: ClosedRange<UInt32>) -> Bool {
         for e in Int(edgeStart[Int(state)])..<Int(edgeStart[Int(state) + 1]) {
-            let b = edgeByte[e], target = edgeTarget[e]
+            let b = edgeByte[e]
+            let target = edgeTarget[e]
             if b < 0x80 {
                 if range.contains(UInt32(b)) && isLive(target, after: UInt32(b), scalars: scalars, maxLength: maxLength) { return true }
             } else if let (need, bits) = UTF8Partial.lead(b) {
                 let p = UTF8Partial(need: need, length: need + 1, value: bits)
                 if let r = p.range, r.overlaps(range),
-                   continues(target, p, scalars: scalars, maxLength: maxLength, range: range) { return true }
+                    continues(target, p, scalars: scalars, maxLength: maxLength, range: range)
+                {
+                    return true
+                }
             }
         }
         return false

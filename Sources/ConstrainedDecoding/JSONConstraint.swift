@@ -1,5 +1,5 @@
-import Schema
 import Models
+import Schema
 
 /// Schema-constrained decoding: lets a language model write only tokens that keep its output a
 /// prefix of one JSON row of a `Schema`, in one fixed convention.
@@ -102,7 +102,10 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
         var next = state
         let m = machine
         for b in bytes {
-            guard next.step(b, m) else { rejectedTokens += 1; return }
+            guard next.step(b, m) else {
+                rejectedTokens += 1
+                return
+            }
         }
         state = next
         output += bytes

@@ -1,4 +1,5 @@
 import Schema
+
 /// The lexical state of a JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, no exponent, with bounded
 /// digit counts. When the schema bounds the value, the digits read so far are kept as an integer
 /// in units of 10^-maxFracDigits and every prefix must still be completable to a value within the

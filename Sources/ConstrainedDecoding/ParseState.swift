@@ -1,4 +1,5 @@
 import Schema
+
 /// What a byte-level step of `ParseState` reads: the compiled schema and, in grounded mode, the
 /// document.
 struct ParseMachine {
@@ -48,13 +49,21 @@ struct ParseState: Hashable, Sendable {
                 switch op.kind {
                 case .literal:
                     guard p.literalBytes[Int(op.a)] == b else { return false }
-                    if op.b == 1 { jump(pc + 1) } else { phase = .literal; pos = 1 }
+                    if op.b == 1 {
+                        jump(pc + 1)
+                    } else {
+                        phase = .literal
+                        pos = 1
+                    }
                     return true
                 case .scalar:
                     return startScalar(b, p.scalars[Int(op.a)], m)
                 case .arrayOpen:
                     let spec = p.arrays[Int(op.a)]
-                    if b == UInt8(ascii: "[") { phase = .arrayOpened; return true }
+                    if b == UInt8(ascii: "[") {
+                        phase = .arrayOpened
+                        return true
+                    }
                     guard spec.nullable else { return false }
                     let node = p.keywords.child(p.nullRoot, b)
                     guard node >= 0 else { return false }
@@ -84,22 +93,28 @@ struct ParseState: Hashable, Sendable {
                 return true
             case .keyword:
                 let node = p.keywords.child(pos, b)
-                if node >= 0 { pos = node; return true }
+                if node >= 0 {
+                    pos = node
+                    return true
+                }
                 guard p.keywords.terminal[Int(pos)] else { return false }
-                finishValue(p)                           // the byte belongs to what follows
+                finishValue(p)  // the byte belongs to what follows
             case .string:
                 return stringByte(b, m)
             case .number:
                 guard let spec = p.scalars[Int(op.a)].number else { return false }
                 if number.take(b, spec) { return true }
                 guard number.complete, number.inRange(spec) else { return false }
-                finishValue(p)                           // the byte belongs to what follows
+                finishValue(p)  // the byte belongs to what follows
             case .arrayOpened:
                 let spec = p.arrays[Int(op.a)]
-                if b == UInt8(ascii: "]") && spec.allowEmpty { jump(spec.afterPC); return true }
+                if b == UInt8(ascii: "]") && spec.allowEmpty {
+                    jump(spec.afterPC)
+                    return true
+                }
                 guard spec.maxItems > 0 else { return false }
                 counts[spec.counter] = 1
-                jump(spec.itemPC)                        // the byte starts the first item
+                jump(spec.itemPC)  // the byte starts the first item
             case .arrayComma:
                 guard b == UInt8(ascii: " ") else { return false }
                 jump(p.arrays[Int(op.a)].itemPC)
@@ -111,7 +126,11 @@ struct ParseState: Hashable, Sendable {
     private mutating func startScalar(_ b: UInt8, _ spec: ScalarSpec, _ m: ParseMachine) -> Bool {
         if spec.keywordRoot >= 0 {
             let node = m.program.keywords.child(spec.keywordRoot, b)
-            if node >= 0 { phase = .keyword; pos = node; return true }
+            if node >= 0 {
+                phase = .keyword
+                pos = node
+                return true
+            }
         }
         if let s = spec.string, b == UInt8(ascii: "\"") {
             phase = .string

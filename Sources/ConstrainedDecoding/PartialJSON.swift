@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// Reads the complete part of an unfinished JSON text, as a generation cut off by its token budget
 /// leaves it: objects keep their finished members, arrays their finished items, and an unfinished
@@ -37,8 +37,14 @@ package enum PartialJSON {
             at += 1
             while true {
                 skipSpace()
-                guard at < bytes.count, bytes[at] != UInt8(ascii: "}") else { at += 1; return result }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+                guard at < bytes.count, bytes[at] != UInt8(ascii: "}") else {
+                    at += 1
+                    return result
+                }
+                if bytes[at] == UInt8(ascii: ",") {
+                    at += 1
+                    continue
+                }
                 guard let key = string() else { return result }
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return result }
@@ -53,8 +59,14 @@ package enum PartialJSON {
             at += 1
             while true {
                 skipSpace()
-                guard at < bytes.count, bytes[at] != UInt8(ascii: "]") else { at += 1; return result }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+                guard at < bytes.count, bytes[at] != UInt8(ascii: "]") else {
+                    at += 1
+                    return result
+                }
+                if bytes[at] == UInt8(ascii: ",") {
+                    at += 1
+                    continue
+                }
                 guard let item = value() else { return result }
                 result.append(item)
             }
@@ -66,7 +78,10 @@ package enum PartialJSON {
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
                 end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
             }
-            guard end < bytes.count else { at = bytes.count; return nil }
+            guard end < bytes.count else {
+                at = bytes.count
+                return nil
+            }
             let literal = Data(bytes[at...end])
             at = end + 1
             return try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed]) as? String

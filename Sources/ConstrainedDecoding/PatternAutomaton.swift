@@ -1,4 +1,5 @@
 import Schema
+
 /// The patterns a free-text string must match (its schema `pattern`, and the validator's email
 /// expression for `format: email`), as one deterministic automaton over classes of Unicode
 /// scalars, with what the string rules add: whitespace is read as a space (the `Normalizer` turns
@@ -35,13 +36,21 @@ struct PatternAutomaton: Sendable {
         // Scalar intervals on which every set of every automaton is constant.
         var cuts: Set<UInt32> = [0, 0x20, 0x21]
         for nfa in nfas {
-            for list in nfa.edges { for edge in list { for r in edge.set { cuts.insert(r.lowerBound); cuts.insert(r.upperBound &+ 1) } } }
+            for list in nfa.edges {
+                for edge in list {
+                    for r in edge.set {
+                        cuts.insert(r.lowerBound)
+                        cuts.insert(r.upperBound &+ 1)
+                    }
+                }
+            }
         }
         let bounds = cuts.filter { $0 <= 0x10FFFF }.sorted()
         let classCount = bounds.count
         // Subset construction over the product of the automata.
         func closure(_ nfa: RegexNFA, _ states: [Int32]) -> [Int32] {
-            var seen = Set(states), stack = states
+            var seen = Set(states)
+            var stack = states
             while let s = stack.popLast() { for t in nfa.epsilon[Int(s)] where seen.insert(t).inserted { stack.append(t) } }
             return seen.sorted()
         }
@@ -61,11 +70,20 @@ struct PatternAutomaton: Sendable {
                     for s in current[k] {
                         for edge in nfa.edges[Int(s)] where edge.set.contains(where: { $0.contains(symbol) }) { moved.append(edge.target) }
                     }
-                    if moved.isEmpty { target = []; break }
+                    if moved.isEmpty {
+                        target = []
+                        break
+                    }
                     target.append(closure(nfa, moved))
                 }
-                if target.isEmpty { transitions.append(-1); continue }
-                if let id = index[target] { transitions.append(id); continue }
+                if target.isEmpty {
+                    transitions.append(-1)
+                    continue
+                }
+                if let id = index[target] {
+                    transitions.append(id)
+                    continue
+                }
                 guard states.count < Self.maxStates else { return nil }
                 index[target] = Int32(states.count)
                 transitions.append(Int32(states.count))
@@ -90,8 +108,10 @@ struct PatternAutomaton: Sendable {
         let hasText = (0..<classCount).map { Self.hasText(bounds, $0) }
         for q in 0..<states.count where accepting[q] { bits[(q * 2) * words] |= 1 }
         for k in 1...max(1, horizon) {
-            let w = k / 64, b = UInt64(1) << UInt64(k % 64)
-            let pw = (k - 1) / 64, pb = UInt64(1) << UInt64((k - 1) % 64)
+            let w = k / 64
+            let b = UInt64(1) << UInt64(k % 64)
+            let pw = (k - 1) / 64
+            let pb = UInt64(1) << UInt64((k - 1) % 64)
             for q in 0..<states.count {
                 for c in 0..<classCount {
                     let t = Int(transitions[q * classCount + c])
@@ -101,7 +121,7 @@ struct PatternAutomaton: Sendable {
                         bits[(q * 2 + 1) * words + w] |= b
                     }
                     if c == spaceClass && bits[(t * 2 + 1) * words + pw] & pb != 0 {
-                        bits[(q * 2) * words + w] |= b                  // a space only after text
+                        bits[(q * 2) * words + w] |= b  // a space only after text
                     }
                 }
             }
@@ -113,7 +133,8 @@ struct PatternAutomaton: Sendable {
     /// The class of a scalar (whitespace must be mapped to a space first).
     @inline(__always)
     static func classOf(_ c: UInt32, _ bounds: [UInt32]) -> Int {
-        var lo = 0, hi = bounds.count
+        var lo = 0
+        var hi = bounds.count
         while hi - lo > 1 {
             let mid = (lo + hi) >> 1
             if bounds[mid] <= c { lo = mid } else { hi = mid }
@@ -123,7 +144,8 @@ struct PatternAutomaton: Sendable {
 
     /// Whether class `c` holds a scalar a string may contain that is not whitespace.
     static func hasText(_ bounds: [UInt32], _ c: Int) -> Bool {
-        let lo = bounds[c], hi = c + 1 < bounds.count ? bounds[c + 1] - 1 : 0x10FFFF
+        let lo = bounds[c]
+        let hi = c + 1 < bounds.count ? bounds[c + 1] - 1 : 0x10FFFF
         return textIn(lo...hi)
     }
 
@@ -153,7 +175,10 @@ struct PatternAutomaton: Sendable {
     func mayAccept(_ state: Int32, afterSpace: Bool, scalars: Int32, in range: ClosedRange<UInt32>) -> Bool {
         if maxLength >= 0 && scalars + 1 > maxLength { return false }
         if !afterSpace, RegexSets.space.contains(where: { $0.overlaps(range) }),
-           isLive(step(state, 0x20), afterSpace: true, scalars: scalars + 1) { return true }
+            isLive(step(state, 0x20), afterSpace: true, scalars: scalars + 1)
+        {
+            return true
+        }
         var c = Self.classOf(range.lowerBound, bounds)
         while c < classCount && bounds[c] <= range.upperBound {
             let lo = max(bounds[c], range.lowerBound)

@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 extension ConstraintVocabulary {
     /// The plain tokens (see the type's documentation) as sequences of an automaton's scalar

@@ -1,4 +1,5 @@
 import Schema
+
 /// A regular expression in the subset that constrained decoding can enforce, as a Thompson NFA
 /// over Unicode scalars with the search semantics the `Validator` uses (`range(of:options:
 /// .regularExpression)`, ICU): a branch without `^` may start anywhere, one without `$` may end
@@ -29,9 +30,16 @@ struct RegexNFA {
         let anything = RegexNode.set([0...0x10FFFF])
         for branch in branches {
             var items: [RegexNode] = if case .sequence(let s) = branch { s } else { [branch] }
-            var atStart = false, atEnd = false
-            while case .start? = items.first { items.removeFirst(); atStart = true }
-            while case .end? = items.last { items.removeLast(); atEnd = true }
+            var atStart = false
+            var atEnd = false
+            while case .start? = items.first {
+                items.removeFirst()
+                atStart = true
+            }
+            while case .end? = items.last {
+                items.removeLast()
+                atEnd = true
+            }
             guard !items.contains(where: \.hasAnchor) else { return nil }
             if !atStart { items.insert(.repeat(anything, min: 0, max: nil), at: 0) }
             if !atEnd { items.append(.repeat(anything, min: 0, max: nil)) }
@@ -143,7 +151,7 @@ struct RegexParser {
 
     private mutating func sequence() -> RegexNode? {
         var items: [RegexNode] = []
-        while let p = peek, p != 0x7C, p != 0x29 {            // | )
+        while let p = peek, p != 0x7C, p != 0x29 {  // | )
             guard let a = atom(), let q = quantified(a) else { return nil }
             items.append(q)
         }
@@ -154,15 +162,22 @@ struct RegexParser {
         var node = atom
         while true {
             let bounds: (Int, Int?)
-            if take("*") { bounds = (0, nil) } else if take("+") { bounds = (1, nil) } else if take("?") { bounds = (0, 1) }
-            else if peek == 0x7B {                              // {
+            if take("*") {
+                bounds = (0, nil)
+            } else if take("+") {
+                bounds = (1, nil)
+            } else if take("?") {
+                bounds = (0, 1)
+            } else if peek == 0x7B {  // {
                 guard let b = interval() else { return nil }
                 bounds = b
-            } else { return node }
+            } else {
+                return node
+            }
             if case .start = atom { return nil }
             if case .end = atom { return nil }
-            if take("+") { return nil }                         // possessive: another language
-            _ = take("?")                                       // lazy: the same language
+            if take("+") { return nil }  // possessive: another language
+            _ = take("?")  // lazy: the same language
             node = .repeat(node, min: bounds.0, max: bounds.1)
         }
     }
@@ -189,30 +204,33 @@ struct RegexParser {
         guard let c = peek else { return nil }
         index += 1
         switch c {
-        case 0x28:                                              // (
+        case 0x28:  // (
             if take("?") {
-                if take(":") {} else if take("<"), let p = peek, p != 0x3D, p != 0x21 {
+                if take(":") {
+                } else if take("<"), let p = peek, p != 0x3D, p != 0x21 {
                     while let q = peek, q != 0x3E { index += 1 }
                     guard take(">") else { return nil }
-                } else { return nil }
+                } else {
+                    return nil
+                }
             }
             guard let inner = parse(), take(")") else { return nil }
             return inner
-        case 0x5B: return characterClass()                      // [
-        case 0x2E: return .set(RegexSets.dot)                   // .
-        case 0x5E: return .start                                // ^
-        case 0x24: return .end                                  // $
-        case 0x5C:                                              // \
+        case 0x5B: return characterClass()  // [
+        case 0x2E: return .set(RegexSets.dot)  // .
+        case 0x5E: return .start  // ^
+        case 0x24: return .end  // $
+        case 0x5C:  // \
             guard let e = peek else { return nil }
             index += 1
             switch e {
-            case 0x41: return .start                            // \A
-            case 0x7A, 0x5A: return .end                        // \z \Z
+            case 0x41: return .start  // \A
+            case 0x7A, 0x5A: return .end  // \z \Z
             default:
                 guard let set = escape(e, inClass: false, negated: false) else { return nil }
                 return .set(set)
             }
-        case 0x2A, 0x2B, 0x3F, 0x7B, 0x29, 0x7D, 0x5D: return nil   // * + ? { ) } ]
+        case 0x2A, 0x2B, 0x3F, 0x7B, 0x29, 0x7D, 0x5D: return nil  // * + ? { ) } ]
         default: return .set([c...c])
         }
     }
@@ -222,8 +240,8 @@ struct RegexParser {
         var ranges: RegexNFA.Ranges = []
         var first = true
         while let c = peek, c != 0x5D || first {
-            if c == 0x5D || c == 0x5B { return nil }            // "[]…]" and nested classes
-            if c == 0x26, index + 1 < text.count, text[index + 1] == 0x26 { return nil }   // &&
+            if c == 0x5D || c == 0x5B { return nil }  // "[]…]" and nested classes
+            if c == 0x26, index + 1 < text.count, text[index + 1] == 0x26 { return nil }  // &&
             first = false
             index += 1
             var low: UInt32
@@ -231,12 +249,15 @@ struct RegexParser {
                 guard let e = peek else { return nil }
                 index += 1
                 guard let set = escape(e, inClass: true, negated: negated) else { return nil }
-                guard set.count == 1, set[0].lowerBound == set[0].upperBound else { ranges += set; continue }
+                guard set.count == 1, set[0].lowerBound == set[0].upperBound else {
+                    ranges += set
+                    continue
+                }
                 low = set[0].lowerBound
             } else {
                 low = c
             }
-            if peek == 0x2D, index + 1 < text.count, text[index + 1] != 0x5D {   // a range
+            if peek == 0x2D, index + 1 < text.count, text[index + 1] != 0x5D {  // a range
                 index += 1
                 guard let h = peek else { return nil }
                 index += 1
@@ -245,7 +266,8 @@ struct RegexParser {
                     guard let e = peek else { return nil }
                     index += 1
                     guard let set = escape(e, inClass: true, negated: negated), set.count == 1,
-                          set[0].lowerBound == set[0].upperBound else { return nil }
+                        set[0].lowerBound == set[0].upperBound
+                    else { return nil }
                     high = set[0].lowerBound
                 }
                 guard high >= low else { return nil }
@@ -262,23 +284,23 @@ struct RegexParser {
     /// The scalars an escape stands for; nil when unsupported (or unsound inside a negated class).
     private mutating func escape(_ e: UInt32, inClass: Bool, negated: Bool) -> RegexNFA.Ranges? {
         switch e {
-        case 0x64: return negated ? nil : RegexSets.digit                         // \d
-        case 0x44: return negated ? nil : RegexSets.nonDigitASCII                 // \D
-        case 0x77: return negated ? nil : RegexSets.word                          // \w
-        case 0x57: return negated ? nil : RegexSets.nonWordASCII                  // \W
-        case 0x73: return RegexSets.space                                         // \s
-        case 0x53: return RegexSets.complement(RegexSets.space)                   // \S
+        case 0x64: return negated ? nil : RegexSets.digit  // \d
+        case 0x44: return negated ? nil : RegexSets.nonDigitASCII  // \D
+        case 0x77: return negated ? nil : RegexSets.word  // \w
+        case 0x57: return negated ? nil : RegexSets.nonWordASCII  // \W
+        case 0x73: return RegexSets.space  // \s
+        case 0x53: return RegexSets.complement(RegexSets.space)  // \S
         case 0x74: return [0x09...0x09]
         case 0x6E: return [0x0A...0x0A]
         case 0x72: return [0x0D...0x0D]
         case 0x66: return [0x0C...0x0C]
         case 0x65: return [0x1B...0x1B]
         case 0x61: return [0x07...0x07]
-        case 0x78:                                                                // \xhh, \x{…}
+        case 0x78:  // \xhh, \x{…}
             let braced = take("{")
             guard let v = hex(maxDigits: braced ? 6 : 2, exact: !braced), !braced || take("}"), v <= 0x10FFFF else { return nil }
             return [v...v]
-        case 0x75:                                                                // \uhhhh
+        case 0x75:  // \uhhhh
             guard let v = hex(maxDigits: 4, exact: true) else { return nil }
             return [v...v]
         default:
@@ -314,8 +336,10 @@ enum RegexSets {
     static let nonDigitASCII: RegexNFA.Ranges = [0...0x2F, 0x3A...0x7F]
     static let word: RegexNFA.Ranges = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
     static let nonWordASCII: RegexNFA.Ranges = [0...0x2F, 0x3A...0x40, 0x5B...0x5E, 0x60...0x60, 0x7B...0x7F]
-    static let space: RegexNFA.Ranges = [0x09...0x0D, 0x20...0x20, 0x85...0x85, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A,
-                                         0x2028...0x2029, 0x202F...0x202F, 0x205F...0x205F, 0x3000...0x3000]
+    static let space: RegexNFA.Ranges = [
+        0x09...0x0D, 0x20...0x20, 0x85...0x85, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A,
+        0x2028...0x2029, 0x202F...0x202F, 0x205F...0x205F, 0x3000...0x3000,
+    ]
     /// `.`: anything but line terminators.
     static let dot = complement([0x0A...0x0D, 0x85...0x85, 0x2028...0x2029])
 

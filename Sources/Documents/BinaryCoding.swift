@@ -15,10 +15,22 @@ public struct BinaryWriter {
     public mutating func put(_ value: Float) { put(value.bitPattern) }
     public mutating func put(_ value: Double) { put(value.bitPattern) }
     public mutating func put(_ value: Bool) { put(UInt8(value ? 1 : 0)) }
-    public mutating func put(_ value: Data) { put(UInt32(value.count)); bytes.append(contentsOf: value) }
-    public mutating func put(_ value: String) { put(UInt32(value.utf8.count)); bytes.append(contentsOf: value.utf8) }
-    public mutating func put(_ value: String?) { put(value != nil); if let value { put(value) } }
-    public mutating func put(_ value: Double?) { put(value != nil); if let value { put(value) } }
+    public mutating func put(_ value: Data) {
+        put(UInt32(value.count))
+        bytes.append(contentsOf: value)
+    }
+    public mutating func put(_ value: String) {
+        put(UInt32(value.utf8.count))
+        bytes.append(contentsOf: value.utf8)
+    }
+    public mutating func put(_ value: String?) {
+        put(value != nil)
+        if let value { put(value) }
+    }
+    public mutating func put(_ value: Double?) {
+        put(value != nil)
+        if let value { put(value) }
+    }
 }
 
 /// Reads what `BinaryWriter` wrote; every read checks the bounds.
@@ -59,8 +71,12 @@ public enum WordBoxCoding {
     public static func encode(_ words: [WordBox]) -> Data {
         var w = BinaryWriter(capacity: words.count * 24)
         for word in words {
-            w.put(UInt32(word.start)); w.put(UInt32(word.end))
-            w.put(word.box.x0); w.put(word.box.y0); w.put(word.box.x1); w.put(word.box.y1)
+            w.put(UInt32(word.start))
+            w.put(UInt32(word.end))
+            w.put(word.box.x0)
+            w.put(word.box.y0)
+            w.put(word.box.x1)
+            w.put(word.box.y1)
         }
         return w.data
     }
@@ -70,7 +86,8 @@ public enum WordBoxCoding {
         var r = BinaryReader(data)
         var words: [WordBox] = []
         while let start = try? r.get(UInt32.self), let end = try? r.get(UInt32.self),
-              let x0 = try? r.float(), let y0 = try? r.float(), let x1 = try? r.float(), let y1 = try? r.float() {
+            let x0 = try? r.float(), let y0 = try? r.float(), let x1 = try? r.float(), let y1 = try? r.float()
+        {
             words.append(WordBox(start: Int(start), end: Int(end), box: Box(x0: x0, y0: y0, x1: x1, y1: y1)))
         }
         return words
@@ -84,10 +101,14 @@ extension Document {
         w.put(kind.rawValue)
         let m = metadata
         for s in [m.title, m.author, m.subject, m.keywords, m.creator, m.producer, m.formatVersion] { w.put(s) }
-        w.put(m.createdAt?.timeIntervalSince1970); w.put(m.modifiedAt?.timeIntervalSince1970)
+        w.put(m.createdAt?.timeIntervalSince1970)
+        w.put(m.modifiedAt?.timeIntervalSince1970)
         w.put(UInt32(pages.count))
         for p in pages {
-            w.put(UInt32(p.number)); w.put(p.text); w.put(p.width); w.put(p.height)
+            w.put(UInt32(p.number))
+            w.put(p.text)
+            w.put(p.width)
+            w.put(p.height)
             w.put(WordBoxCoding.encode(p.words))
         }
         return w.data
@@ -99,20 +120,25 @@ extension Document {
         guard let kind = DocumentKind(rawValue: try r.string()) else { throw .malformedBinary(offset: 0) }
         var strings: [String?] = []
         for _ in 0..<7 { strings.append(try r.optionalString()) }
-        let created = try r.optionalDouble(), modified = try r.optionalDouble()
-        let metadata = DocumentMetadata(title: strings[0], author: strings[1], subject: strings[2], keywords: strings[3],
-                                        creator: strings[4], producer: strings[5],
-                                        createdAt: created.map(Date.init(timeIntervalSince1970:)),
-                                        modifiedAt: modified.map(Date.init(timeIntervalSince1970:)),
-                                        formatVersion: strings[6])
+        let created = try r.optionalDouble()
+        let modified = try r.optionalDouble()
+        let metadata = DocumentMetadata(
+            title: strings[0], author: strings[1], subject: strings[2], keywords: strings[3],
+            creator: strings[4], producer: strings[5],
+            createdAt: created.map(Date.init(timeIntervalSince1970:)),
+            modifiedAt: modified.map(Date.init(timeIntervalSince1970:)),
+            formatVersion: strings[6])
         let count = Int(try r.get(UInt32.self))
         var pages: [Page] = []
         for _ in 0..<count {
             let number = Int(try r.get(UInt32.self))
             let text = try r.string()
-            let width = try r.optionalDouble(), height = try r.optionalDouble()
-            pages.append(Page(number: number, text: text, width: width, height: height,
-                              words: WordBoxCoding.decode(try r.data())))
+            let width = try r.optionalDouble()
+            let height = try r.optionalDouble()
+            pages.append(
+                Page(
+                    number: number, text: text, width: width, height: height,
+                    words: WordBoxCoding.decode(try r.data())))
         }
         self.init(kind: kind, pages: pages, metadata: metadata)
     }

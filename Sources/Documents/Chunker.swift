@@ -5,7 +5,8 @@ public struct Chunk: Sendable, Equatable {
     public let text: String
 
     public init(location: Location, text: String) {
-        self.location = location; self.text = text
+        self.location = location
+        self.text = text
     }
 }
 
@@ -19,7 +20,8 @@ public struct Chunker: Sendable {
 
     public init(maxLength: Int = 1000, minLength: Int = 300) {
         precondition(maxLength > 0 && minLength <= maxLength, "Chunker needs 0 < minLength <= maxLength")
-        self.maxLength = maxLength; self.minLength = minLength
+        self.maxLength = maxLength
+        self.minLength = minLength
     }
 
     public func chunks(of document: Document) -> [Chunk] {
@@ -82,7 +84,7 @@ public struct Chunker: Sendable {
     /// the strongest kind found between `minLength` and `maxLength`, else a hard cut.
     private func bestCut(_ s: [Unicode.Scalar], from start: Int) -> Int {
         let limit = start + maxLength
-        var best = [Int?](repeating: nil, count: 4)   // paragraph, sentence, line, space
+        var best = [Int?](repeating: nil, count: 4)  // paragraph, sentence, line, space
         var i = start + 1
         while i < limit {
             let c = s[i]

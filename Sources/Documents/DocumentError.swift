@@ -11,7 +11,8 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .unreadable(let p, _), .passwordRequired(let p), .wrongPassword(let p),
-             .invalidPDF(let p, _), .unsupportedFile(let p, _): p
+            .invalidPDF(let p, _), .unsupportedFile(let p, _):
+            p
         case .malformedBinary: "(binary document data)"
         }
     }

@@ -13,7 +13,11 @@ public struct Evidence: Sendable, Equatable, Codable {
     public let box: Box?
 
     public init(field: String, valueIndex: Int = 0, location: Location, quote: String, box: Box? = nil) {
-        self.field = field; self.valueIndex = valueIndex; self.location = location; self.quote = quote; self.box = box
+        self.field = field
+        self.valueIndex = valueIndex
+        self.location = location
+        self.quote = quote
+        self.box = box
     }
 
     enum CodingKeys: String, CodingKey { case field, valueIndex, quote, box }
@@ -21,16 +25,19 @@ public struct Evidence: Sendable, Equatable, Codable {
     /// Its JSON spells the location flat: `page`, `start`, `end` beside the other keys.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(field: try c.decode(String.self, forKey: .field), valueIndex: try c.decode(Int.self, forKey: .valueIndex),
-                  location: try Location(from: decoder), quote: try c.decode(String.self, forKey: .quote),
-                  box: try c.decodeIfPresent(Box.self, forKey: .box))
+        self.init(
+            field: try c.decode(String.self, forKey: .field), valueIndex: try c.decode(Int.self, forKey: .valueIndex),
+            location: try Location(from: decoder), quote: try c.decode(String.self, forKey: .quote),
+            box: try c.decodeIfPresent(Box.self, forKey: .box))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(field, forKey: .field); try c.encode(valueIndex, forKey: .valueIndex)
-        try c.encode(quote, forKey: .quote); try c.encodeIfPresent(box, forKey: .box)
+        try c.encode(field, forKey: .field)
+        try c.encode(valueIndex, forKey: .valueIndex)
+        try c.encode(quote, forKey: .quote)
+        try c.encodeIfPresent(box, forKey: .box)
     }
 
     /// The top-level field the path belongs to: `line_items` for `line_items[2].amount`.

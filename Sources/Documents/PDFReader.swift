@@ -1,6 +1,6 @@
+internal import CPoppler
 import Foundation
 import Synchronization
-internal import CPoppler
 
 /// Reads PDFs through poppler-glib: text per page in reading order, a box for every word,
 /// page sizes and document metadata.
@@ -56,7 +56,8 @@ public enum PDFReader {
     }
 
     private static func readPage(_ page: OpaquePointer, number: Int) -> Page {
-        var width = 0.0, height = 0.0
+        var width = 0.0
+        var height = 0.0
         poppler_page_get_size(page, &width, &height)
         let raw = take(poppler_page_get_text(page), trim: false) ?? ""
         var rects: UnsafeMutablePointer<PopplerRectangle>?

@@ -1,5 +1,5 @@
-import Foundation
 internal import CPoppler
+import Foundation
 
 /// The bytes of a file on disk, memory-mapped, with their SHA-256.
 public struct SourceFile: Sendable {
@@ -41,8 +41,10 @@ public struct SourceFile: Sendable {
 
     /// Names what a binary file probably is, and what to do about it.
     static func describeBinary(_ bytes: Data) -> String {
-        let images: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], [0x47, 0x49, 0x46, 0x38],
-                                 [0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A]]
+        let images: [[UInt8]] = [
+            [0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], [0x47, 0x49, 0x46, 0x38],
+            [0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A],
+        ]
         if images.contains(where: { bytes.starts(with: $0) }) {
             return "an image; Quarry reads text layers and does not do OCR"
         }

@@ -1,5 +1,5 @@
-import Schema
 import Documents
+import Schema
 
 /// Finds where a value an extractor produced is written in the document, for its evidence: text
 /// by matching it (whitespace runs match any whitespace, then ignoring ASCII case), numbers and
@@ -11,7 +11,10 @@ struct EvidenceLocator {
     let dates: DateOrder
 
     /// A place on a page: page number and code-point range.
-    struct Place { let page: Page; let range: Range<Int> }
+    struct Place {
+        let page: Page
+        let range: Range<Int>
+    }
 
     init(document: Document, preferredPages: [Int], dates: DateOrder) {
         self.document = document
@@ -62,7 +65,10 @@ struct EvidenceLocator {
         let scalars = Array(place.page.text.unicodeScalars)
         var quote = String.UnicodeScalarView()
         quote.append(contentsOf: scalars[place.range])
-        return Evidence(field: field, valueIndex: valueIndex, location: Location(page: place.page.number, start: place.range.lowerBound, end: place.range.upperBound), quote: String(quote), box: place.page.box(covering: place.range))
+        return Evidence(
+            field: field, valueIndex: valueIndex,
+            location: Location(page: place.page.number, start: place.range.lowerBound, end: place.range.upperBound), quote: String(quote),
+            box: place.page.box(covering: place.range))
     }
 
     /// Words matched in order, separated in the page by at least one whitespace scalar.
@@ -75,14 +81,24 @@ struct EvidenceLocator {
         let first = words[0]
         var start = 0
         while start + first.count <= page.count {
-            var i = start, ok = true
+            var i = start
+            var ok = true
             for (w, word) in words.enumerated() {
                 if w > 0 {
-                    guard i < page.count, page[i].isSpace else { ok = false; break }
+                    guard i < page.count, page[i].isSpace else {
+                        ok = false
+                        break
+                    }
                     while i < page.count, page[i].isSpace { i += 1 }
                 }
-                guard i + word.count <= page.count else { ok = false; break }
-                for (k, scalar) in word.enumerated() where !equal(page[i + k], scalar) { ok = false; break }
+                guard i + word.count <= page.count else {
+                    ok = false
+                    break
+                }
+                for (k, scalar) in word.enumerated() where !equal(page[i + k], scalar) {
+                    ok = false
+                    break
+                }
                 if !ok { break }
                 i += word.count
             }

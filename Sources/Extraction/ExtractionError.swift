@@ -1,4 +1,5 @@
 import Schema
+
 /// Errors of the extraction layer, each naming what the user has to fix.
 public enum ExtractionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An extractor parameter file that cannot be used.

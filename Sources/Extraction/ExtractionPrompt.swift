@@ -1,7 +1,7 @@
-import Schema
 import Documents
 import Foundation
 import Models
+import Schema
 
 /// The chat prompt the language-model extractor sends: the schema's fields (names, types,
 /// descriptions) and the parts of the document most relevant to them, within a token budget.
@@ -33,8 +33,10 @@ public struct ExtractionPrompt: Sendable {
 
     /// Builds the prompt for `fields` of `schema` over `document`, keeping the excerpt within
     /// `budget` tokens of `tokenizer`.
-    public init(schema: Schema, fields: [Field], document: Document, tokenizer: LanguageTokenizer,
-                budget: Int, embedder: (any TextEmbedder)?) {
+    public init(
+        schema: Schema, fields: [Field], document: Document, tokenizer: LanguageTokenizer,
+        budget: Int, embedder: (any TextEmbedder)?
+    ) {
         let all = Self.passages(document)
         let costs = all.map { tokenizer.encode($0.text, addSpecial: false, parseSpecial: false).count + 2 }
         var chosen = Set<Int>()
@@ -113,7 +115,8 @@ public struct ExtractionPrompt: Sendable {
             let scalars = Array(page.text.unicodeScalars)
             var start = 0
             func emit(_ end: Int) {
-                var s = start, e = end
+                var s = start
+                var e = end
                 while s < e, scalars[s].isSpace { s += 1 }
                 while e > s, scalars[e - 1].isSpace { e -= 1 }
                 if e > s {
@@ -127,9 +130,13 @@ public struct ExtractionPrompt: Sendable {
             while i < scalars.count {
                 let isBreak = scalars[i] == "\n" && i + 1 < scalars.count && scalars[i + 1] == "\n"
                 let length = i - start
-                if isBreak && length >= limit / 4 { emit(i) }
-                else if length >= limit && scalars[i] == "\n" { emit(i) }
-                else if length >= limit * 3 / 2 && scalars[i] == " " { emit(i) }
+                if isBreak && length >= limit / 4 {
+                    emit(i)
+                } else if length >= limit && scalars[i] == "\n" {
+                    emit(i)
+                } else if length >= limit * 3 / 2 && scalars[i] == " " {
+                    emit(i)
+                }
                 i += 1
             }
             emit(scalars.count)

@@ -1,6 +1,6 @@
-import Schema
 import Documents
 import Models
+import Schema
 
 /// One answer of an extractor for one document: the row, the evidence of every non-null value,
 /// its log-probability under the extractor's parameters, and the decisions that produced it.
@@ -18,7 +18,10 @@ public struct Candidate: Sendable {
     public var decisionItems: [[Int]]
 
     public init(row: [String: Value], evidence: [Evidence], logProbability: Double, decisions: [[Int]], decisionItems: [[Int]] = []) {
-        self.row = row; self.evidence = evidence; self.logProbability = logProbability; self.decisions = decisions
+        self.row = row
+        self.evidence = evidence
+        self.logProbability = logProbability
+        self.decisions = decisions
         self.decisionItems = decisionItems
     }
 }
@@ -73,7 +76,10 @@ public struct ParameterBlock: Sendable, Equatable {
     public let range: Range<Int>
     public let field: String?
 
-    public init(range: Range<Int>, field: String?) { self.range = range; self.field = field }
+    public init(range: Range<Int>, field: String?) {
+        self.range = range
+        self.field = field
+    }
 }
 
 extension ExtractorPolicy {

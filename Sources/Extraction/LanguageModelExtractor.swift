@@ -1,8 +1,8 @@
 import ConstrainedDecoding
-import Schema
 import Documents
 import Foundation
 import Models
+import Schema
 
 /// The generative extractor: the embedded language model reads the schema and the relevant parts
 /// of the document (`ExtractionPrompt`) and writes the row as JSON under `JSONConstraint`, so the
@@ -60,7 +60,8 @@ public struct LanguageModelExtractor: ExtractorPolicy {
 
     public var version: String {
         let file = ((model.path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return "llm:\(file)" + (options.grounded ? "" : ":free") + (options.documentTokens == Options().documentTokens ? "" : ":\(options.documentTokens)")
+        return "llm:\(file)" + (options.grounded ? "" : ":free")
+            + (options.documentTokens == Options().documentTokens ? "" : ":\(options.documentTokens)")
     }
 
     /// The tokens a prompt and its answer may take.
@@ -74,25 +75,31 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         // The excerpt gets what the context leaves after the instructions and the answer.
         let context = self.context
         let empty = Document(kind: document.kind, pages: [])
-        let overhead = promptTokens(ExtractionPrompt(schema: schema, fields: answerOrder, document: empty,
-                                                     tokenizer: model.tokenizer, budget: 0, embedder: nil)).count
+        let overhead = promptTokens(
+            ExtractionPrompt(
+                schema: schema, fields: answerOrder, document: empty,
+                tokenizer: model.tokenizer, budget: 0, embedder: nil)
+        ).count
         let budget = max(0, min(options.documentTokens, context - overhead - options.maxTokens - 8))
-        let prompt = ExtractionPrompt(schema: schema, fields: answerOrder, document: document, tokenizer: model.tokenizer,
-                                      budget: budget, embedder: embedder)
+        let prompt = ExtractionPrompt(
+            schema: schema, fields: answerOrder, document: document, tokenizer: model.tokenizer,
+            budget: budget, embedder: embedder)
         let tokens = promptTokens(prompt)
         let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
-        return Prepared(document: document, prompt: prompt, tokens: tokens,
-                        grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,
-                        constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : Self.boundedLists(schema),
-                        dates: dates)
+        return Prepared(
+            document: document, prompt: prompt, tokens: tokens,
+            grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,
+            constrained: options.grounded ? Self.mentionSchema(schema, excerpt: prompt.excerpt, dates: dates) : Self.boundedLists(schema),
+            dates: dates)
     }
 
     /// The prompt's tokens in the model's chat template. A template the tokenizer cannot render
     /// falls back to ChatML, which the instruct models Quarry runs read.
     func promptTokens(_ prompt: ExtractionPrompt) -> [Int] {
         (try? model.chatTokens(prompt.messages))
-            ?? model.tokenizer.encode(prompt.messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n",
-                                      addSpecial: true, parseSpecial: true)
+            ?? model.tokenizer.encode(
+                prompt.messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n",
+                addSpecial: true, parseSpecial: true)
     }
 
     public func decode(_ prepared: Prepared) -> Candidate {
@@ -112,8 +119,9 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     }
 
     func constraint(_ prepared: Prepared) -> JSONConstraint {
-        JSONConstraint(schema: prepared.constrained, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos,
-                       grounding: prepared.grounding, fields: answerOrder.map(\.name))
+        JSONConstraint(
+            schema: prepared.constrained, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos,
+            grounding: prepared.grounding, fields: answerOrder.map(\.name))
     }
 
     /// The order the model writes the fields in: single values first, then lists, then tables, so
@@ -137,8 +145,9 @@ public struct LanguageModelExtractor: ExtractorPolicy {
     static func boundedLists(_ schema: Schema) -> Schema {
         let fields = schema.fields.map { field in
             guard case .list(let type, let minItems, let maxItems) = field.kind else { return field }
-            return Field(name: field.name, description: field.description, required: field.required,
-                         kind: .list(type, minItems: minItems, maxItems: maxItems ?? listLimit))
+            return Field(
+                name: field.name, description: field.description, required: field.required,
+                kind: .list(type, minItems: minItems, maxItems: maxItems ?? listLimit))
         }
         return Schema(title: schema.title, description: schema.description, fields: fields, rules: schema.rules)
     }
@@ -171,11 +180,12 @@ public struct LanguageModelExtractor: ExtractorPolicy {
             return retyped
         }
         func retype(_ field: Field) -> Field {
-            let kind: Field.Kind = switch field.kind {
-            case .scalar(let type): .scalar(retype(type))
-            case .list(let type, let minItems, let maxItems): .list(retype(type), minItems: minItems, maxItems: maxItems ?? listLimit)
-            case .table(let inner): .table(inner.map(retype))
-            }
+            let kind: Field.Kind =
+                switch field.kind {
+                case .scalar(let type): .scalar(retype(type))
+                case .list(let type, let minItems, let maxItems): .list(retype(type), minItems: minItems, maxItems: maxItems ?? listLimit)
+                case .table(let inner): .table(inner.map(retype))
+                }
             return Field(name: field.name, description: field.description, required: field.required, kind: kind)
         }
         return Schema(title: schema.title, description: schema.description, fields: schema.fields.map(retype), rules: schema.rules)
@@ -188,8 +198,9 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         var options = sampling
         for _ in 0..<count {
             let room = context - prepared.tokens.count
-            let generation = try? model.generate(prompt: prepared.tokens, in: session, maxTokens: min(self.options.maxTokens, room),
-                                                 sampling: options, constraint: constraint(prepared))
+            let generation = try? model.generate(
+                prompt: prepared.tokens, in: session, maxTokens: min(self.options.maxTokens, room),
+                sampling: options, constraint: constraint(prepared))
             options.seed = options.seed &+ 0x9E37_79B9_7F4A_7C15
             var candidate = row(from: generation?.text ?? "", prepared)
             candidate.logProbability = generation?.logProbability ?? -.infinity
@@ -207,8 +218,9 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         var evidence: [Evidence] = []
         // A generation cut off by its token budget keeps the fields it finished.
         let object = PartialJSON.parse(text) as? [String: Any] ?? [:]
-        let locator = EvidenceLocator(document: prepared.document, preferredPages: prepared.prompt.passages.map(\.location.page),
-                                      dates: prepared.dates)
+        let locator = EvidenceLocator(
+            document: prepared.document, preferredPages: prepared.prompt.passages.map(\.location.page),
+            dates: prepared.dates)
         /// Whether to keep a value: it has evidence (added to `found`), or it needs none.
         func keep(_ raw: Any, _ value: Value, _ type: ScalarType, path: String, index: Int, _ found: inout [Evidence]) -> Bool {
             guard !value.isNull else { return false }
@@ -240,7 +252,10 @@ public struct LanguageModelExtractor: ExtractorPolicy {
                     var object: [String: Value] = [:]
                     var found: [Evidence] = []
                     for sub in inner {
-                        guard case .scalar(let type) = sub.kind, let raw = cells[sub.name] else { object[sub.name] = .null; continue }
+                        guard case .scalar(let type) = sub.kind, let raw = cells[sub.name] else {
+                            object[sub.name] = .null
+                            continue
+                        }
                         let v = sub.value(fromJSON: raw, dates: prepared.dates)
                         object[sub.name] = keep(raw, v, type, path: "\(field.name)[\(kept.count)].\(sub.name)", index: 0, &found) ? v : .null
                     }

@@ -1,5 +1,5 @@
-import Schema
 import Documents
+import Schema
 
 /// A page seen as positioned text: its words with boxes and the segments they form (runs of words
 /// on one visual row without a wide gap: a label, a value, a table cell, a line of prose).
@@ -85,7 +85,10 @@ struct PageGeometry: Sendable {
         var bestDistance = Float.infinity
         for s in segments where s.box.y1 <= box.y0 + 0.25 * height && s.box.x0 < box.x1 && s.box.x1 > box.x0 && !s.isRule {
             let distance = box.y0 - s.box.y1
-            if distance < 3 * height, distance < bestDistance { best = s; bestDistance = distance }
+            if distance < 3 * height, distance < bestDistance {
+                best = s
+                bestDistance = distance
+            }
         }
         return best
     }
@@ -113,7 +116,8 @@ struct PageGeometry: Sendable {
     }
 
     private static func segment(_ range: Range<Int>, _ words: [WordBox], _ scalars: [Unicode.Scalar]) -> Segment {
-        let start = words[range.lowerBound].start, end = words[range.upperBound - 1].end
+        let start = words[range.lowerBound].start
+        let end = words[range.upperBound - 1].end
         let box = words[range].map(\.box).dropFirst().reduce(words[range.lowerBound].box) { $0.union($1) }
         var s = String.UnicodeScalarView()
         s.append(contentsOf: scalars[start..<end])
@@ -123,20 +127,35 @@ struct PageGeometry: Sendable {
     /// Words of a text page with boxes on the character grid: x in columns, y in lines.
     static func gridWords(_ scalars: [Unicode.Scalar]) -> [WordBox] {
         var words: [WordBox] = []
-        var line = 0, column = 0, wordStart: Int?, wordColumn = 0
+        var line = 0
+        var column = 0
+        var wordStart: Int?
+        var wordColumn = 0
         func close(_ end: Int) {
             if let s = wordStart {
-                words.append(WordBox(start: s, end: end, box: Box(x0: Float(wordColumn), y0: Float(line),
-                                                                  x1: Float(wordColumn + end - s), y1: Float(line) + 0.8)))
+                words.append(
+                    WordBox(
+                        start: s, end: end,
+                        box: Box(
+                            x0: Float(wordColumn), y0: Float(line),
+                            x1: Float(wordColumn + end - s), y1: Float(line) + 0.8)))
                 wordStart = nil
             }
         }
         for (i, scalar) in scalars.enumerated() {
             if scalar.isSpace {
                 close(i)
-                if scalar == "\n" { line += 1; column = 0 } else { column += 1 }
+                if scalar == "\n" {
+                    line += 1
+                    column = 0
+                } else {
+                    column += 1
+                }
             } else {
-                if wordStart == nil { wordStart = i; wordColumn = column }
+                if wordStart == nil {
+                    wordStart = i
+                    wordColumn = column
+                }
                 column += 1
             }
         }

@@ -1,6 +1,6 @@
-import Schema
-import Foundation
 import Documents
+import Foundation
+import Schema
 
 /// A span of a document that may hold a field's value, with the text around it that tells what
 /// it is: the label to its left, the header or label above, its line, and the line before.
@@ -78,7 +78,10 @@ struct CandidateFinder {
         pages = document.pages.enumerated().map { PageGeometry(page: $1, index: $0) }
         var offsets: [Int] = []
         var total = 0
-        for p in pages { offsets.append(total); total += p.segments.count }
+        for p in pages {
+            offsets.append(total)
+            total += p.segments.count
+        }
         segmentOffset = offsets
         totalSegments = max(total, 1)
         labels = pages.map { page in
@@ -111,7 +114,10 @@ struct CandidateFinder {
             for (s, segment) in page.segments.enumerated() {
                 for (start, end, kinds) in spans(in: segment, of: page) + blocks(from: s, of: page) {
                     let key = SpanKey(page: page.pageIndex, start: start, end: end)
-                    if let i = index[key] { out[i].kinds.formUnion(kinds); continue }
+                    if let i = index[key] {
+                        out[i].kinds.formUnion(kinds)
+                        continue
+                    }
                     index[key] = out.count
                     out.append(candidate(page, s, start, end, kinds))
                 }
@@ -142,7 +148,9 @@ struct CandidateFinder {
         let box = page.box(start, end, within: segment)
         let lineWords = segment.text.split(whereSeparator: \.isWhitespace).count
         // In running text the sentence is the label: the line's embedding serves for every span in it.
-        var keyLeft = lineWords > 12 ? Self.firstWords(segment.text, Self.contextWords)
+        var keyLeft =
+            lineWords > 12
+            ? Self.firstWords(segment.text, Self.contextWords)
             : Self.lastWords(Self.stripSeparators(page.text(segment.start, min(start, segment.end))), 8)
         if keyLeft.isEmpty, let left = page.leftNeighbour(of: box, excluding: s) {
             keyLeft = Self.lastWords(Self.stripSeparators(left.text), 8)
@@ -155,8 +163,10 @@ struct CandidateFinder {
         let wholeSegment = start == segment.start && end == segment.end
         let followedByColon = end < page.scalars.count && page.scalars[end] == ":"
         let hasDecimals = text.range(of: #"[.,]\d{1,2}$"#, options: .regularExpression) != nil
-        let money = kinds.contains(.amount) && (hasDecimals || text.unicodeScalars.contains { $0.properties.generalCategory == .currencySymbol }
-            || text.range(of: #"[A-Z]{3}"#, options: .regularExpression) != nil)
+        let money =
+            kinds.contains(.amount)
+            && (hasDecimals || text.unicodeScalars.contains { $0.properties.generalCategory == .currencySymbol }
+                || text.range(of: #"[A-Z]{3}"#, options: .regularExpression) != nil)
         return SpanCandidate(
             kinds: kinds, page: page.pageIndex, start: start, end: end, text: text,
             keyLeft: keyLeft, keyAbove: above, line: Self.firstWords(segment.text, Self.contextWords), previous: previous,
@@ -165,8 +175,9 @@ struct CandidateFinder {
             pageTop: Double((box.y0 - page.extent.y0) / height),
             wordCount: text.split(whereSeparator: \.isWhitespace).count,
             inProse: lineWords > 12,
-            labelLike: followedByColon || (wholeSegment && labels[page.pageIndex].contains(s)
-                && !text.contains(where: \.isNumber) && text.split(whereSeparator: \.isWhitespace).count <= 5),
+            labelLike: followedByColon
+                || (wholeSegment && labels[page.pageIndex].contains(s)
+                    && !text.contains(where: \.isNumber) && text.split(whereSeparator: \.isWhitespace).count <= 5),
             formattedAmount: money, percent: text.hasSuffix("%"),
             commonWords: isCommon(text),
             besideNumber: kinds.contains(.amount) && Self.besideNumber(start, end, page.scalars),
@@ -196,7 +207,8 @@ struct CandidateFinder {
         }
         // Key–value: the rest of the segment after the first `:` or `#` that ends a short label.
         if let sep = scalars.firstIndex(where: { $0 == ":" || $0 == "#" }), sep + 1 < scalars.count,
-           !(sep > 0 && sep + 1 < scalars.count && Self.isDigit(scalars[sep - 1]) && Self.isDigit(scalars[sep + 1])) {
+            !(sep > 0 && sep + 1 < scalars.count && Self.isDigit(scalars[sep - 1]) && Self.isDigit(scalars[sep + 1]))
+        {
             let label = String(String.UnicodeScalarView(scalars[..<sep]))
             if label.split(whereSeparator: \.isWhitespace).count <= 6 {
                 let (s, e) = Self.trimmed(segment.start + sep + 1, segment.end, page.scalars)
@@ -251,7 +263,10 @@ struct CandidateFinder {
             let startsSentence = sentenceStart
             if let last = page.scalars[raw.start..<raw.end].last { sentenceStart = ".!?:;".unicodeScalars.contains(last) }
             let (s, e) = Self.trimmed(raw.start, raw.end, page.scalars)
-            guard s < e else { flush(); continue }
+            guard s < e else {
+                flush()
+                continue
+            }
             let core = page.text(s, e)
             let lower = core.lowercased()
             let opensGroup = raw.start < s && "(\"“‘'[".unicodeScalars.contains(page.scalars[raw.start])
@@ -265,7 +280,8 @@ struct CandidateFinder {
             } else if connector, !run.isEmpty {
                 run.append((s, e, true))
             } else {
-                flush(); continue
+                flush()
+                continue
             }
             let trailing = e < raw.end ? page.scalars[e] : nil
             if let trailing, trailing != "," { flush() }
@@ -292,8 +308,10 @@ struct CandidateFinder {
         while j < page.segments.count, j - s < 4 {
             let next = page.segments[j]
             let height = max(last.height, next.height)
-            guard texty(next), !labels[page.pageIndex].contains(j), next.box.y0 > last.box.y0 + 0.5 * height, next.box.y0 - last.box.y1 < 1.2 * height,
-                  abs(next.box.x0 - last.box.x0) < 1.5 * height else { break }
+            guard texty(next), !labels[page.pageIndex].contains(j), next.box.y0 > last.box.y0 + 0.5 * height,
+                next.box.y0 - last.box.y1 < 1.2 * height,
+                abs(next.box.x0 - last.box.x0) < 1.5 * height
+            else { break }
             out.append((page.segments[s].start, next.end, .block))
             last = next
             j += 1
@@ -322,8 +340,11 @@ struct CandidateFinder {
     /// A range with surrounding whitespace and punctuation removed (a final period of an
     /// abbreviation and closing brackets that match an opening one inside are kept).
     static func trimmed(_ start: Int, _ end: Int, _ scalars: [Unicode.Scalar]) -> (Int, Int) {
-        var s = start, e = end
-        let strip: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", ",", ";", ":", "\"", "'", "“", "”", "‘", "’", "(", ")", "[", "]", "*", "|", "•", "·", "!", "?"]
+        var s = start
+        var e = end
+        let strip: Set<Unicode.Scalar> = [
+            " ", "\t", "\n", "\r", ",", ";", ":", "\"", "'", "“", "”", "‘", "’", "(", ")", "[", "]", "*", "|", "•", "·", "!", "?",
+        ]
         while s < e, strip.contains(scalars[s]) || scalars[s].isSpace { s += 1 }
         while e > s, strip.contains(scalars[e - 1]) || scalars[e - 1].isSpace {
             if scalars[e - 1] == ")", scalars[s..<e].contains("(") { break }
@@ -389,6 +410,7 @@ struct CandidateFinder {
     ].map { try! NSRegularExpression(pattern: $0) }
 
     nonisolated(unsafe) static let durationPattern = try! NSRegularExpression(
-        pattern: #"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty(?:[- ](?:one|four))?|thirty(?:[- ]six)?|forty(?:[- ]five)?|sixty|ninety)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|business\s+|full\s+)?(?:day|week|month|year)s?\b"#,
+        pattern:
+            #"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty(?:[- ](?:one|four))?|thirty(?:[- ]six)?|forty(?:[- ]five)?|sixty|ninety)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|business\s+|full\s+)?(?:day|week|month|year)s?\b"#,
         options: [.caseInsensitive])
 }

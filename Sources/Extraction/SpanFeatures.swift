@@ -1,6 +1,6 @@
-import Schema
 import Documents
 import Foundation
+import Schema
 
 /// The options of one field in one document: the values the candidates give for the field's type,
 /// their evidence, and a feature vector for each.
@@ -49,30 +49,48 @@ enum SpanFeatures {
         if case .table = field.kind { return RowFeatures.prior() }
         var w = [Double](repeating: 0, count: count)
         func set(_ name: String, _ value: Double) { w[names.firstIndex(of: name)!] = value }
-        set("key_similarity", 6); set("above_similarity", 2.5); set("line_similarity", 2.5)
-        set("previous_similarity", 1); set("first_page", 0.3); set("document_position", -0.5)
-        set("page_top", -0.2); set("log_repeats", 0.3); set("kind_key_value", 0.5); set("kind_token", 1.5)
-        set("key_margin", 6); set("label_like", -2.5)
+        set("key_similarity", 6)
+        set("above_similarity", 2.5)
+        set("line_similarity", 2.5)
+        set("previous_similarity", 1)
+        set("first_page", 0.3)
+        set("document_position", -0.5)
+        set("page_top", -0.2)
+        set("log_repeats", 0.3)
+        set("kind_key_value", 0.5)
+        set("kind_token", 1.5)
+        set("key_margin", 6)
+        set("label_like", -2.5)
         var null = 3.0
         switch field.scalarType.map(typeClass) ?? .text {
         case .text:
-            set("value_similarity", 1); set("value_margin", 5); set("common_words", -2.5)
-            set("value_name_similarity", -4); set("example_kind", 2.5)
-            set("kind_date", -1.5); set("kind_amount", -1.5)
-            set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
+            set("value_similarity", 1)
+            set("value_margin", 5)
+            set("common_words", -2.5)
+            set("value_name_similarity", -4)
+            set("example_kind", 2.5)
+            set("kind_date", -1.5)
+            set("kind_amount", -1.5)
+            set("root_words", -0.4)
+            set("kind_entity", 0.3)
+            set("legal_suffix", 0.5)
+            set("in_prose", -0.3)
             null = 3.5
         case .date:
             set("inverse_distinct_values", 2.5)
             null = 2.5
         case .number:
-            set("formatted_amount", 2.5); set("percent", -1.5); set("beside_number", -2)
+            set("formatted_amount", 2.5)
+            set("percent", -1.5)
+            set("beside_number", -2)
             null = 2.5
         case .other:
             set("value_similarity", 1)
         }
         if let type = field.scalarType, type.pattern != nil || type.enumValues != nil {
             // A value that fits a strict pattern or a fixed list is itself evidence.
-            null = 1; set("log_repeats", 1)
+            null = 1
+            set("log_repeats", 1)
         }
         if case .list = field.kind { null += 1.5 }
         return .init(weights: w, nullScore: null)
@@ -130,8 +148,10 @@ enum SpanFeatures {
     /// texts' embeddings (0 when either is empty).
     /// `name` is the field's name in words; `others` the queries of the schema's other fields.
     /// `exampleKinds` are the kinds of value the field's description shows (`such as 3 years`).
-    static func fill(_ options: inout FieldOptions, query: String, name: String, others: [String], exampleKinds: SpanCandidate.Kinds,
-                     similarity: (String, String) -> Double) {
+    static func fill(
+        _ options: inout FieldOptions, query: String, name: String, others: [String], exampleKinds: SpanCandidate.Kinds,
+        similarity: (String, String) -> Double
+    ) {
         var repeats: [Value: Int] = [:]
         for v in options.values { repeats[v, default: 0] += 1 }
         let largest = options.values.compactMap(\.numeric).max()
@@ -173,7 +193,8 @@ enum SpanFeatures {
 
     /// Text that is mostly letters: at least two of every three non-space characters.
     static func isWordy(_ text: String) -> Bool {
-        var letters = 0, others = 0
+        var letters = 0
+        var others = 0
         for c in text where !c.isWhitespace { if c.isLetter { letters += 1 } else { others += 1 } }
         return letters >= 2 * others && letters > 0
     }

@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// The span extractor's parameters: for every field, a weight per feature and the score of
 /// answering null. Saved as a versioned JSON artefact; the zero-shot prior is the starting point
@@ -55,11 +55,13 @@ public struct SpanParameters: Sendable, Equatable, Codable {
             throw .invalidParameters(file: source, reason: "format \(parameters.format), expected \(format)")
         }
         guard parameters.features == SpanFeatures.names, parameters.rowFeatures == RowFeatures.names else {
-            throw .invalidParameters(file: source, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
+            throw .invalidParameters(
+                file: source, reason: "made for other features (\(parameters.features.count) instead of \(SpanFeatures.names.count)); tune again")
         }
         for field in schema.fields {
             if let w = parameters.fields[field.name], w.weights.count != SpanFeatures.width(of: field) {
-                throw .invalidParameters(file: source, reason: "field \(field.name) has \(w.weights.count) weights, expected \(SpanFeatures.width(of: field))")
+                throw .invalidParameters(
+                    file: source, reason: "field \(field.name) has \(w.weights.count) weights, expected \(SpanFeatures.width(of: field))")
             }
         }
         for field in schema.fields where parameters.fields[field.name] == nil {

@@ -1,6 +1,6 @@
-import Schema
 import Documents
 import Foundation
+import Schema
 
 /// Finds the rows of an array-of-objects field (line items) in a document: on each page the
 /// visual row that reads most like a header of the sub-fields, the column band of each sub-field
@@ -30,9 +30,10 @@ struct TableRowFinder {
 
     /// The texts to embed before `rows` can be scored: sub-field queries and header cell texts.
     func headerTexts() -> [String] {
-        subFields.map(SpanFeatures.query) + pages.flatMap { page in
-            visualRows(page).filter { $0.segments.count >= 2 }.flatMap { row in row.segments.map { page.segments[$0].text } }
-        }
+        subFields.map(SpanFeatures.query)
+            + pages.flatMap { page in
+                visualRows(page).filter { $0.segments.count >= 2 }.flatMap { row in row.segments.map { page.segments[$0].text } }
+            }
     }
 
     /// The rows, given a text similarity.
@@ -49,11 +50,13 @@ struct TableRowFinder {
                 for (f, q) in queries.enumerated() {
                     for s in row.segments { pairs.append((f, s, similarity(q, page.segments[s].text))) }
                 }
-                var usedFields = Set<Int>(), usedSegments = Set<Int>()
+                var usedFields = Set<Int>()
+                var usedSegments = Set<Int>()
                 var columns: [(field: Int, segment: Int, similarity: Double)] = []
                 for p in pairs.sorted(by: { $0.similarity > $1.similarity }) where p.similarity >= 0.2 {
                     if usedFields.contains(p.field) || usedSegments.contains(p.segment) { continue }
-                    usedFields.insert(p.field); usedSegments.insert(p.segment)
+                    usedFields.insert(p.field)
+                    usedSegments.insert(p.segment)
                     columns.append(p)
                 }
                 let score = columns.reduce(0) { $0 + $1.similarity }
@@ -74,39 +77,57 @@ struct TableRowFinder {
             }
             let below = Array(visual[(header.index + 1)...])
             var found: [Row] = []
-            var lastDataRow = -1, gap = 0
+            var lastDataRow = -1
+            var gap = 0
             for (k, row) in below.enumerated() {
-                guard var r = cut(row, page: page, bands: bands) else { gap += 1; continue }
+                guard var r = cut(row, page: page, bands: bands) else {
+                    gap += 1
+                    continue
+                }
                 r.headerSimilarity = headerSimilarity
                 r.distance = Double(k) / Double(max(below.count, 1))
                 r.index = k
                 // The table is the run of rows with most numeric cells filled, allowing two
                 // other rows (wrapped text) between them.
-                if r.numericShare >= 0.5, lastDataRow < 0 || gap <= 2 { lastDataRow = k; gap = 0 } else { gap += 1 }
+                if r.numericShare >= 0.5, lastDataRow < 0 || gap <= 2 {
+                    lastDataRow = k
+                    gap = 0
+                } else {
+                    gap += 1
+                }
                 found.append(r)
             }
-            for var r in found { r.inBlock = r.index <= lastDataRow; rows.append(r) }
+            for var r in found {
+                r.inBlock = r.index <= lastDataRow
+                rows.append(r)
+            }
         }
         return rows
     }
 
     /// A visual row: the words drawn on one line, left to right, and the segments that start there.
-    struct VisualRow { var words: [Int]; var segments: [Int] }
+    struct VisualRow {
+        var words: [Int]
+        var segments: [Int]
+    }
 
     func visualRows(_ page: PageGeometry) -> [VisualRow] {
         let order = page.words.indices.sorted {
-            let a = page.words[$0].box, b = page.words[$1].box
+            let a = page.words[$0].box
+            let b = page.words[$1].box
             return (a.y0 + a.y1) / 2 < (b.y0 + b.y1) / 2
         }
         var rows: [VisualRow] = []
-        var centre: Float = -.infinity, height: Float = 0
+        var centre: Float = -.infinity
+        var height: Float = 0
         var rowOf = [Int](repeating: 0, count: page.words.count)
         for w in order {
             let box = page.words[w].box
             let c = (box.y0 + box.y1) / 2
             if rows.isEmpty || c - centre > 0.5 * max(height, box.y1 - box.y0) {
                 rows.append(VisualRow(words: [], segments: []))
-                centre = c; height = box.y1 - box.y0
+                centre = c
+                height = box.y1 - box.y0
             }
             rows[rows.count - 1].words.append(w)
             rowOf[w] = rows.count - 1
@@ -151,18 +172,20 @@ struct TableRowFinder {
         let numbers = words.compactMap { ValueParser.number($0) }
         let numeric = subFields.filter { $0.scalarType.map { $0.base == .number || $0.base == .integer } ?? false }
         let numericShare = numeric.isEmpty ? 1 : Double(numeric.count { !(value[$0.name] ?? .null).isNull }) / Double(numeric.count)
-        return Row(value: value, cells: cells, first: first, headerSimilarity: 0,
-                   rowText: words.prefix(24).joined(separator: " "), leadText: CandidateFinder.firstWords(lead, 8),
-                   numbers: numbers, distance: 0, numericShare: numericShare)
+        return Row(
+            value: value, cells: cells, first: first, headerSimilarity: 0,
+            rowText: words.prefix(24).joined(separator: " "), leadText: CandidateFinder.firstWords(lead, 8),
+            numbers: numbers, distance: 0, numericShare: numericShare)
     }
 
     private func span(_ page: PageGeometry, _ start: Int, _ end: Int, _ text: String) -> SpanCandidate {
         let segment = page.segments.first { $0.start <= start && $0.end >= start } ?? page.segments[0]
         let box = page.box(start, end, within: segment)
-        return SpanCandidate(kinds: .cell, page: page.pageIndex, start: start, end: end, text: text, keyLeft: "", keyAbove: "",
-                             line: "", previous: "", box: page.hasRealBoxes ? box : nil, documentPosition: 0, pageTop: 0,
-                             wordCount: 0, inProse: false, labelLike: false, formattedAmount: false, percent: false,
-                             commonWords: false, besideNumber: false, relativeHeight: 0)
+        return SpanCandidate(
+            kinds: .cell, page: page.pageIndex, start: start, end: end, text: text, keyLeft: "", keyAbove: "",
+            line: "", previous: "", box: page.hasRealBoxes ? box : nil, documentPosition: 0, pageTop: 0,
+            wordCount: 0, inProse: false, labelLike: false, formattedAmount: false, percent: false,
+            commonWords: false, besideNumber: false, relativeHeight: 0)
     }
 }
 
@@ -180,8 +203,10 @@ enum RowFeatures {
         .init(weights: [-5, 3, 3, 2, 1, -6, 2, 1, -0.5, 3], nullScore: 0)
     }
 
-    static func features(_ row: TableRowFinder.Row, subFields: [Field], query: String, others: [String],
-                         similarity: (String, String) -> Double) -> [Double] {
+    static func features(
+        _ row: TableRowFinder.Row, subFields: [Field], query: String, others: [String],
+        similarity: (String, String) -> Double
+    ) -> [Double] {
         let filled = subFields.filter { !(row.value[$0.name] ?? .null).isNull }
         let otherField = others.map { similarity($0, row.leadText) }.max() ?? 0
         let ownField = similarity(query, row.leadText)
@@ -200,9 +225,13 @@ enum RowFeatures {
     static func productConsistent(_ numbers: [Double]) -> Bool {
         let n = numbers.filter { $0 > 0 }
         guard n.count >= 3 else { return false }
-        for i in n.indices { for j in n.indices where j != i { for k in n.indices where k != i && k != j {
-            if abs(n[i] * n[j] - n[k]) <= 0.011 { return true }
-        } } }
+        for i in n.indices {
+            for j in n.indices where j != i {
+                for k in n.indices where k != i && k != j {
+                    if abs(n[i] * n[j] - n[k]) <= 0.011 { return true }
+                }
+            }
+        }
         return false
     }
 }

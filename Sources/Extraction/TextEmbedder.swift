@@ -1,5 +1,5 @@
-import Schema
 import Models
+import Schema
 
 /// Turns texts into unit-length vectors; the span extractor compares field descriptions with the
 /// text around candidate values through it.

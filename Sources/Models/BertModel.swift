@@ -20,7 +20,9 @@ public struct BertConfiguration: Sendable, Equatable {
             throw .malformed(path: path, reason: "not a JSON object")
         }
         if let type = json["model_type"] as? String, type != "bert" { throw .malformed(path: path, reason: "model_type is \(type), not bert") }
-        if let act = json["hidden_act"] as? String, act != "gelu" { throw .malformed(path: path, reason: "hidden_act \(act) is not supported (only gelu)") }
+        if let act = json["hidden_act"] as? String, act != "gelu" {
+            throw .malformed(path: path, reason: "hidden_act \(act) is not supported (only gelu)")
+        }
         func int(_ key: String, _ fallback: Int) -> Int { json[key] as? Int ?? fallback }
         vocabularySize = int("vocab_size", vocabularySize)
         hiddenSize = int("hidden_size", hiddenSize)
@@ -29,7 +31,9 @@ public struct BertConfiguration: Sendable, Equatable {
         intermediateSize = int("intermediate_size", intermediateSize)
         maxPositions = int("max_position_embeddings", maxPositions)
         layerNormEpsilon = Float(json["layer_norm_eps"] as? Double ?? Double(layerNormEpsilon))
-        guard heads > 0, hiddenSize % heads == 0 else { throw .malformed(path: path, reason: "hidden_size \(hiddenSize) is not divisible by \(heads) heads") }
+        guard heads > 0, hiddenSize % heads == 0 else {
+            throw .malformed(path: path, reason: "hidden_size \(hiddenSize) is not divisible by \(heads) heads")
+        }
     }
 }
 
@@ -61,7 +65,8 @@ public final class BertModel: Sendable {
     public init(weights file: SafetensorsFile, configuration c: BertConfiguration) throws(ModelError) {
         configuration = c
         let prefix = file.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
-        let h = c.hiddenSize, inner = c.intermediateSize
+        let h = c.hiddenSize
+        let inner = c.intermediateSize
         func vector(_ name: String, _ count: Int) throws(ModelError) -> [Float] { try file.floats(prefix + name, shape: [count]) }
         func matrix(_ name: String, _ rows: Int, _ cols: Int) throws(ModelError) -> Matrix { try file.matrix(prefix + name, rows: rows, cols: cols) }
         wordEmbeddings = try matrix("embeddings.word_embeddings.weight", c.vocabularySize, h)
@@ -78,20 +83,21 @@ public final class BertModel: Sendable {
             let q = try matrix(p + "attention.self.query.weight", h, h)
             let k = try matrix(p + "attention.self.key.weight", h, h)
             let v = try matrix(p + "attention.self.value.weight", h, h)
-            layers.append(Layer(
-                qkv: Matrix.stacking([q, k, v]),
-                qkvBias: try vector(p + "attention.self.query.bias", h) + vector(p + "attention.self.key.bias", h)
-                    + vector(p + "attention.self.value.bias", h),
-                attentionOut: try matrix(p + "attention.output.dense.weight", h, h),
-                attentionOutBias: try vector(p + "attention.output.dense.bias", h),
-                attentionNormGamma: try vector(p + "attention.output.LayerNorm.weight", h),
-                attentionNormBeta: try vector(p + "attention.output.LayerNorm.bias", h),
-                intermediate: try matrix(p + "intermediate.dense.weight", inner, h),
-                intermediateBias: try vector(p + "intermediate.dense.bias", inner),
-                output: try matrix(p + "output.dense.weight", h, inner),
-                outputBias: try vector(p + "output.dense.bias", h),
-                outputNormGamma: try vector(p + "output.LayerNorm.weight", h),
-                outputNormBeta: try vector(p + "output.LayerNorm.bias", h)))
+            layers.append(
+                Layer(
+                    qkv: Matrix.stacking([q, k, v]),
+                    qkvBias: try vector(p + "attention.self.query.bias", h) + vector(p + "attention.self.key.bias", h)
+                        + vector(p + "attention.self.value.bias", h),
+                    attentionOut: try matrix(p + "attention.output.dense.weight", h, h),
+                    attentionOutBias: try vector(p + "attention.output.dense.bias", h),
+                    attentionNormGamma: try vector(p + "attention.output.LayerNorm.weight", h),
+                    attentionNormBeta: try vector(p + "attention.output.LayerNorm.bias", h),
+                    intermediate: try matrix(p + "intermediate.dense.weight", inner, h),
+                    intermediateBias: try vector(p + "intermediate.dense.bias", inner),
+                    output: try matrix(p + "output.dense.weight", h, inner),
+                    outputBias: try vector(p + "output.dense.bias", h),
+                    outputNormGamma: try vector(p + "output.LayerNorm.weight", h),
+                    outputNormBeta: try vector(p + "output.LayerNorm.bias", h)))
         }
         self.layers = layers
     }
@@ -113,10 +119,14 @@ public final class BertModel: Sendable {
         var x = [Float](repeating: 0, count: total * h)
         var row = 0
         for ids in sequences {
-            precondition(ids.count <= configuration.maxPositions, "a sequence of \(ids.count) tokens is longer than the model's \(configuration.maxPositions) positions")
+            precondition(
+                ids.count <= configuration.maxPositions,
+                "a sequence of \(ids.count) tokens is longer than the model's \(configuration.maxPositions) positions")
             for (position, id) in ids.enumerated() {
                 precondition(id >= 0 && Int(id) < configuration.vocabularySize, "token id \(id) is outside the vocabulary")
-                let word = Int(id) * h, pos = position * h, out = row * h
+                let word = Int(id) * h
+                let pos = position * h
+                let out = row * h
                 for j in 0..<h { x[out + j] = wordEmbeddings.values[word + j] + positionEmbeddings.values[pos + j] + tokenTypeEmbedding[j] }
                 row += 1
             }
@@ -138,8 +148,9 @@ public final class BertModel: Sendable {
         x.withUnsafeBufferPointer { a in
             w.values.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(transposeB: true, m: rows, n: n, k: w.cols, a: a.baseAddress!, lda: w.cols,
-                              b: wp.baseAddress!, ldb: w.cols, beta: 1, c: c.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transposeB: true, m: rows, n: n, k: w.cols, a: a.baseAddress!, lda: w.cols,
+                        b: wp.baseAddress!, ldb: w.cols, beta: 1, c: c.baseAddress!, ldc: n)
                 }
             }
         }
@@ -147,7 +158,8 @@ public final class BertModel: Sendable {
     }
 
     private func apply(_ layer: Layer, to x: [Float], lengths: [Int]) -> [Float] {
-        let c = configuration, h = c.hiddenSize
+        let c = configuration
+        let h = c.hiddenSize
         let rows = x.count / h
         let qkv = linear(x, rows: rows, layer.qkv, layer.qkvBias)
         var context = [Float](repeating: 0, count: rows * h)
@@ -165,7 +177,9 @@ public final class BertModel: Sendable {
 
     /// Scaled dot-product attention of every head of every sequence, written into `context`.
     private func attend(_ qkv: [Float], lengths: [Int], into context: inout [Float]) {
-        let h = configuration.hiddenSize, heads = configuration.heads, d = h / heads
+        let h = configuration.hiddenSize
+        let heads = configuration.heads
+        let d = h / heads
         let scale = 1 / Float(d).squareRoot()
         let longest = lengths.max() ?? 0
         var scores = [Float](repeating: 0, count: longest * longest)
@@ -176,12 +190,16 @@ public final class BertModel: Sendable {
                     for length in lengths {
                         let base = qkv.baseAddress! + offset * 3 * h
                         for head in 0..<heads {
-                            let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d
-                            BLAS.gemm(transposeB: true, m: length, n: length, k: d, alpha: scale,
-                                      a: q, lda: 3 * h, b: k, ldb: 3 * h, c: s.baseAddress!, ldc: length)
+                            let q = base + head * d
+                            let k = base + h + head * d
+                            let v = base + 2 * h + head * d
+                            BLAS.gemm(
+                                transposeB: true, m: length, n: length, k: d, alpha: scale,
+                                a: q, lda: 3 * h, b: k, ldb: 3 * h, c: s.baseAddress!, ldc: length)
                             Activations.softmax(s.baseAddress!, rows: length, length: length, stride: length)
-                            BLAS.gemm(m: length, n: d, k: length, a: s.baseAddress!, lda: length,
-                                      b: v, ldb: 3 * h, c: out.baseAddress! + offset * h + head * d, ldc: h)
+                            BLAS.gemm(
+                                m: length, n: d, k: length, a: s.baseAddress!, lda: length,
+                                b: v, ldb: 3 * h, c: out.baseAddress! + offset * h + head * d, ldc: h)
                         }
                         offset += length
                     }

@@ -41,13 +41,14 @@ struct BytePairModel: Sendable {
             // llama.cpp splits at the first space after the first byte.
             let rank = Int32(merged.count)
             guard let space = merge.dropFirst().firstIndex(of: 0x20),
-                  let left = ByteLevel.decode(Array(merge[..<space])),
-                  let right = ByteLevel.decode(Array(merge[(space + 1)...])) else {
+                let left = ByteLevel.decode(Array(merge[..<space])),
+                let right = ByteLevel.decode(Array(merge[(space + 1)...]))
+            else {
                 merged.append(-1)
                 continue
             }
             let key = UInt64(UInt32(bitPattern: id(left))) << 32 | UInt64(UInt32(bitPattern: id(right)))
-            if ranks[key] == nil { ranks[key] = rank }   // the first of duplicate merges wins
+            if ranks[key] == nil { ranks[key] = rank }  // the first of duplicate merges wins
             merged.append(id(left + right))
         }
         for b in 0..<256 { byteIDs[b] = pieces.find([UInt8(b)]) ?? -1 }
@@ -65,18 +66,22 @@ struct BytePairModel: Sendable {
         symbols.removeAll(keepingCapacity: true)
         queue.removeAll()
         for (i, b) in word.enumerated() {
-            symbols.append(BPESymbol(start: Int32(i), length: 1, prev: Int32(i - 1), next: i + 1 == word.count ? -1 : Int32(i + 1), id: byteIDs[Int(b)]))
+            symbols.append(
+                BPESymbol(start: Int32(i), length: 1, prev: Int32(i - 1), next: i + 1 == word.count ? -1 : Int32(i + 1), id: byteIDs[Int(b)]))
         }
         func addBigram(_ left: Int32, _ right: Int32) {
             guard left >= 0, right >= 0 else { return }
-            let l = symbols[Int(left)], r = symbols[Int(right)]
+            let l = symbols[Int(left)]
+            let r = symbols[Int(right)]
             guard l.id >= 0, r.id >= 0,
-                  let rank = ranks[UInt64(UInt32(bitPattern: l.id)) << 32 | UInt64(UInt32(bitPattern: r.id))] else { return }
+                let rank = ranks[UInt64(UInt32(bitPattern: l.id)) << 32 | UInt64(UInt32(bitPattern: r.id))]
+            else { return }
             queue.push(Bigram(priority: Float(rank), left: left, right: right, size: l.length + r.length, token: merged[Int(rank)]))
         }
         for i in 1..<symbols.count { addBigram(Int32(i - 1), Int32(i)) }
         while let bigram = queue.pop() {
-            let l = Int(bigram.left), r = Int(bigram.right)
+            let l = Int(bigram.left)
+            let r = Int(bigram.right)
             guard symbols[l].length > 0, symbols[r].length > 0, symbols[l].length + symbols[r].length == bigram.size else { continue }
             symbols[l].length += symbols[r].length
             symbols[l].id = bigram.token

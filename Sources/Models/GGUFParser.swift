@@ -36,7 +36,7 @@ struct GGUFParser {
         guard cursor.bytes.count >= 4 else {
             throw malformed("\(cursor.bytes.count) bytes is too short for a GGUF header")
         }
-        guard let magic = cursor.read(UInt32.self), magic == 0x4655_4747 else {   // "GGUF"
+        guard let magic = cursor.read(UInt32.self), magic == 0x4655_4747 else {  // "GGUF"
             let head = cursor.bytes.prefix(4).map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
             throw malformed("not a GGUF file: it starts with bytes \(head), not \"GGUF\"")
         }
@@ -151,7 +151,7 @@ struct GGUFParser {
             var elements = 1
             for _ in 0..<dimCount {
                 guard let dim = cursor.read(UInt64.self) else { throw truncated("the dimensions of tensor \(name)") }
-                guard let d = Int(exactly: dim), case let (product, overflow) = elements.multipliedReportingOverflow(by: d), !overflow else {
+                guard let d = Int(exactly: dim), case (let product, let overflow) = elements.multipliedReportingOverflow(by: d), !overflow else {
                     throw malformed("tensor \(name) has dimension \(dim), too large")
                 }
                 elements = product
@@ -174,20 +174,26 @@ struct GGUFParser {
                 let rowLength = info.dims.first ?? 1
                 let elements = info.dims.reduce(1, *)
                 guard rowLength % layout.blockSize == 0,
-                      case let (count, overflow) = (elements / layout.blockSize).multipliedReportingOverflow(by: layout.bytesPerBlock), !overflow else {
-                    throw malformed("tensor \(info.name) of type \(GGMLType.name(of: info.type)) has dimensions \(info.dims): rows of \(rowLength) are not a whole number of \(layout.blockSize)-weight blocks")
+                    case (let count, let overflow) = (elements / layout.blockSize).multipliedReportingOverflow(by: layout.bytesPerBlock), !overflow
+                else {
+                    throw malformed(
+                        "tensor \(info.name) of type \(GGMLType.name(of: info.type)) has dimensions \(info.dims): rows of \(rowLength) are not a whole number of \(layout.blockSize)-weight blocks"
+                    )
                 }
                 byteCount = count
             }
             guard let relative = Int(exactly: info.offset), relative <= fileSize else {
-                throw malformed("tensor \(info.name) starts at data offset \(info.offset), past the end of the file (\(fileSize) bytes); it is truncated")
+                throw malformed(
+                    "tensor \(info.name) starts at data offset \(info.offset), past the end of the file (\(fileSize) bytes); it is truncated")
             }
             let start = header.dataOffset + relative
             if start + (byteCount ?? 0) > fileSize {
-                throw malformed("tensor \(info.name) lies at bytes \(start)..<\(start + (byteCount ?? 0)) but the file has \(fileSize); it is truncated")
+                throw malformed(
+                    "tensor \(info.name) lies at bytes \(start)..<\(start + (byteCount ?? 0)) but the file has \(fileSize); it is truncated")
             }
-            header.tensors[info.name] = GGUFFile.TensorInfo(name: info.name, dimensions: info.dims, typeID: info.type,
-                                                            type: GGMLType(rawValue: info.type), offset: start, byteCount: byteCount)
+            header.tensors[info.name] = GGUFFile.TensorInfo(
+                name: info.name, dimensions: info.dims, typeID: info.type,
+                type: GGMLType(rawValue: info.type), offset: start, byteCount: byteCount)
             header.tensorNames.append(info.name)
         }
     }

@@ -14,31 +14,35 @@ enum JinjaSegment: Equatable {
         var segments: [JinjaSegment] = []
         var textStart = 0
         var i = 0
-        var afterBlock = false, stripLeading = false
+        var afterBlock = false
+        var stripLeading = false
         /// Emits s[textStart..<end] after the whitespace rules; `tag` is the tag that follows.
         func emitText(upTo end: Int, tag: (open: Unicode.Scalar, marker: Unicode.Scalar?)?) {
-            var lower = textStart, upper = end
+            var lower = textStart
+            var upper = end
             if stripLeading {
                 while lower < upper, s[lower].properties.isWhitespace { lower += 1 }
-            } else if afterBlock {                                     // trim_blocks
-                if lower < upper, s[lower] == "\n" { lower += 1 }
-                else if lower + 1 < upper, s[lower] == "\r", s[lower + 1] == "\n" { lower += 2 }
+            } else if afterBlock {  // trim_blocks
+                if lower < upper, s[lower] == "\n" { lower += 1 } else if lower + 1 < upper, s[lower] == "\r", s[lower + 1] == "\n" { lower += 2 }
             }
             if let tag {
                 if tag.marker == "-" {
                     while upper > lower, s[upper - 1].properties.isWhitespace { upper -= 1 }
-                } else if tag.open != "{" && tag.marker != "+" {      // lstrip_blocks
+                } else if tag.open != "{" && tag.marker != "+" {  // lstrip_blocks
                     var k = end
                     while k > 0, s[k - 1] == " " || s[k - 1] == "\t" { k -= 1 }
                     if k == 0 || s[k - 1] == "\n" { upper = max(lower, min(upper, k)) }
                 }
-            } else if upper > lower, s[upper - 1] == "\n" {           // keep_trailing_newline=False
+            } else if upper > lower, s[upper - 1] == "\n" {  // keep_trailing_newline=False
                 upper -= 1
             }
             if upper > lower { segments.append(.text(String(String.UnicodeScalarView(s[lower..<upper])))) }
         }
         while i + 1 < s.count {
-            guard s[i] == "{", s[i + 1] == "{" || s[i + 1] == "%" || s[i + 1] == "#" else { i += 1; continue }
+            guard s[i] == "{", s[i + 1] == "{" || s[i + 1] == "%" || s[i + 1] == "#" else {
+                i += 1
+                continue
+            }
             let open = s[i + 1]
             let close: Unicode.Scalar = open == "{" ? "}" : open
             var j = i + 2
@@ -50,7 +54,10 @@ enum JinjaSegment: Equatable {
             while j + 1 < s.count {
                 let c = s[j]
                 if let q = quote {
-                    if c == "\\" { j += 2; continue }
+                    if c == "\\" {
+                        j += 2
+                        continue
+                    }
                     if c == q { quote = nil }
                 } else if open != "#" && (c == "'" || c == "\"") {
                     quote = c
@@ -61,7 +68,8 @@ enum JinjaSegment: Equatable {
                 j += 1
             }
             guard let closeAt else { return nil }
-            var lower = i + 2, upper = closeAt
+            var lower = i + 2
+            var upper = closeAt
             if marker != nil { lower += 1 }
             stripLeading = upper > lower && s[upper - 1] == "-"
             if upper > lower && (s[upper - 1] == "-" || s[upper - 1] == "+") { upper -= 1 }
@@ -82,7 +90,8 @@ extension String {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

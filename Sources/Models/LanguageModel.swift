@@ -27,7 +27,8 @@ public final class LanguageModel: @unchecked Sendable {
         network = try LlamaModel(gguf: file, pool: pool)
         tokenizer = try LanguageTokenizer(gguf: file)
         guard tokenizer.count >= network.configuration.vocabularySize else {
-            throw .malformed(path: file.path, reason: "the tokenizer has \(tokenizer.count) tokens but the model \(network.configuration.vocabularySize)")
+            throw .malformed(
+                path: file.path, reason: "the tokenizer has \(tokenizer.count) tokens but the model \(network.configuration.vocabularySize)")
         }
         stopTokens = tokenizer.endOfGeneration.union([tokenizer.eos])
     }

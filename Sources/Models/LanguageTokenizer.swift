@@ -40,7 +40,8 @@ public struct LanguageTokenizer: Sendable {
             throw .malformed(path: gguf.path, reason: "it has no tokenizer.ggml.model")
         }
         var vocabulary = try TokenVocabulary(gguf: gguf)
-        var addBOS: Bool, cleanSpaces: Bool
+        var addBOS: Bool
+        var cleanSpaces: Bool
         let defaults: (bos: Int?, eos: Int?, unknown: Int?)
         switch kind {
         case "llama":
@@ -84,12 +85,16 @@ public struct LanguageTokenizer: Sendable {
             for name in names { table[name] = (pre, clean, ignoreMerges, bos) }
         }
         set(["default"], .fallback, clean: true)
-        set(["gpt2", "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0", "mellum",
-             "modern-bert", "mpt", "olmo", "jais", "exaone4"], .gpt2, clean: true)
+        set(
+            [
+                "gpt2", "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0", "mellum",
+                "modern-bert", "mpt", "olmo", "jais", "exaone4",
+            ], .gpt2, clean: true)
         set(["trillion", "granite-docling"], .gpt2, clean: false)
         set(["starcoder", "refact", "codeshell", "exaone", "minerva-7b", "mellum2"], .digitsThenGPT2, clean: true)
         set(["smollm", "command-r"], .digitsThenGPT2, clean: false)
-        set(["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "jina-v5-nano"],
+        set(
+            ["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "jina-v5-nano"],
             .llama3, clean: true, ignoreMerges: true, bos: true)
         set(["dbrx", "smaug-bpe"], .llama3, clean: true)
         set(["qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "hunyuan", "solar-open", "grok-2"], .qwen2, clean: false)

@@ -22,9 +22,11 @@ public struct LlamaConfiguration: Sendable, Equatable {
 
     public var kvDimension: Int { kvHeads * headDimension }
 
-    public init(architecture: String, layers: Int, embedding: Int, feedForward: Int, heads: Int, kvHeads: Int,
-                headDimension: Int, ropeDimensions: Int, ropeBase: Float, rmsEpsilon: Float, contextLength: Int,
-                vocabularySize: Int) {
+    public init(
+        architecture: String, layers: Int, embedding: Int, feedForward: Int, heads: Int, kvHeads: Int,
+        headDimension: Int, ropeDimensions: Int, ropeBase: Float, rmsEpsilon: Float, contextLength: Int,
+        vocabularySize: Int
+    ) {
         self.architecture = architecture
         self.layers = layers
         self.embedding = embedding
@@ -45,7 +47,9 @@ public struct LlamaConfiguration: Sendable, Equatable {
             throw .malformed(path: gguf.path, reason: "general.architecture is missing")
         }
         guard Self.supportedArchitectures.contains(arch) else {
-            throw .malformed(path: gguf.path, reason: "architecture \(arch) is not supported (only \(Self.supportedArchitectures.sorted().joined(separator: ", ")))")
+            throw .malformed(
+                path: gguf.path,
+                reason: "architecture \(arch) is not supported (only \(Self.supportedArchitectures.sorted().joined(separator: ", ")))")
         }
         func required(_ key: String) throws(ModelError) -> Int {
             guard let value = gguf.int("\(arch).\(key)"), value > 0 else {
@@ -58,14 +62,15 @@ public struct LlamaConfiguration: Sendable, Equatable {
         let kvHeads = gguf.int("\(arch).attention.head_count_kv") ?? heads
         let headDimension = gguf.int("\(arch).attention.key_length") ?? embedding / heads
         let vocabulary = gguf.int("\(arch).vocab_size") ?? gguf.strings("tokenizer.ggml.tokens")?.count ?? 0
-        self.init(architecture: arch, layers: try required("block_count"), embedding: embedding,
-                  feedForward: try required("feed_forward_length"), heads: heads, kvHeads: kvHeads,
-                  headDimension: headDimension,
-                  ropeDimensions: gguf.int("\(arch).rope.dimension_count") ?? headDimension,
-                  ropeBase: gguf.float("\(arch).rope.freq_base") ?? 10_000,
-                  rmsEpsilon: gguf.float("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5,
-                  contextLength: gguf.int("\(arch).context_length") ?? 2048,
-                  vocabularySize: vocabulary)
+        self.init(
+            architecture: arch, layers: try required("block_count"), embedding: embedding,
+            feedForward: try required("feed_forward_length"), heads: heads, kvHeads: kvHeads,
+            headDimension: headDimension,
+            ropeDimensions: gguf.int("\(arch).rope.dimension_count") ?? headDimension,
+            ropeBase: gguf.float("\(arch).rope.freq_base") ?? 10_000,
+            rmsEpsilon: gguf.float("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5,
+            contextLength: gguf.int("\(arch).context_length") ?? 2048,
+            vocabularySize: vocabulary)
         guard kvHeads > 0, heads % kvHeads == 0 else {
             throw .malformed(path: gguf.path, reason: "\(heads) attention heads cannot be shared among \(kvHeads) key/value heads")
         }

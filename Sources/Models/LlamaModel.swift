@@ -35,24 +35,30 @@ public final class LlamaModel: @unchecked Sendable {
         self.file = file
         self.path = file.path
         self.pool = pool
-        let e = config.embedding, kv = config.kvDimension, ff = config.feedForward, q = config.heads * config.headDimension
+        let e = config.embedding
+        let kv = config.kvDimension
+        let ff = config.feedForward
+        let q = config.heads * config.headDimension
         embeddings = try file.matrix("token_embd.weight", rows: config.vocabularySize, columns: e)
         outputNorm = try file.vector("output_norm.weight", count: e)
-        head = file.tensors["output.weight"] == nil ? embeddings
+        head =
+            file.tensors["output.weight"] == nil
+            ? embeddings
             : try file.matrix("output.weight", rows: config.vocabularySize, columns: e)
         var layers: [Layer] = []
         for i in 0..<config.layers {
             let p = "blk.\(i)."
-            layers.append(Layer(
-                attentionNorm: try file.vector(p + "attn_norm.weight", count: e),
-                query: try file.matrix(p + "attn_q.weight", rows: q, columns: e),
-                key: try file.matrix(p + "attn_k.weight", rows: kv, columns: e),
-                value: try file.matrix(p + "attn_v.weight", rows: kv, columns: e),
-                output: try file.matrix(p + "attn_output.weight", rows: e, columns: q),
-                feedForwardNorm: try file.vector(p + "ffn_norm.weight", count: e),
-                gate: try file.matrix(p + "ffn_gate.weight", rows: ff, columns: e),
-                up: try file.matrix(p + "ffn_up.weight", rows: ff, columns: e),
-                down: try file.matrix(p + "ffn_down.weight", rows: e, columns: ff)))
+            layers.append(
+                Layer(
+                    attentionNorm: try file.vector(p + "attn_norm.weight", count: e),
+                    query: try file.matrix(p + "attn_q.weight", rows: q, columns: e),
+                    key: try file.matrix(p + "attn_k.weight", rows: kv, columns: e),
+                    value: try file.matrix(p + "attn_v.weight", rows: kv, columns: e),
+                    output: try file.matrix(p + "attn_output.weight", rows: e, columns: q),
+                    feedForwardNorm: try file.vector(p + "ffn_norm.weight", count: e),
+                    gate: try file.matrix(p + "ffn_gate.weight", rows: ff, columns: e),
+                    up: try file.matrix(p + "ffn_up.weight", rows: ff, columns: e),
+                    down: try file.matrix(p + "ffn_down.weight", rows: e, columns: ff)))
         }
         self.layers = layers
     }

@@ -48,7 +48,8 @@ public final class LlamaSession {
             throw .invalidInput("the context holds \(capacity) tokens; \(count) are used and \(input.count) more do not fit")
         }
         reserve(count + input.count)
-        let e = config.embedding, v = config.vocabularySize
+        let e = config.embedding
+        let v = config.vocabularySize
         var logits = [Float](repeating: 0, count: (allLogits ? input.count : 1) * v)
         // Long prompts go in chunks, which bounds the attention scores' memory.
         for chunkStart in stride(from: 0, to: input.count, by: Self.chunk) {
@@ -80,7 +81,9 @@ public final class LlamaSession {
     private func run(layer index: Int, tokens n: Int) {
         let config = model.configuration
         let layer = model.layers[index]
-        let e = config.embedding, kvDim = config.kvDimension, qDim = config.heads * config.headDimension
+        let e = config.embedding
+        let kvDim = config.kvDimension
+        let qDim = config.heads * config.headDimension
         let s = scratch
         for i in 0..<n {
             Activations.rmsNorm(s.hidden + i * e, layer.attentionNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
@@ -119,18 +122,22 @@ public final class LlamaSession {
     /// Causal grouped-query attention of the `n` new tokens over the whole cache, into `scratch.attention`.
     private func attention(layer index: Int, tokens n: Int) {
         let config = model.configuration
-        let d = config.headDimension, kvDim = config.kvDimension, qDim = config.heads * d
+        let d = config.headDimension
+        let kvDim = config.kvDimension
+        let qDim = config.heads * d
         let group = config.heads / config.kvHeads
         let total = count + n
         let scale = 1 / Float(d).squareRoot()
         scratch.reserveScores(config.heads * n * total)
         let s = scratch
-        let past = count, batched = n >= model.blasBatchThreshold
+        let past = count
+        let batched = n >= model.blasBatchThreshold
         // Queries meet half-precision keys: ggml rounds them to half precision first.
         for j in 0..<(n * qDim) { s.query[j] = Self.roundedToHalf(s.query[j]) }
         keys[index].withUnsafeBufferPointer { kBuffer in
             values[index].withUnsafeBufferPointer { vBuffer in
-                let k = kBuffer.baseAddress!, v = vBuffer.baseAddress!
+                let k = kBuffer.baseAddress!
+                let v = vBuffer.baseAddress!
                 if n == 1 && d % 16 == 0 {
                     singleTokenAttention(keys: k, values: v, total: total, scale: scale)
                     return
@@ -139,12 +146,14 @@ public final class LlamaSession {
                     let g = h / group
                     let scores = s.scores + h * n * total
                     if batched {
-                        BLAS.gemm(transposeB: true, m: n, n: total, k: d, alpha: scale, a: s.query + h * d, lda: qDim,
-                                  b: k + g * d, ldb: kvDim, c: scores, ldc: total)
+                        BLAS.gemm(
+                            transposeB: true, m: n, n: total, k: d, alpha: scale, a: s.query + h * d, lda: qDim,
+                            b: k + g * d, ldb: kvDim, c: scores, ldc: total)
                     } else {
                         for i in 0..<n {
-                            Self.scores(s.query + i * qDim + h * d, keys: k + g * d, stride: kvDim, count: past + i + 1,
-                                        width: d, scale: scale, into: scores + i * total)
+                            Self.scores(
+                                s.query + i * qDim + h * d, keys: k + g * d, stride: kvDim, count: past + i + 1,
+                                width: d, scale: scale, into: scores + i * total)
                         }
                     }
                     for i in 0..<n {
@@ -154,12 +163,14 @@ public final class LlamaSession {
                         Self.softmax(row, count: visible)
                     }
                     if batched {
-                        BLAS.gemm(m: n, n: d, k: total, a: scores, lda: total, b: v + g * d, ldb: kvDim,
-                                  c: s.attention + h * d, ldc: qDim)
+                        BLAS.gemm(
+                            m: n, n: d, k: total, a: scores, lda: total, b: v + g * d, ldb: kvDim,
+                            c: s.attention + h * d, ldc: qDim)
                     } else {
                         for i in 0..<n {
-                            Self.weightedSum(scores + i * total, values: v + g * d, stride: kvDim, count: past + i + 1,
-                                             width: d, into: s.attention + i * qDim + h * d)
+                            Self.weightedSum(
+                                scores + i * total, values: v + g * d, stride: kvDim, count: past + i + 1,
+                                width: d, into: s.attention + i * qDim + h * d)
                         }
                     }
                 }
@@ -178,17 +189,21 @@ public final class LlamaSession {
     /// share a key/value head, so the keys and values it reads are reused from cache.
     private func singleTokenAttention(keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, total: Int, scale: Float) {
         let config = model.configuration
-        let d = config.headDimension, kvDim = config.kvDimension
+        let d = config.headDimension
+        let kvDim = config.kvDimension
         let group = config.heads / config.kvHeads
         let s = scratch
         let chunks = max(1, min(8, total / 64))
         model.pool.parallelFor(config.kvHeads * chunks) { tasks in
             for task in tasks {
-                let g = task / chunks, c = task % chunks
-                let start = total * c / chunks, end = total * (c + 1) / chunks
+                let g = task / chunks
+                let c = task % chunks
+                let start = total * c / chunks
+                let end = total * (c + 1) / chunks
                 for h in (g * group)..<((g + 1) * group) {
-                    Self.scores(s.query + h * d, keys: k + start * kvDim + g * d, stride: kvDim, count: end - start,
-                                width: d, scale: scale, into: s.scores + h * total + start)
+                    Self.scores(
+                        s.query + h * d, keys: k + start * kvDim + g * d, stride: kvDim, count: end - start,
+                        width: d, scale: scale, into: s.scores + h * total + start)
                 }
             }
         }
@@ -198,10 +213,12 @@ public final class LlamaSession {
         let blocks = d / 16
         model.pool.parallelFor(config.kvHeads * blocks) { tasks in
             for task in tasks {
-                let g = task / blocks, column = (task % blocks) * 16
+                let g = task / blocks
+                let column = (task % blocks) * 16
                 for h in (g * group)..<((g + 1) * group) {
-                    Self.weightedSum(s.scores + h * total, values: v + g * d + column, stride: kvDim, count: total,
-                                     width: 16, into: s.attention + h * d + column)
+                    Self.weightedSum(
+                        s.scores + h * total, values: v + g * d + column, stride: kvDim, count: total,
+                        width: 16, into: s.attention + h * d + column)
                 }
             }
         }
@@ -218,8 +235,9 @@ public final class LlamaSession {
         }
         for (matrix, output) in pairs {
             scratch.reserveWeights(matrix.rows * matrix.columns, activations: n * columns)
-            matrix.multiply(batch: input, count: n, into: output, weights: scratch.weights,
-                            activations: scratch.activations, pool: model.pool)
+            matrix.multiply(
+                batch: input, count: n, into: output, weights: scratch.weights,
+                activations: scratch.activations, pool: model.pool)
         }
     }
 
@@ -239,14 +257,17 @@ public final class LlamaSession {
     /// Rotary position embedding on adjacent pairs (GGUF llama weights are permuted for this
     /// layout), with angles `position · base^(-2i/d)` built by repeated multiplication like ggml.
     static func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, config: LlamaConfiguration, position: Int) {
-        let d = config.headDimension, rotated = config.ropeDimensions
+        let d = config.headDimension
+        let rotated = config.ropeDimensions
         let thetaScale = powf(config.ropeBase, -2 / Float(rotated))
         var theta = Float(position)
         for pair in 0..<(rotated / 2) {
-            let c = cosf(theta), s = sinf(theta)
+            let c = cosf(theta)
+            let s = sinf(theta)
             for h in 0..<heads {
                 let p = x + h * d + 2 * pair
-                let x0 = p[0], x1 = p[1]
+                let x0 = p[0]
+                let x1 = p[1]
                 p[0] = x0 * c - x1 * s
                 p[1] = x0 * s + x1 * c
             }
@@ -270,14 +291,22 @@ public final class LlamaSession {
     /// `out[t] = scale · q·keys[t]` for `count` keys `stride` floats apart (a single token's
     /// attention scores; BLAS calls from both pool threads would fight over OpenBLAS's own threads).
     /// Widths that are a multiple of 16 take four keys per step, reducing their sums together.
-    static func scores(_ q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
-                       scale: Float, into out: UnsafeMutablePointer<Float>) {
+    static func scores(
+        _ q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
+        scale: Float, into out: UnsafeMutablePointer<Float>
+    ) {
         let rq = UnsafeRawPointer(q)
         var t = 0
         if d % 16 == 0 {
             while t + 4 <= count {
-                let k0 = UnsafeRawPointer(keys + t * stride), k1 = k0 + stride * 4, k2 = k1 + stride * 4, k3 = k2 + stride * 4
-                var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+                let k0 = UnsafeRawPointer(keys + t * stride)
+                let k1 = k0 + stride * 4
+                let k2 = k1 + stride * 4
+                let k3 = k2 + stride * 4
+                var a0 = SIMD16<Float>()
+                var a1 = SIMD16<Float>()
+                var a2 = SIMD16<Float>()
+                var a3 = SIMD16<Float>()
                 var c = 0
                 while c < d {
                     let x = rq.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
@@ -292,7 +321,10 @@ public final class LlamaSession {
                     let h = v.lowHalf + v.highHalf
                     return h.lowHalf + h.highHalf
                 }
-                let f0 = fold(a0), f1 = fold(a1), f2 = fold(a2), f3 = fold(a3)
+                let f0 = fold(a0)
+                let f1 = fold(a1)
+                let f2 = fold(a2)
+                let f3 = fold(a3)
                 let sums = SIMD4(f0.sum(), f1.sum(), f2.sum(), f3.sum()) * scale
                 UnsafeMutableRawPointer(out + t).storeBytes(of: sums, as: SIMD4<Float>.self)
                 t += 4
@@ -308,11 +340,14 @@ public final class LlamaSession {
 
     /// `out = Σₜ p[t] · values[t]` for `count` value rows `stride` floats apart, 32 columns at a
     /// time so the accumulators stay in registers.
-    static func weightedSum(_ p: UnsafePointer<Float>, values: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
-                            into out: UnsafeMutablePointer<Float>) {
+    static func weightedSum(
+        _ p: UnsafePointer<Float>, values: UnsafePointer<Float>, stride: Int, count: Int, width d: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         var c = 0
         while c + 32 <= d {
-            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+            var a0 = SIMD16<Float>()
+            var a1 = SIMD16<Float>()
             var row = UnsafeRawPointer(values + c)
             for t in 0..<count {
                 let w = SIMD16<Float>(repeating: p[t])
@@ -325,7 +360,8 @@ public final class LlamaSession {
             c += 32
         }
         if c + 16 <= d {
-            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+            var a0 = SIMD16<Float>()
+            var a1 = SIMD16<Float>()
             var row = UnsafeRawPointer(values + c)
             var t = 0
             while t + 2 <= count {

@@ -74,7 +74,10 @@ struct WordScanner {
         var gapStart = r.lowerBound
         var i = r.lowerBound
         while i < r.upperBound {
-            guard member(i) else { i += 1; continue }
+            guard member(i) else {
+                i += 1
+                continue
+            }
             if gapStart < i { out.append(gapStart..<i) }
             let start = i
             while i < r.upperBound, i - start < longest, member(i) { i += 1 }
@@ -107,10 +110,10 @@ struct WordScanner {
         let c = scalars[i]
         guard c < 0x80 else { return flags[i].contains(.punctuation) && !flags[i].contains(.whitespace) }
         switch c {
-        case 0x21...0x2F: return true      // ! " # $ % & ' ( ) * + , - . /
-        case 0x3A...0x40: return true      // : ; < = > ? @
-        case 0x5B...0x5F: return true      // [ \ ] ^ _
-        case 0x7B...0x7E: return true      // { | } ~
+        case 0x21...0x2F: return true  // ! " # $ % & ' ( ) * + , - . /
+        case 0x3A...0x40: return true  // : ; < = > ? @
+        case 0x5B...0x5F: return true  // [ \ ] ^ _
+        case 0x7B...0x7E: return true  // { | } ~
         default: return false
         }
     }
@@ -125,19 +128,27 @@ struct WordScanner {
         while pos < end {
             let start = pos
             let c = scalars[pos]
-            if c == 0x27, pos + 1 < end {                                  // 's 't 'm 'd 're 've 'll
+            if c == 0x27, pos + 1 < end {  // 's 't 'm 'd 're 've 'll
                 let n = scalars[pos + 1]
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { out.append(pos..<(pos + 2)); pos += 2; continue }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
+                    out.append(pos..<(pos + 2))
+                    pos += 2
+                    continue
+                }
                 if pos + 2 < end {
                     let nn = scalars[pos + 2]
                     if (n == 0x72 && nn == 0x65) || (n == 0x76 && nn == 0x65) || (n == 0x6C && nn == 0x6C) {
-                        out.append(pos..<(pos + 3)); pos += 3; continue
+                        out.append(pos..<(pos + 3))
+                        pos += 3
+                        continue
                     }
                 }
             }
             let f2 = c == 0x20 ? flag(pos + 1) : flags[pos]
             if f2.contains(.letter) || f2.contains(.number) || (f2.isDisjoint(with: other) && !f2.isEmpty) {
-                let kind: (UnicodeFlags) -> Bool = f2.contains(.letter) ? { $0.contains(.letter) }
+                let kind: (UnicodeFlags) -> Bool =
+                    f2.contains(.letter)
+                    ? { $0.contains(.letter) }
                     : f2.contains(.number) ? { $0.contains(.number) } : { $0.isDisjoint(with: other) && !$0.isEmpty }
                 if c == 0x20 { pos += 1 }
                 while kind(flag(pos)) { pos += 1 }
@@ -146,9 +157,9 @@ struct WordScanner {
             }
             var spaces = 0
             while flag(pos + spaces).contains(.whitespace) { spaces += 1 }
-            if spaces > 1 && cpt(pos + spaces) != .max {                   // \s+(?!\S)
+            if spaces > 1 && cpt(pos + spaces) != .max {  // \s+(?!\S)
                 pos += spaces - 1
-            } else if spaces > 0 {                                          // \s+
+            } else if spaces > 0 {  // \s+
                 pos += spaces
             } else {
                 pos += 1
@@ -169,32 +180,41 @@ struct WordScanner {
             let start = pos
             let c = scalars[pos]
             let f = flags[pos]
-            if c == 0x27, pos + 1 < end {                                  // (?i:'s|'t|'re|'ve|'m|'ll|'d)
+            if c == 0x27, pos + 1 < end {  // (?i:'s|'t|'re|'ve|'m|'ll|'d)
                 let n = lower(scalars[pos + 1])
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { out.append(pos..<(pos + 2)); pos += 2; continue }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
+                    out.append(pos..<(pos + 2))
+                    pos += 2
+                    continue
+                }
                 if pos + 2 < end {
                     let nn = lower(scalars[pos + 2])
                     if (n == 0x72 && nn == 0x65) || (n == 0x76 && nn == 0x65) || (n == 0x6C && nn == 0x6C) {
-                        out.append(pos..<(pos + 3)); pos += 3; continue
+                        out.append(pos..<(pos + 3))
+                        pos += 3
+                        continue
                     }
                 }
             }
             if !(c == 0x0D || c == 0x0A || f.contains(.number)), f.contains(.letter) || flag(pos + 1).contains(.letter) {
-                pos += 1                                                    // [^\r\n\p{L}\p{N}]?\p{L}+
+                pos += 1  // [^\r\n\p{L}\p{N}]?\p{L}+
                 while flag(pos).contains(.letter) { pos += 1 }
                 out.append(start..<pos)
                 continue
             }
-            if f.contains(.number) {                                        // \p{N}{1,3} or \p{N}
+            if f.contains(.number) {  // \p{N}{1,3} or \p{N}
                 var groupStart = pos
                 while flag(pos).contains(.number) {
                     pos += 1
-                    if pos - groupStart >= digitGroup { out.append(groupStart..<pos); groupStart = pos }
+                    if pos - groupStart >= digitGroup {
+                        out.append(groupStart..<pos)
+                        groupStart = pos
+                    }
                 }
                 if groupStart < pos { out.append(groupStart..<pos) }
                 continue
             }
-            let f2 = c == 0x20 ? flag(pos + 1) : f                          // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
+            let f2 = c == 0x20 ? flag(pos + 1) : f  // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
             if f2.isDisjoint(with: other) && !f.isEmpty {
                 if c == 0x20 { pos += 1 }
                 while flag(pos).isDisjoint(with: other) && !flag(pos).isEmpty { pos += 1 }
@@ -209,11 +229,11 @@ struct WordScanner {
                 if c2 == 0x0D || c2 == 0x0A { lastNewline = pos + spaces + 1 }
                 spaces += 1
             }
-            if lastNewline > 0 {                                            // \s*[\r\n]+
+            if lastNewline > 0 {  // \s*[\r\n]+
                 pos = lastNewline
-            } else if spaces > 1 && cpt(pos + spaces) != .max {             // \s+(?!\S)
+            } else if spaces > 1 && cpt(pos + spaces) != .max {  // \s+(?!\S)
                 pos += spaces - 1
-            } else if spaces > 0 {                                          // \s+
+            } else if spaces > 0 {  // \s+
                 pos += spaces
             } else {
                 pos += 1

@@ -44,12 +44,15 @@ public final class SafetensorsFile: @unchecked Sendable {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
+                let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+            else {
                 throw .malformed(path: path, reason: "the header entry for \(name) lacks dtype, shape or data_offsets")
             }
             let range = offsets[0]..<max(offsets[0], offsets[1])
             guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= dataLength else {
-                throw .malformed(path: path, reason: "tensor \(name) lies at bytes \(offsets[0])..<\(offsets[1]) but the data has \(dataLength); the file is truncated")
+                throw .malformed(
+                    path: path,
+                    reason: "tensor \(name) lies at bytes \(offsets[0])..<\(offsets[1]) but the data has \(dataLength); the file is truncated")
             }
             if let size = Self.elementSize(dtype), shape.reduce(1, *) * size != range.count {
                 throw .malformed(path: path, reason: "tensor \(name) has shape \(shape) of \(dtype) but \(range.count) bytes")
@@ -107,14 +110,18 @@ final class MappedFile: @unchecked Sendable {
     init(path: String) throws(ModelError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw errno == ENOENT ? .missing(model: (path as NSString).deletingLastPathComponent, path: path)
-                                  : .malformed(path: path, reason: String(cString: strerror(errno)))
+            throw errno == ENOENT
+                ? .missing(model: (path as NSString).deletingLastPathComponent, path: path)
+                : .malformed(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .malformed(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
-        guard size > 0 else { bytes = UnsafeRawBufferPointer(start: nil, count: 0); return }
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw .malformed(path: path, reason: "cannot map it: \(String(cString: strerror(errno)))")
         }

@@ -65,13 +65,16 @@ public struct Sampler {
     }
 
     private mutating func draw(_ logits: [Float], _ candidates: [Int]) -> Int {
-        var order = options.topK > 0 ? Self.largest(options.topK, of: candidates, by: logits)
-                                     : candidates.sorted { logits[$0] > logits[$1] }
+        var order =
+            options.topK > 0
+            ? Self.largest(options.topK, of: candidates, by: logits)
+            : candidates.sorted { logits[$0] > logits[$1] }
         let top = Double(logits[order[0]])
         var weights = order.map { Foundation.exp((Double(logits[$0]) - top) / options.temperature) }
         let total = weights.reduce(0, +)
         if options.topP < 1 {
-            var kept = 0, mass = 0.0
+            var kept = 0
+            var mass = 0.0
             while kept < weights.count {
                 mass += weights[kept] / total
                 kept += 1

@@ -32,15 +32,17 @@ public final class SentenceEncoder: Sendable {
         }
         var maxTokens = 256
         if let path = try? ModelCache.file("sentence_bert_config.json", of: model, in: folder),
-           let data = FileManager.default.contents(atPath: path),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let length = json["max_seq_length"] as? Int {
+            let data = FileManager.default.contents(atPath: path),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let length = json["max_seq_length"] as? Int
+        {
             maxTokens = length
         }
         self.maxTokens = min(maxTokens, configuration.maxPositions)
         Self.keepBuffersMapped()
         guard tokenizer.vocabulary.count <= configuration.vocabularySize else {
-            throw .malformed(path: folder, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens but the model only \(configuration.vocabularySize)")
+            throw .malformed(
+                path: folder, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens but the model only \(configuration.vocabularySize)")
         }
     }
 
@@ -49,8 +51,8 @@ public final class SentenceEncoder: Sendable {
     /// page faults; raising the thresholds lets freed buffers be reused (4% faster encoding).
     private static func keepBuffersMapped() {
         #if os(Linux)
-        _ = glibcMallopt(-3, 32 << 20)    // M_MMAP_THRESHOLD (glibc's maximum on 64-bit)
-        _ = glibcMallopt(-1, 128 << 20)   // M_TRIM_THRESHOLD
+            _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD (glibc's maximum on 64-bit)
+            _ = glibcMallopt(-1, 128 << 20)  // M_TRIM_THRESHOLD
         #endif
     }
 
@@ -132,7 +134,7 @@ private struct SendablePointer: @unchecked Sendable {
 }
 
 #if os(Linux)
-/// glibc's `mallopt` (declared in malloc.h, which no Swift module exports).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    /// glibc's `mallopt` (declared in malloc.h, which no Swift module exports).
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

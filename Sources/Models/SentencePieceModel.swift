@@ -30,14 +30,17 @@ struct SentencePieceModel: Sendable {
             let length = min(lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, text.count - offset)
             let index = symbols.count
             offset += length
-            symbols.append(BPESymbol(start: Int32(offset - length), length: Int32(length), prev: Int32(index - 1),
-                                     next: offset == text.count ? -1 : Int32(index + 1), id: -1))
+            symbols.append(
+                BPESymbol(
+                    start: Int32(offset - length), length: Int32(length), prev: Int32(index - 1),
+                    next: offset == text.count ? -1 : Int32(index + 1), id: -1))
         }
         var queue = BigramHeap()
         text.withUnsafeBufferPointer { bytes in
             func addBigram(_ left: Int32, _ right: Int32) {
                 guard left >= 0, right >= 0 else { return }
-                let l = symbols[Int(left)], r = symbols[Int(right)]
+                let l = symbols[Int(left)]
+                let r = symbols[Int(right)]
                 let size = l.length + r.length
                 let piece = UnsafeBufferPointer(rebasing: bytes[Int(l.start)..<Int(l.start + size)])
                 guard let token = literal.find(piece) else { return }
@@ -45,7 +48,8 @@ struct SentencePieceModel: Sendable {
             }
             for i in 1..<symbols.count { addBigram(Int32(i - 1), Int32(i)) }
             while let bigram = queue.pop() {
-                let l = Int(bigram.left), r = Int(bigram.right)
+                let l = Int(bigram.left)
+                let r = Int(bigram.right)
                 guard symbols[l].length > 0, symbols[r].length > 0, symbols[l].length + symbols[r].length == bigram.size else { continue }
                 symbols[l].length += symbols[r].length
                 symbols[r].length = 0

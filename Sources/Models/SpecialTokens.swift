@@ -12,8 +12,10 @@ struct SpecialTokens: Sendable {
     var matchOrder: [Int] = []
 
     // Texts llama.cpp recognises (llama-vocab.cpp).
-    static let endOfTurnTexts = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>",
-                                 "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>"]
+    static let endOfTurnTexts = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>",
+        "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>",
+    ]
     static let fillInTheMiddleTexts: [(key: String, texts: [String])] = [
         ("fim_pre", ["<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>"]),
         ("fim_suf", ["<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>"]),
@@ -22,10 +24,12 @@ struct SpecialTokens: Sendable {
         ("fim_rep", ["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]),
         ("fim_sep", ["<|file_sep|>"]),
     ]
-    static let endOfGenerationTexts = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
-                                       "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
-                                       "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
-                                       "<｜end▁of▁sentence｜>", "[e~["]
+    static let endOfGenerationTexts = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+        "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+        "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+        "<｜end▁of▁sentence｜>", "[e~[",
+    ]
 
     /// Settles the special tokens of `vocabulary` (whose attributes it fixes up).
     /// `defaults` are the model type's bos, eos and unknown ids.
@@ -70,7 +74,8 @@ struct SpecialTokens: Sendable {
         for id in [eos, endOfTurn, endOfMessage].compactMap({ $0 }) { endOfGeneration.insert(id) }
         let eogTexts = Set(endOfGeneration.map { String(decoding: v.texts[$0], as: UTF8.self) })
         if let end = v.id(of: "<|end|>"), endOfGeneration.contains(end),
-           eogTexts.contains("<|call|>") || eogTexts.contains("<|calls|>"), eogTexts.contains("<|return|>") || eogTexts.contains("<|flush|>") {
+            eogTexts.contains("<|call|>") || eogTexts.contains("<|calls|>"), eogTexts.contains("<|return|>") || eogTexts.contains("<|flush|>")
+        {
             endOfGeneration.remove(end)
             v.attributes[end] = .userDefined
         }
@@ -87,7 +92,8 @@ struct SpecialTokens: Sendable {
         let pre = gguf.string("tokenizer.ggml.pre") ?? ""
         let architecture = gguf.string("general.architecture") ?? ""
         if ["jina-v2-de", "jina-v2-es", "jina-v2-code"].contains(where: pre.contains)
-            || ["nomic-bert-moe", "jina-bert-v3"].contains(where: architecture.contains) {
+            || ["nomic-bert-moe", "jina-bert-v3"].contains(where: architecture.contains)
+        {
             if let mask = v.id(of: "<mask>") { v.attributes[mask].insert(.lstrip) }
         } else if name.contains("phi-3") || name.contains("phi3") {
             for id in matchOrder { v.attributes[id].insert(.rstrip) }

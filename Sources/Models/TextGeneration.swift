@@ -38,9 +38,11 @@ extension LanguageModel {
     /// Generates after `prompt` in `session`, reusing whatever prefix of the prompt the session
     /// already holds. `constraint` (if any) decides which tokens may come next; `onText` receives
     /// text as it is produced (whole UTF-8 characters only).
-    public func generate(prompt: [Int], in session: LlamaSession, maxTokens: Int, sampling: SamplingOptions = .greedy,
-                         constraint: (any DecodingConstraint)? = nil,
-                         onText: ((String) -> Void)? = nil) throws(ModelError) -> Generation {
+    public func generate(
+        prompt: [Int], in session: LlamaSession, maxTokens: Int, sampling: SamplingOptions = .greedy,
+        constraint: (any DecodingConstraint)? = nil,
+        onText: ((String) -> Void)? = nil
+    ) throws(ModelError) -> Generation {
         guard !prompt.isEmpty else { throw .invalidInput("the prompt has no tokens") }
         var shared = 0
         while shared < min(session.count, prompt.count - 1), session.tokens[shared] == prompt[shared] { shared += 1 }
@@ -54,14 +56,18 @@ extension LanguageModel {
         var constraint = constraint
         var sampler = Sampler(sampling)
         var allowed = [Bool](repeating: true, count: logits.count)
-        var result = Generation(tokens: [], text: "", logProbability: 0, promptTokens: prompt.count,
-                                prefillTokens: prompt.count - shared, prefillSeconds: prefillSeconds,
-                                decodeSeconds: 0, constraintSeconds: 0, stopReason: .maxTokens)
+        var result = Generation(
+            tokens: [], text: "", logProbability: 0, promptTokens: prompt.count,
+            prefillTokens: prompt.count - shared, prefillSeconds: prefillSeconds,
+            decodeSeconds: 0, constraintSeconds: 0, stopReason: .maxTokens)
         var bytes: [UInt8] = []
         var emitted = 0
         let decodeStart = clock.now
         while result.tokens.count < maxTokens {
-            if constraint?.isComplete == true { result.stopReason = .complete; break }
+            if constraint?.isComplete == true {
+                result.stopReason = .complete
+                break
+            }
             var mask: [Bool]? = nil
             if constraint != nil {
                 let maskStart = clock.now
@@ -74,7 +80,10 @@ extension LanguageModel {
                 result.stopReason = .noAllowedToken
                 break
             }
-            if stopTokens.contains(token) { result.stopReason = .endOfSequence; break }
+            if stopTokens.contains(token) {
+                result.stopReason = .endOfSequence
+                break
+            }
             constraint?.accept(token)
             result.tokens.append(token)
             result.logProbability += logProbability
@@ -84,7 +93,10 @@ extension LanguageModel {
                 emitted = valid
             }
             if result.tokens.count == maxTokens || constraint?.isComplete == true { break }
-            guard session.count < session.capacity else { result.stopReason = .contextFull; break }
+            guard session.count < session.capacity else {
+                result.stopReason = .contextFull
+                break
+            }
             logits = try session.evaluate([token])
         }
         if constraint?.isComplete == true { result.stopReason = .complete }
@@ -98,8 +110,10 @@ extension LanguageModel {
     /// step over the tokens `constraint` allows: the quantity `generate` sums, computed the same
     /// way (token by token after one prompt evaluation), so it reproduces a generation's figure.
     /// Minus infinity when the constraint forbids a token of the continuation.
-    public func logProbability(of continuation: [Int], after prompt: [Int], in session: LlamaSession,
-                               constraint: (any DecodingConstraint)? = nil) throws(ModelError) -> Double {
+    public func logProbability(
+        of continuation: [Int], after prompt: [Int], in session: LlamaSession,
+        constraint: (any DecodingConstraint)? = nil
+    ) throws(ModelError) -> Double {
         guard !continuation.isEmpty else { return 0 }
         session.truncate(to: 0)
         var logits = try session.evaluate(prompt)
@@ -130,7 +144,10 @@ extension LanguageModel {
         var back = 0
         while back < 3, end - back - 1 >= start {
             let byte = bytes[end - back - 1]
-            if byte & 0xC0 == 0x80 { back += 1; continue }
+            if byte & 0xC0 == 0x80 {
+                back += 1
+                continue
+            }
             let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
             if length > back + 1 { end -= back + 1 }
             break

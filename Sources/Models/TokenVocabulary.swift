@@ -19,7 +19,7 @@ struct TokenAttributes: OptionSet, Sendable {
         case 4: self = .userDefined
         case 5: self = .unused
         case 6: self = .byte
-        default: self = []          // undefined
+        default: self = []  // undefined
         }
     }
 

@@ -5,14 +5,14 @@ struct UnicodeFlags: OptionSet, Sendable {
     let rawValue: UInt16
 
     static let undefined = UnicodeFlags(rawValue: 0x0001)
-    static let number = UnicodeFlags(rawValue: 0x0002)        // \p{N}
-    static let letter = UnicodeFlags(rawValue: 0x0004)        // \p{L}
-    static let separator = UnicodeFlags(rawValue: 0x0008)     // \p{Z}
-    static let mark = UnicodeFlags(rawValue: 0x0010)          // \p{M}
-    static let punctuation = UnicodeFlags(rawValue: 0x0020)   // \p{P}
-    static let symbol = UnicodeFlags(rawValue: 0x0040)        // \p{S}
-    static let control = UnicodeFlags(rawValue: 0x0080)       // \p{C}
-    static let whitespace = UnicodeFlags(rawValue: 0x0100)    // \s
+    static let number = UnicodeFlags(rawValue: 0x0002)  // \p{N}
+    static let letter = UnicodeFlags(rawValue: 0x0004)  // \p{L}
+    static let separator = UnicodeFlags(rawValue: 0x0008)  // \p{Z}
+    static let mark = UnicodeFlags(rawValue: 0x0010)  // \p{M}
+    static let punctuation = UnicodeFlags(rawValue: 0x0020)  // \p{P}
+    static let symbol = UnicodeFlags(rawValue: 0x0040)  // \p{S}
+    static let control = UnicodeFlags(rawValue: 0x0080)  // \p{C}
+    static let whitespace = UnicodeFlags(rawValue: 0x0100)  // \s
 
     /// The flags of `scalar` (nonzero for every code point; zero means "outside the text").
     init(_ scalar: UInt32) {
@@ -36,7 +36,8 @@ struct UnicodeFlags: OptionSet, Sendable {
         if c < 0x10000 { return table.bmp[Int(c)] }
         guard c < 0x110000 else { return UInt8(undefined.rawValue) }
         // The last range starting at or before c.
-        var low = 0, high = table.starts.count - 1
+        var low = 0
+        var high = table.starts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if table.starts[mid] <= c { low = mid } else { high = mid - 1 }

@@ -17,8 +17,10 @@ public struct WordPieceTokenizer: Sendable {
     /// Tokens matched verbatim in the input before normalisation (`[CLS]`, `[SEP]`, …).
     public let specialTokens: [String: Int32]
 
-    public init(vocabulary: [String: Int32], lowercase: Bool = true, stripAccents: Bool? = nil,
-                maxCharactersPerWord: Int = 100, specialTokens: [String]? = nil) throws(ModelError) {
+    public init(
+        vocabulary: [String: Int32], lowercase: Bool = true, stripAccents: Bool? = nil,
+        maxCharactersPerWord: Int = 100, specialTokens: [String]? = nil
+    ) throws(ModelError) {
         func id(_ token: String) throws(ModelError) -> Int32 {
             guard let id = vocabulary[token] else { throw .invalidInput("the vocabulary has no \(token) token") }
             return id
@@ -27,7 +29,10 @@ public struct WordPieceTokenizer: Sendable {
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase
         self.maxCharactersPerWord = maxCharactersPerWord
-        unknownID = try id("[UNK]"); classifierID = try id("[CLS]"); separatorID = try id("[SEP]"); paddingID = try id("[PAD]")
+        unknownID = try id("[UNK]")
+        classifierID = try id("[CLS]")
+        separatorID = try id("[SEP]")
+        paddingID = try id("[PAD]")
         var specials: [String: Int32] = [:]
         for token in specialTokens ?? ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] { specials[token] = vocabulary[token] }
         self.specialTokens = specials
@@ -37,7 +42,8 @@ public struct WordPieceTokenizer: Sendable {
     public init(tokenizerJSON path: String) throws(ModelError) {
         guard let data = FileManager.default.contents(atPath: path) else { throw .missing(model: "tokenizer", path: path) }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let model = root["model"] as? [String: Any], let vocab = model["vocab"] as? [String: Int] else {
+            let model = root["model"] as? [String: Any], let vocab = model["vocab"] as? [String: Int]
+        else {
             throw .malformed(path: path, reason: "no WordPiece model.vocab object")
         }
         if let type = model["type"] as? String, type != "WordPiece" {
@@ -47,10 +53,11 @@ public struct WordPieceTokenizer: Sendable {
         let lowercase = normalizer["lowercase"] as? Bool ?? true
         let specials = (root["added_tokens"] as? [[String: Any]] ?? [])
             .filter { $0["special"] as? Bool == true }.compactMap { $0["content"] as? String }
-        try self.init(vocabulary: vocab.mapValues { Int32($0) }, lowercase: lowercase,
-                      stripAccents: normalizer["strip_accents"] as? Bool,
-                      maxCharactersPerWord: model["max_input_chars_per_word"] as? Int ?? 100,
-                      specialTokens: specials.isEmpty ? nil : specials)
+        try self.init(
+            vocabulary: vocab.mapValues { Int32($0) }, lowercase: lowercase,
+            stripAccents: normalizer["strip_accents"] as? Bool,
+            maxCharactersPerWord: model["max_input_chars_per_word"] as? Int ?? 100,
+            specialTokens: specials.isEmpty ? nil : specials)
     }
 
     /// Reads a `vocab.txt`: one token per line, the line number is the id.
@@ -79,13 +86,15 @@ public struct WordPieceTokenizer: Sendable {
         outer: while i < scalars.count {
             if scalars[i] == "[" {
                 for (token, id) in specialTokens where matches(token, scalars, at: i) {
-                    appendWords(of: String(pending), to: &ids); pending.removeAll()
+                    appendWords(of: String(pending), to: &ids)
+                    pending.removeAll()
                     ids.append(id)
                     i += token.unicodeScalars.count
                     continue outer
                 }
             }
-            pending.append(scalars[i]); i += 1
+            pending.append(scalars[i])
+            i += 1
         }
         appendWords(of: String(pending), to: &ids)
         return ids
@@ -110,8 +119,17 @@ public struct WordPieceTokenizer: Sendable {
         var cleaned = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
-            if Self.isWhitespace(s) { cleaned.append(" "); continue }
-            if Self.isCJK(s) { cleaned.append(" "); cleaned.append(s); cleaned.append(" ") } else { cleaned.append(s) }
+            if Self.isWhitespace(s) {
+                cleaned.append(" ")
+                continue
+            }
+            if Self.isCJK(s) {
+                cleaned.append(" ")
+                cleaned.append(s)
+                cleaned.append(" ")
+            } else {
+                cleaned.append(s)
+            }
         }
         var result = String(cleaned)
         if stripAccents {
@@ -124,8 +142,11 @@ public struct WordPieceTokenizer: Sendable {
         if lowercase {
             var lowered = String.UnicodeScalarView()
             for s in result.unicodeScalars {
-                if s.value < 0x80 { lowered.append(s.value >= 0x41 && s.value <= 0x5A ? Unicode.Scalar(s.value + 32)! : s) }
-                else { lowered.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars) }
+                if s.value < 0x80 {
+                    lowered.append(s.value >= 0x41 && s.value <= 0x5A ? Unicode.Scalar(s.value + 32)! : s)
+                } else {
+                    lowered.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+                }
             }
             result = String(lowered)
         }
@@ -138,9 +159,15 @@ public struct WordPieceTokenizer: Sendable {
         var current: [Unicode.Scalar] = []
         for s in text.unicodeScalars {
             if s.properties.isWhitespace {
-                if !current.isEmpty { words.append(current); current = [] }
+                if !current.isEmpty {
+                    words.append(current)
+                    current = []
+                }
             } else if Self.isPunctuation(s) {
-                if !current.isEmpty { words.append(current); current = [] }
+                if !current.isEmpty {
+                    words.append(current)
+                    current = []
+                }
                 words.append([s])
             } else {
                 current.append(s)
@@ -152,7 +179,10 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Greedy longest-match-first WordPiece; a word with any unmatched part is `[UNK]`.
     private func appendPieces(of word: [Unicode.Scalar], to ids: inout [Int32]) {
-        guard word.count <= maxCharactersPerWord else { ids.append(unknownID); return }
+        guard word.count <= maxCharactersPerWord else {
+            ids.append(unknownID)
+            return
+        }
         var pieces: [Int32] = []
         var start = 0
         while start < word.count {
@@ -161,10 +191,16 @@ public struct WordPieceTokenizer: Sendable {
             while end > start {
                 var piece = start > 0 ? "##" : ""
                 piece.unicodeScalars.append(contentsOf: word[start..<end])
-                if let id = vocabulary[piece] { found = id; break }
+                if let id = vocabulary[piece] {
+                    found = id
+                    break
+                }
                 end -= 1
             }
-            guard let found else { ids.append(unknownID); return }
+            guard let found else {
+                ids.append(unknownID)
+                return
+            }
             pieces.append(found)
             start = end
         }
@@ -188,7 +224,8 @@ public struct WordPieceTokenizer: Sendable {
         if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) { return true }
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
         default: return false
         }
     }
@@ -196,7 +233,8 @@ public struct WordPieceTokenizer: Sendable {
     static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
-             0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F: return true
+            0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            return true
         default: return false
         }
     }

@@ -62,8 +62,10 @@ public struct EnvironmentReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey { case swift, os, cpu, blas, poppler, sqlite, modelsRoot, models, languageModel }
 
-    static let requiredModels = ["all-MiniLM-L6-v2": ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"],
-                                 LanguageModel.defaultName: [LanguageModel.defaultFile]]
+    static let requiredModels = [
+        "all-MiniLM-L6-v2": ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"],
+        LanguageModel.defaultName: [LanguageModel.defaultFile],
+    ]
 
     /// Restarts this process once with a better OpenBLAS core when the one it loaded is generic
     /// (see `BLASRuntime.reexecIfGenericCore`); call it first thing in `main`.
@@ -73,19 +75,24 @@ public struct EnvironmentReport: Sendable, Encodable {
     public static func current() -> EnvironmentReport {
         let cpuinfo = BLASRuntime.cpuinfo
         let features = BLASRuntime.CPUFeatures(cpuinfo: cpuinfo)
-        let blas = BLASInfo(core: BLASRuntime.coreName, coreSource: BLASRuntime.coreSource,
-                            generic: BLASRuntime.isGenericCore, recommendedCore: BLASRuntime.recommendedCore(for: features),
-                            config: BLASRuntime.configName, threads: BLASRuntime.threads)
+        let blas = BLASInfo(
+            core: BLASRuntime.coreName, coreSource: BLASRuntime.coreSource,
+            generic: BLASRuntime.isGenericCore, recommendedCore: BLASRuntime.recommendedCore(for: features),
+            config: BLASRuntime.configName, threads: BLASRuntime.threads)
         let models = requiredModels.sorted { $0.key < $1.key }.map { name, files in
             let directory = ModelCache.directory(of: name)
-            return Model(name: name, directory: directory, files: files.map { file in
-                ModelFile(name: file, present: FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(file)))
-            })
+            return Model(
+                name: name, directory: directory,
+                files: files.map { file in
+                    ModelFile(name: file, present: FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(file)))
+                })
         }
         var problems: [Problem] = []
         if blas.generic, let better = blas.recommendedCore {
-            problems.append(.genericBLASCore(core: blas.core, better: better, source: blas.coreSource,
-                                             forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]))
+            problems.append(
+                .genericBLASCore(
+                    core: blas.core, better: better, source: blas.coreSource,
+                    forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]))
         }
         if BLASRuntime.canRun(core: blas.core, with: features) == false { problems.append(.unsupportedBLASCore(core: blas.core)) }
         for model in models {
@@ -94,8 +101,9 @@ public struct EnvironmentReport: Sendable, Encodable {
         }
         return EnvironmentReport(
             swift: swiftVersion, os: operatingSystem,
-            cpu: CPU(model: field("model name", in: cpuinfo) ?? "unknown", cores: ProcessInfo.processInfo.activeProcessorCount,
-                     features: features.flags),
+            cpu: CPU(
+                model: field("model name", in: cpuinfo) ?? "unknown", cores: ProcessInfo.processInfo.activeProcessorCount,
+                features: features.flags),
             blas: blas, poppler: PDFReader.popplerVersion, sqlite: Store.sqliteVersion,
             modelsRoot: ModelCache.root, models: models,
             languageModel: (try? LanguageModel.defaultPath()).flatMap(LanguageModelSummary.load), problems: problems)
@@ -103,15 +111,15 @@ public struct EnvironmentReport: Sendable, Encodable {
 
     static var swiftVersion: String {
         #if compiler(>=7.0)
-        "7.0 or later"
+            "7.0 or later"
         #elseif compiler(>=6.3)
-        "6.3"
+            "6.3"
         #elseif compiler(>=6.2)
-        "6.2"
+            "6.2"
         #elseif compiler(>=6.1)
-        "6.1"
+            "6.1"
         #else
-        "6.0"
+            "6.0"
         #endif
     }
 
@@ -152,8 +160,9 @@ public struct LanguageModelSummary: Sendable, Encodable {
         var types: [String: Int] = [:]
         for info in file.tensors.values { types[GGMLType.name(of: info.typeID), default: 0] += 1 }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return LanguageModelSummary(path: path, architecture: config.architecture, layers: config.layers, embedding: config.embedding,
-                                    contextLength: config.contextLength, vocabulary: config.vocabularySize,
-                                    tensorTypes: types, megabytes: Double(bytes) / 1_000_000)
+        return LanguageModelSummary(
+            path: path, architecture: config.architecture, layers: config.layers, embedding: config.embedding,
+            contextLength: config.contextLength, vocabulary: config.vocabularySize,
+            tensorTypes: types, megabytes: Double(bytes) / 1_000_000)
     }
 }

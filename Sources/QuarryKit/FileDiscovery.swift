@@ -11,9 +11,15 @@ public enum FileDiscovery {
             let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw .noSuchPath(path) }
-            guard isDirectory.boolValue else { found.insert(url.path); continue }
-            guard let walker = fm.enumerator(at: url, includingPropertiesForKeys: nil,
-                                             options: [.skipsHiddenFiles]) else { continue }
+            guard isDirectory.boolValue else {
+                found.insert(url.path)
+                continue
+            }
+            guard
+                let walker = fm.enumerator(
+                    at: url, includingPropertiesForKeys: nil,
+                    options: [.skipsHiddenFiles])
+            else { continue }
             for case let entry as URL in walker {
                 // Symbolic links are followed to the file they name.
                 let file = entry.resolvingSymlinksInPath()

@@ -1,5 +1,5 @@
-import Foundation
 import Documents
+import Foundation
 import Store
 
 /// A file to look at, with what the store knows of it.
@@ -17,7 +17,9 @@ enum ParseOutcome: Sendable {
     case failed(FileStamp, DocumentKind?, String)
 
     var stamp: FileStamp {
-        switch self { case .parsed(let f, _), .unchanged(let f), .failed(let f, _, _): f }
+        switch self {
+        case .parsed(let f, _), .unchanged(let f), .failed(let f, _, _): f
+        }
     }
 }
 
@@ -47,8 +49,9 @@ struct FileStat: Equatable {
 
     static func of(_ path: String) -> FileStat? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber,
-              let date = attributes[.modificationDate] as? Date else { return nil }
+            let size = attributes[.size] as? NSNumber,
+            let date = attributes[.modificationDate] as? Date
+        else { return nil }
         return FileStat(size: size.intValue, mtime: date.timeIntervalSince1970)
     }
 }
@@ -59,19 +62,28 @@ extension ParseOutcome {
     func encoded() -> Data {
         var w = BinaryWriter()
         let s = stamp
-        w.put(s.path); w.put(s.sha256); w.put(Int64(s.size)); w.put(s.mtime)
+        w.put(s.path)
+        w.put(s.sha256)
+        w.put(Int64(s.size))
+        w.put(s.mtime)
         switch self {
-        case .parsed(_, let document): w.put(UInt8(0)); w.put(document.encoded())
+        case .parsed(_, let document):
+            w.put(UInt8(0))
+            w.put(document.encoded())
         case .unchanged: w.put(UInt8(1))
-        case .failed(_, let kind, let reason): w.put(UInt8(2)); w.put(kind?.rawValue); w.put(reason)
+        case .failed(_, let kind, let reason):
+            w.put(UInt8(2))
+            w.put(kind?.rawValue)
+            w.put(reason)
         }
         return w.data
     }
 
     init(decoding data: Data) throws(DocumentError) {
         var r = BinaryReader(data)
-        let stamp = FileStamp(path: try r.string(), sha256: try r.string(), size: Int(try r.get(Int64.self)),
-                              mtime: try r.double())
+        let stamp = FileStamp(
+            path: try r.string(), sha256: try r.string(), size: Int(try r.get(Int64.self)),
+            mtime: try r.double())
         switch try r.get(UInt8.self) {
         case 0: self = .parsed(stamp, try Document(decoding: try r.data()))
         case 1: self = .unchanged(stamp)

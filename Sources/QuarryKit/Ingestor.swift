@@ -1,8 +1,8 @@
-import Foundation
 import Documents
-import Store
-import Progress
+import Foundation
 import Models
+import Progress
+import Store
 
 /// Ingests files into a store: skips files whose size, time and content are unchanged, parses
 /// new and changed ones (in parallel worker processes when given an executable), chunks them and,
@@ -90,8 +90,10 @@ public struct Ingestor: Sendable {
     }
 
     /// Re-chunks and embeds documents stored without vectors from `encoder`'s model.
-    private func embedMissing(with encoder: SentenceEncoder, into report: inout IngestReport,
-                              progress: any ProgressReporter) throws(StoreError) {
+    private func embedMissing(
+        with encoder: SentenceEncoder, into report: inout IngestReport,
+        progress: any ProgressReporter
+    ) throws(StoreError) {
         let documents = try store.documentsMissingVectors(model: encoder.name)
         for (i, id) in documents.enumerated() {
             progress.report(ProgressEvent(task: "embed", completed: i, total: documents.count))
@@ -104,8 +106,10 @@ public struct Ingestor: Sendable {
     }
 
     /// The single writer: stores one outcome and counts it.
-    private func write(_ outcome: ParseOutcome, replacing old: KnownFile?, into report: inout IngestReport,
-                       progress: any ProgressReporter) throws(StoreError) {
+    private func write(
+        _ outcome: ParseOutcome, replacing old: KnownFile?, into report: inout IngestReport,
+        progress: any ProgressReporter
+    ) throws(StoreError) {
         switch outcome {
         case .parsed(let stamp, let document):
             let chunks = chunks(of: document)

@@ -68,11 +68,13 @@ public enum LanguageModelRun {
                     }
                     return GroundingText(text)
                 }
-                constraint = JSONConstraint(schema: schema, vocabulary: ConstraintVocabulary(model: lm), endOfSequence: lm.tokenizer.eos,
-                                            grounding: grounding)
+                constraint = JSONConstraint(
+                    schema: schema, vocabulary: ConstraintVocabulary(model: lm), endOfSequence: lm.tokenizer.eos,
+                    grounding: grounding)
             }
-            let result = try lm.generate(prompt: tokens, in: lm.session(), maxTokens: request.maxTokens, sampling: request.sampling,
-                                         constraint: constraint, onText: onText)
+            let result = try lm.generate(
+                prompt: tokens, in: lm.session(), maxTokens: request.maxTokens, sampling: request.sampling,
+                constraint: constraint, onText: onText)
             return GenerateReport(
                 text: result.text, tokens: result.tokens.count, ids: result.tokens, promptTokens: result.promptTokens,
                 prefillTokensPerSecond: result.prefillTokensPerSecond, decodeTokensPerSecond: result.decodeTokensPerSecond,

@@ -72,7 +72,9 @@ public struct SpanParameterSummary: Sendable {
 
     init?(_ text: String) {
         guard let p = try? JSONDecoder().decode(SpanParameters.self, from: Data(text.utf8)) else { return nil }
-        format = p.format; features = p.features.count; rowFeatures = p.rowFeatures.count
+        format = p.format
+        features = p.features.count
+        rowFeatures = p.rowFeatures.count
         fields = p.fields.keys.sorted().compactMap { name in
             guard let w = p.fields[name] else { return nil }
             let names = w.weights.count == p.features.count ? p.features : w.weights.count == p.rowFeatures.count ? p.rowFeatures : []
@@ -106,8 +108,9 @@ extension Workspace {
             }
             let listed = versions.map { v in
                 let metrics = JSONValue.parse(v.metrics)
-                return ModelVersionListing(version: v, promoted: inForce[v.table.lowercased()] == .some(v.id), metrics: metrics,
-                                           figures: MetricFigure.figures(metrics))
+                return ModelVersionListing(
+                    version: v, promoted: inForce[v.table.lowercased()] == .some(v.id), metrics: metrics,
+                    figures: MetricFigure.figures(metrics))
             }
             return (listed, inForce)
         }
@@ -119,11 +122,12 @@ extension Workspace {
             guard let version = try store.modelVersion(id: id) else { throw .unknownModelVersion(id: id) }
             let lineage = try lineage(of: version)
             let history = try store.promotions(table: version.table)
-            return ModelVersionDetails(version: version, lineage: lineage, promoted: history.last?.version == version.id,
-                                       promotions: history.filter { $0.version == version.id },
-                                       parameters: JSONValue.parse(version.parameters) ?? .string(version.parameters),
-                                       rewardConfig: JSONValue.parse(version.rewardConfig), metrics: JSONValue.parse(version.metrics),
-                                       spanSummary: SpanParameterSummary(version.parameters))
+            return ModelVersionDetails(
+                version: version, lineage: lineage, promoted: history.last?.version == version.id,
+                promotions: history.filter { $0.version == version.id },
+                parameters: JSONValue.parse(version.parameters) ?? .string(version.parameters),
+                rewardConfig: JSONValue.parse(version.rewardConfig), metrics: JSONValue.parse(version.metrics),
+                spanSummary: SpanParameterSummary(version.parameters))
         }
     }
 

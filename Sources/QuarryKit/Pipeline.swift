@@ -1,6 +1,6 @@
 import Extraction
-import Schema
 import Foundation
+import Schema
 import Yams
 
 /// A batch job read from a YAML file in `Pipelines/`:
@@ -83,36 +83,42 @@ struct PipelineParser {
         }
         var stages: [Pipeline.Stage] = []
         for node in list { stages.append(try stage(node)) }
-        return Pipeline(file: file,
-                        name: try string(top["name"], key: "name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
-                        description: try string(top["description"], key: "description"),
-                        database: try string(top["database"], key: "database").map(resolve),
-                        stages: stages)
+        return Pipeline(
+            file: file,
+            name: try string(top["name"], key: "name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
+            description: try string(top["description"], key: "description"),
+            database: try string(top["database"], key: "database").map(resolve),
+            stages: stages)
     }
 
     private func stage(_ node: Node) throws(QuarryError) -> Pipeline.Stage {
         let known = Pipeline.stageNames.joined(separator: ", ")
         guard let entries = node.mapping, entries.count == 1, let (keyNode, body) = entries.first,
-              let name = keyNode.string else {
+            let name = keyNode.string
+        else {
             throw fail(node, key: "stages", "each stage is a mapping with one key, the stage's name (known: \(known))")
         }
         switch name {
         case "ingest":
             let options = try mapping(body, key: "ingest", allowed: ["paths", "password", "embed"])
             let paths = try self.paths(options["paths"], in: body, stage: "ingest")
-            return .ingest(paths: paths, password: try string(options["password"], key: "ingest.password"),
-                           embed: try bool(options["embed"], key: "ingest.embed") ?? true)
+            return .ingest(
+                paths: paths, password: try string(options["password"], key: "ingest.password"),
+                embed: try bool(options["embed"], key: "ingest.embed") ?? true)
         case "extract":
-            let options = try mapping(body, key: "extract",
-                                      allowed: ["schema", "table", "paths", "extractor", "model", "dates", "password", "replace"])
+            let options = try mapping(
+                body, key: "extract",
+                allowed: ["schema", "table", "paths", "extractor", "model", "dates", "password", "replace"])
             let schema = try required(options, "schema", stage: "extract", in: body, example: "../Fixtures/schemas/invoice.json")
             let table = try required(options, "table", stage: "extract", in: body, example: "invoices")
-            var request = ExtractRequest(schemaPath: resolve(schema), table: table,
-                                         paths: try paths(options["paths"], in: body, stage: "extract"))
+            var request = ExtractRequest(
+                schemaPath: resolve(schema), table: table,
+                paths: try paths(options["paths"], in: body, stage: "extract"))
             if let node = options["extractor"], let text = try string(node, key: "extract.extractor") {
                 guard let extractor = ExtractorKind(rawValue: text) else {
-                    throw fail(node, key: "extract.extractor",
-                               "unknown extractor '\(text)' (available: \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw fail(
+                        node, key: "extract.extractor",
+                        "unknown extractor '\(text)' (available: \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 request.extractor = extractor
             }

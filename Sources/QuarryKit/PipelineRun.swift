@@ -41,8 +41,10 @@ extension PipelineRunner.StageResult: Encodable {
 extension Workspace {
     /// Runs the pipeline file at `path` into `database`, else the pipeline's own `database`, else `quarry.db`.
     /// `started` is told the pipeline's name and the database before the first stage runs.
-    public static func runPipeline(_ path: String, database: String? = nil, progress: any ProgressReporter = SilentProgress(),
-                                   started: (String, String) -> Void = { _, _ in }) throws(QuarryError) -> PipelineOutcome {
+    public static func runPipeline(
+        _ path: String, database: String? = nil, progress: any ProgressReporter = SilentProgress(),
+        started: (String, String) -> Void = { _, _ in }
+    ) throws(QuarryError) -> PipelineOutcome {
         let pipeline = try Pipeline.load(path)
         let workspace = try Workspace(database: database ?? pipeline.database ?? "quarry.db", create: true)
         started(pipeline.name, workspace.path)
@@ -54,8 +56,9 @@ extension Workspace {
             let layout = try workspace.storing { () throws(StoreError) in try workspace.store.resultTableLayout(table) }
             if let layout { queries.append((table, SQLText.firstRows(of: layout))) }
         }
-        return PipelineOutcome(pipeline: pipeline.name, database: workspace.path, stages: stages, documents: try workspace.documents(),
-                               tableQueries: queries)
+        return PipelineOutcome(
+            pipeline: pipeline.name, database: workspace.path, stages: stages, documents: try workspace.documents(),
+            tableQueries: queries)
     }
 }
 
@@ -74,7 +77,9 @@ enum SQLText {
     }
 
     /// Keywords that a column name must be quoted to be used as.
-    static let keywords: Set<String> = ["end", "order", "group", "select", "from", "where", "limit", "table", "index",
-                                        "by", "as", "on", "in", "is", "not", "and", "or", "case", "when", "then",
-                                        "else", "default", "check", "references", "to", "transaction", "values"]
+    static let keywords: Set<String> = [
+        "end", "order", "group", "select", "from", "where", "limit", "table", "index",
+        "by", "as", "on", "in", "is", "not", "and", "or", "case", "when", "then",
+        "else", "default", "check", "references", "to", "transaction", "values",
+    ]
 }

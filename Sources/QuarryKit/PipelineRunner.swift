@@ -1,9 +1,9 @@
-import Tuning
 import Extraction
-import Schema
-import Store
 import Models
 import Progress
+import Schema
+import Store
+import Tuning
 
 /// Runs a pipeline's stages in order against one store: `ingest` with `Ingestor`, `extract` with
 /// `TableExtraction`, `tune` with `TuningRun`.
@@ -21,8 +21,10 @@ public struct PipelineRunner: Sendable {
     /// Loads the sentence encoder the first time a stage needs it.
     public let encoder: @Sendable () throws(ModelError) -> SentenceEncoder
 
-    public init(pipeline: Pipeline, store: Store, parsing: Ingestor.Parsing = .inProcess,
-                encoder: @escaping @Sendable () throws(ModelError) -> SentenceEncoder = { () throws(ModelError) in try SentenceEncoder() }) {
+    public init(
+        pipeline: Pipeline, store: Store, parsing: Ingestor.Parsing = .inProcess,
+        encoder: @escaping @Sendable () throws(ModelError) -> SentenceEncoder = { () throws(ModelError) in try SentenceEncoder() }
+    ) {
         self.pipeline = pipeline
         self.store = store
         self.parsing = parsing
@@ -32,11 +34,12 @@ public struct PipelineRunner: Sendable {
     public func run(progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> [StageResult] {
         // A bad schema is reported before any stage does work.
         for stage in pipeline.stages {
-            let schema: String? = switch stage {
-            case .extract(let request): request.schemaPath
-            case .tune(let request): request.schemaPath
-            case .ingest: nil
-            }
+            let schema: String? =
+                switch stage {
+                case .extract(let request): request.schemaPath
+                case .tune(let request): request.schemaPath
+                case .ingest: nil
+                }
             if let schema { do { _ = try Schema.load(schema) } catch { throw .schema(error) } }
         }
         var loaded: SentenceEncoder?

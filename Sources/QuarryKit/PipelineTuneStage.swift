@@ -1,6 +1,6 @@
 import Extraction
-import Schema
 import Foundation
+import Schema
 import Tuning
 import Yams
 
@@ -26,8 +26,13 @@ extension PipelineParser {
     /// ```
     func tuneStage(_ body: Node) throws(QuarryError) -> TuneRequest {
         let numbers = ["samples", "steps", "batch_size", "temperature", "seed", "held_back", "learning_rate", "kl"]
-        let options = try mapping(body, key: "tune", allowed: Set(["schema", "table", "paths", "from_usage", "model", "rewards", "guidelines",
-                                                                   "gold", "promote", "dates", "password"] + numbers))
+        let options = try mapping(
+            body, key: "tune",
+            allowed: Set(
+                [
+                    "schema", "table", "paths", "from_usage", "model", "rewards", "guidelines",
+                    "gold", "promote", "dates", "password",
+                ] + numbers))
         let schema = try required(options, "schema", stage: "tune", in: body, example: "../Fixtures/schemas/sroie.json")
         let table = try required(options, "table", stage: "tune", in: body, example: "receipts")
         let fromUsage = try bool(options["from_usage"], key: "tune.from_usage") ?? false
@@ -76,11 +81,15 @@ extension PipelineParser {
         }
         request.goldPath = try string(options["gold"], key: "tune.gold").map(resolve)
         if let node = options["promote"], let text = try string(node, key: "tune.promote") {
-            guard let promotion = TuneRequest.Promotion(rawValue: text) else { throw fail(node, key: "tune.promote", "expected auto, always or never") }
+            guard let promotion = TuneRequest.Promotion(rawValue: text) else {
+                throw fail(node, key: "tune.promote", "expected auto, always or never")
+            }
             request.promote = promotion
         }
         if let node = options["dates"], let text = try string(node, key: "tune.dates") {
-            guard let order = Self.dateOrders[text] else { throw fail(node, key: "tune.dates", "expected auto, day-first or month-first, not '\(text)'") }
+            guard let order = Self.dateOrders[text] else {
+                throw fail(node, key: "tune.dates", "expected auto, day-first or month-first, not '\(text)'")
+            }
             request.dates = order
         }
         request.password = try string(options["password"], key: "tune.password")

@@ -1,7 +1,7 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
+import Schema
 import Store
 
 /// How a schema becomes a typed table, and values become cells: strings, ISO dates and date-times
@@ -16,9 +16,16 @@ enum ResultMapping {
             case .scalar(let type): columns.append(ResultColumn(name: field.name, type: columnType(type)))
             case .list: columns.append(ResultColumn(name: field.name, type: .text))
             case .table(let inner):
-                children.append(ChildTableLayout(name: field.name, columns: inner.map { sub in
-                    if case .scalar(let type) = sub.kind { ResultColumn(name: sub.name, type: columnType(type)) } else { ResultColumn(name: sub.name, type: .text) }
-                }))
+                children.append(
+                    ChildTableLayout(
+                        name: field.name,
+                        columns: inner.map { sub in
+                            if case .scalar(let type) = sub.kind {
+                                ResultColumn(name: sub.name, type: columnType(type))
+                            } else {
+                                ResultColumn(name: sub.name, type: .text)
+                            }
+                        }))
             }
         }
         return ResultTableLayout(name: table, columns: columns, children: children)
@@ -48,7 +55,8 @@ enum ResultMapping {
     /// A value as JSON text (lists are stored this way).
     static func json(_ value: Value) -> String {
         let object = jsonObject(value)
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]) else { return "null" }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+        else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -90,7 +98,10 @@ enum ResultMapping {
         for field in schema.fields {
             let value = values[field.name] ?? .null
             if case .table = field.kind {
-                guard case .array(let items) = value else { children[field.name] = []; continue }
+                guard case .array(let items) = value else {
+                    children[field.name] = []
+                    continue
+                }
                 children[field.name] = items.compactMap { item in
                     guard case .object(let sub) = item else { return nil }
                     return sub.mapValues(cell)

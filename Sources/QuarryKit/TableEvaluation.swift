@@ -1,8 +1,8 @@
-import Tuning
 import Extraction
-import Schema
 import Foundation
+import Schema
 import Store
+import Tuning
 
 /// Scores a table against gold rows (`quarry eval`) and records the run and its metrics, so
 /// results can be compared over time with SQL (`runs`, `metrics`).
@@ -24,7 +24,8 @@ public struct TableEvaluation: Sendable {
         let text: String?
         do { text = try store.resultTableSchema(table) } catch { throw .store(error) }
         guard let text else {
-            throw .invalidOption(name: "table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or give its schema")
+            throw .invalidOption(
+                name: "table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or give its schema")
         }
         do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .schema(error) }
     }
@@ -53,21 +54,29 @@ public struct TableEvaluation: Sendable {
         let report = Evaluator.evaluate(schema: schema, predicted: predicted, gold: gold)
         var metrics: [Metric] = []
         for score in report.fields + [report.micro] {
-            metrics += [Metric(field: score.field, name: "precision", value: score.precision),
-                        Metric(field: score.field, name: "recall", value: score.recall),
-                        Metric(field: score.field, name: "f1", value: score.f1),
-                        Metric(field: score.field, name: "exact", value: score.exact)]
+            metrics += [
+                Metric(field: score.field, name: "precision", value: score.precision),
+                Metric(field: score.field, name: "recall", value: score.recall),
+                Metric(field: score.field, name: "f1", value: score.f1),
+                Metric(field: score.field, name: "exact", value: score.exact),
+            ]
         }
-        metrics += [Metric(field: "macro", name: "precision", value: report.macroPrecision),
-                    Metric(field: "macro", name: "recall", value: report.macroRecall),
-                    Metric(field: "macro", name: "f1", value: report.macroF1),
-                    Metric(field: "macro", name: "exact", value: report.macroExact)]
+        metrics += [
+            Metric(field: "macro", name: "precision", value: report.macroPrecision),
+            Metric(field: "macro", name: "recall", value: report.macroRecall),
+            Metric(field: "macro", name: "f1", value: report.macroF1),
+            Metric(field: "macro", name: "exact", value: report.macroExact),
+        ]
         let details = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
-        let run = RunRecord(kind: "eval", table: table, model: models.sorted().joined(separator: ", "),
-                            source: URL(fileURLWithPath: goldPath).standardizedFileURL.path, startedAt: startedAt, details: details)
+        let run = RunRecord(
+            kind: "eval", table: table, model: models.sorted().joined(separator: ", "),
+            source: URL(fileURLWithPath: goldPath).standardizedFileURL.path, startedAt: startedAt, details: details)
         do {
             let check = try store.verifyEvidence(table: table)
-            metrics.append(Metric(field: "evidence", name: "verified", value: check.checked == 0 ? 1 : Double(check.checked - check.mismatched) / Double(check.checked)))
+            metrics.append(
+                Metric(
+                    field: "evidence", name: "verified",
+                    value: check.checked == 0 ? 1 : Double(check.checked - check.mismatched) / Double(check.checked)))
             return Result(run: try store.recordRun(run, metrics: metrics), table: table, report: report, evidence: check)
         } catch { throw .store(error) }
     }

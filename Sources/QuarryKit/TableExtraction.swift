@@ -1,11 +1,11 @@
-import Tuning
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
 import Progress
+import Schema
 import Store
+import Tuning
 
 /// What `quarry extract` and the pipeline `extract` stage are asked to do.
 public struct ExtractRequest: Sendable {
@@ -25,16 +25,26 @@ public struct ExtractRequest: Sendable {
     public var dates: DateOrder?
 
     public init(schemaPath: String, table: String, paths: [String]) {
-        self.schemaPath = schemaPath; self.table = table; self.paths = paths
+        self.schemaPath = schemaPath
+        self.table = table
+        self.paths = paths
     }
 }
 
 /// What an extraction did.
 public struct ExtractReport: Sendable, Codable {
     /// How many rows have a value for one field, among the rows extracted in this run.
-    public struct Fill: Sendable, Codable { public let field: String; public let filled: Int }
+    public struct Fill: Sendable, Codable {
+        public let field: String
+        public let filled: Int
+    }
     /// A validation issue, with the document it is about.
-    public struct Issue: Sendable, Codable { public let document: String; public let field: String; public let rule: String; public let message: String }
+    public struct Issue: Sendable, Codable {
+        public let document: String
+        public let field: String
+        public let rule: String
+        public let message: String
+    }
 
     public var table: String
     public var model: String
@@ -69,7 +79,9 @@ public struct TableExtraction: Sendable {
     public var batchSize = 8
 
     public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
-        self.store = store; self.parsing = parsing; self.encoder = encoder
+        self.store = store
+        self.parsing = parsing
+        self.encoder = encoder
     }
 
     public func run(_ request: ExtractRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> ExtractReport {
@@ -82,17 +94,21 @@ public struct TableExtraction: Sendable {
         } catch { throw .schema(error) }
         switch request.extractor {
         case .span:
-            return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
-                           extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
+            return try run(
+                request, schema: schema, validator: validator, clock: clock, progress: progress,
+                extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
         case .llm:
-            return try run(request, schema: schema, validator: validator, clock: clock, progress: progress,
-                           extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
+            return try run(
+                request, schema: schema, validator: validator, clock: clock, progress: progress,
+                extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
         }
     }
 
-    private func run<Extractor: ExtractorPolicy>(_ request: ExtractRequest, schema: Schema, validator: Validator,
-                                                 clock: ContinuousClock.Instant, progress: any ProgressReporter,
-                                                 extractor: Extractor) throws(QuarryError) -> ExtractReport {
+    private func run<Extractor: ExtractorPolicy>(
+        _ request: ExtractRequest, schema: Schema, validator: Validator,
+        clock: ContinuousClock.Instant, progress: any ProgressReporter,
+        extractor: Extractor
+    ) throws(QuarryError) -> ExtractReport {
         let files = Set(try FileDiscovery.files(in: request.paths))
         let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
             .ingest(request.paths, progress: progress)
@@ -108,8 +124,9 @@ public struct TableExtraction: Sendable {
         let pending: [Int64: [String]]
         do {
             documents = try store.documents().filter { files.contains($0.path) && $0.status != .failed && $0.pageCount > 0 }
-            pending = try store.pendingFields(table: request.table, documentIDs: documents.map(\.id),
-                                              model: extractor.version, fields: layout.fields)
+            pending = try store.pendingFields(
+                table: request.table, documentIDs: documents.map(\.id),
+                model: extractor.version, fields: layout.fields)
         } catch { throw .store(error) }
         report.documents = documents.count
         report.upToDate = documents.count - pending.count
@@ -145,8 +162,12 @@ public struct TableExtraction: Sendable {
             let validation = validator.validate(values)
             let covered = Set(fields)
             let evidence = candidate.evidence.filter { covered.contains($0.topField) }
-            batch.append((ResultMapping.row(documentID: record.id, schema: schema, values: values, evidence: evidence,
-                                            issues: validation.violations), fields))
+            batch.append(
+                (
+                    ResultMapping.row(
+                        documentID: record.id, schema: schema, values: values, evidence: evidence,
+                        issues: validation.violations), fields
+                ))
             for field in fields where !(values[field] ?? .null).isEmptyValue { filled[field, default: 0] += 1 }
             report.issues += validation.violations.count
             if !validation.violations.isEmpty { report.rowsWithIssues += 1 }
@@ -159,8 +180,9 @@ public struct TableExtraction: Sendable {
         }
         try flush()
         do {
-            try store.recordUsage(table: request.table, schemaSHA256: SourceFile.sha256(of: schemaData ?? Data()),
-                                  model: extractor.version, documentIDs: documents.map(\.id))
+            try store.recordUsage(
+                table: request.table, schemaSHA256: SourceFile.sha256(of: schemaData ?? Data()),
+                model: extractor.version, documentIDs: documents.map(\.id))
         } catch { throw .store(error) }
         report.filled = layout.fields.map { ExtractReport.Fill(field: $0, filled: filled[$0] ?? 0) }
         do { report.rows = try store.rowCount(table: request.table) } catch { throw .store(error) }
@@ -170,10 +192,13 @@ public struct TableExtraction: Sendable {
     }
 
     /// The span extractor, with the parameters `spanParameters` chooses.
-    static func spanExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder,
-                              store: Store? = nil) throws(QuarryError) -> SpanExtractor {
-        SpanExtractor(schema: schema, parameters: try spanParameters(request, schema: schema, store: store),
-                      embedder: encoder, dates: request.dates)
+    static func spanExtractor(
+        _ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder,
+        store: Store? = nil
+    ) throws(QuarryError) -> SpanExtractor {
+        SpanExtractor(
+            schema: schema, parameters: try spanParameters(request, schema: schema, store: store),
+            embedder: encoder, dates: request.dates)
     }
 
     /// The span extractor's parameters: the request's parameter file, or (when no such file
@@ -201,8 +226,10 @@ public struct TableExtraction: Sendable {
     /// The parameters of a stored span version (one made for another table serves when its
     /// parameters fit the schema: a tuned version can fill a second table of the same kind); their
     /// `version` is the version's id, so rows record which model made them.
-    static func spanParameters(_ version: ModelVersion, table: String, schema: Schema,
-                               promoted: Bool = false) throws(QuarryError) -> SpanParameters {
+    static func spanParameters(
+        _ version: ModelVersion, table: String, schema: Schema,
+        promoted: Bool = false
+    ) throws(QuarryError) -> SpanParameters {
         guard version.extractor == "span" else {
             throw .invalidOption(name: "model", message: "the model version \(version.id) is for the \(version.extractor) extractor, not span")
         }
@@ -217,7 +244,9 @@ public struct TableExtraction: Sendable {
     }
 
     /// The language-model extractor, on the request's GGUF file or the default model.
-    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError) -> LanguageModelExtractor {
+    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError)
+        -> LanguageModelExtractor
+    {
         let model: LanguageModel
         do { model = try LanguageModel(path: request.parametersPath) } catch { throw .model(error) }
         var options = LanguageModelExtractor.Options()
@@ -228,16 +257,18 @@ public struct TableExtraction: Sendable {
     /// A stored document with its pages and word boxes.
     static func load(_ record: DocumentRecord, from store: Store) throws(QuarryError) -> Document {
         do {
-            return Document(kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
-                            pages: try store.pages(documentID: record.id, withBoxes: true))
+            return Document(
+                kind: record.kind.flatMap(DocumentKind.init(rawValue:)) ?? .text,
+                pages: try store.pages(documentID: record.id, withBoxes: true))
         } catch { throw .store(error) }
     }
 
     static func storedValue(_ field: Field, _ stored: ResultRow) -> Value {
         if case .table(let inner) = field.kind {
-            return .array((stored.children[field.name] ?? []).map { cells in
-                .object(Dictionary(uniqueKeysWithValues: inner.map { ($0.name, ResultMapping.value(cells[$0.name] ?? .null, $0)) }))
-            })
+            return .array(
+                (stored.children[field.name] ?? []).map { cells in
+                    .object(Dictionary(uniqueKeysWithValues: inner.map { ($0.name, ResultMapping.value(cells[$0.name] ?? .null, $0)) }))
+                })
         }
         return ResultMapping.value(stored.cells[field.name] ?? .null, field)
     }

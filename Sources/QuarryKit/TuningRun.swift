@@ -1,9 +1,9 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
 import Progress
+import Schema
 import Store
 import Tuning
 
@@ -42,7 +42,9 @@ public struct TuneRequest: Sendable {
     public enum Promotion: String, Sendable, CaseIterable { case auto, always, never }
 
     public init(schemaPath: String, table: String, paths: [String]) {
-        self.schemaPath = schemaPath; self.table = table; self.paths = paths
+        self.schemaPath = schemaPath
+        self.table = table
+        self.paths = paths
     }
 }
 
@@ -88,22 +90,30 @@ public struct TuningRun: Sendable {
     public let encoder: SentenceEncoder
 
     public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
-        self.store = store; self.parsing = parsing; self.encoder = encoder
+        self.store = store
+        self.parsing = parsing
+        self.encoder = encoder
     }
 
     public func run(_ request: TuneRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> TuneReport {
         let clock = ContinuousClock.now
         guard request.extractor == .span else {
-            throw .invalidOption(name: "extractor", message: "only the span extractor has trainable parameters; "
-                + "the llm extractor can be tuned once it has adapters (it is used as a judge: rewards.language_model)")
+            throw .invalidOption(
+                name: "extractor",
+                message: "only the span extractor has trainable parameters; "
+                    + "the llm extractor can be tuned once it has adapters (it is used as a judge: rewards.language_model)")
         }
-        let schema: Schema, validator: Validator
+        let schema: Schema
+        let validator: Validator
         do {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
         } catch { throw .schema(error) }
         let gold: [GoldRow]?
-        do { gold = try request.goldPath.map { path throws(TuningError) in try GoldFile.load(path, schema: schema, dates: request.dates ?? .monthFirst) } } catch {
+        do {
+            gold = try request.goldPath.map { path throws(TuningError) in try GoldFile.load(path, schema: schema, dates: request.dates ?? .monthFirst)
+            }
+        } catch {
             throw .tuning(error)
         }
 
@@ -122,7 +132,8 @@ public struct TuningRun: Sendable {
         report.documents = records.count
 
         // Explore needs every document's candidates and features once.
-        var documents: [Document] = [], prepared: [SpanExtractor.Prepared] = []
+        var documents: [Document] = []
+        var prepared: [SpanExtractor.Prepared] = []
         progress.report(ProgressEvent(task: "prepare", completed: 0, total: records.count))
         for (n, record) in records.enumerated() {
             let document = try TableExtraction.load(record, from: store)
@@ -142,14 +153,19 @@ public struct TuningRun: Sendable {
         case .tao:
             progress.report(ProgressEvent(task: "tune", completed: 0, total: request.settings.steps))
             result = tao.run(documents: documents, prepared: prepared) { step in
-                progress.report(ProgressEvent(task: "tune", completed: step.step, total: step.steps,
-                                              item: String(format: "reward %.3f, KL %.4f", step.meanReward, step.kl)))
+                progress.report(
+                    ProgressEvent(
+                        task: "tune", completed: step.step, total: step.steps,
+                        item: String(format: "reward %.3f, KL %.4f", step.meanReward, step.kl)))
             }
         case .supervised:
             // The same held-back split as TAO, so both are scored on the same documents.
             let index = GoldIndex(gold ?? [])
-            guard let trained = tao.trainSupervised(documents: documents, prepared: prepared, gold: { index.row(for: records[$0].path) },
-                                                    training: request.supervised) else {
+            guard
+                let trained = tao.trainSupervised(
+                    documents: documents, prepared: prepared, gold: { index.row(for: records[$0].path) },
+                    training: request.supervised)
+            else {
                 throw .invalidOption(name: "gold", message: "no gold row names any of the training documents")
             }
             report.likelihood = trained.likelihood
@@ -215,35 +231,43 @@ extension TuningRun {
 
     /// Stores the tuned parameters as the table's next version with its lineage and metrics, and
     /// promotes it as the request says; returns the version id.
-    func saveVersion(_ request: TuneRequest, tuned: inout SpanParameters, records: [DocumentRecord],
-                     result: TAO<SpanExtractor>.Result, report: inout TuneReport) throws(QuarryError) -> String {
+    func saveVersion(
+        _ request: TuneRequest, tuned: inout SpanParameters, records: [DocumentRecord],
+        result: TAO<SpanExtractor>.Result, report: inout TuneReport
+    ) throws(QuarryError) -> String {
         let schemaText = FileManager.default.contents(atPath: request.schemaPath) ?? Data()
-        let metrics = VersionMetrics(method: request.method, before: result.before, after: result.after,
-                                     goldDocuments: report.gold?.documents,
-                                     goldBefore: report.gold.map { .init($0.before) }, goldAfter: report.gold.map { .init($0.after) },
-                                     steps: result.steps.count, stoppedEarly: result.stoppedEarly,
-                                     heldBack: result.heldBack.map { records[$0].path })
+        let metrics = VersionMetrics(
+            method: request.method, before: result.before, after: result.after,
+            goldDocuments: report.gold?.documents,
+            goldBefore: report.gold.map { .init($0.before) }, goldAfter: report.gold.map { .init($0.after) },
+            steps: result.steps.count, stoppedEarly: result.stoppedEarly,
+            heldBack: result.heldBack.map { records[$0].path })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase   // as the --json reports
+        encoder.keyEncodingStrategy = .convertToSnakeCase  // as the --json reports
         let worse = result.after.isWorse(than: result.before)
         switch request.promote {
-        case .always: report.promoted = true; report.promotion = "--promote always"
+        case .always:
+            report.promoted = true
+            report.promotion = "--promote always"
         case .never: report.promotion = "--promote never"
         case .auto:
             report.promoted = !worse
-            report.promotion = worse ? "it scores worse than its base on the held-back documents (mean reward or valid rows)"
-                                     : "it scores at least as well as its base on the held-back documents"
+            report.promotion =
+                worse
+                ? "it scores worse than its base on the held-back documents (mean reward or valid rows)"
+                : "it scores at least as well as its base on the held-back documents"
         }
         do {
             let id = try store.nextModelVersionID(table: request.table)
             tuned.version = id
-            let version = ModelVersion(id: id, table: request.table, method: request.method.rawValue, base: tuned.base,
-                                       schemaSHA256: SourceFile.sha256(of: schemaText),
-                                       parameters: String(decoding: try tuned.encoded(), as: UTF8.self),
-                                       inputs: result.training.map { records[$0].path },
-                                       rewardConfig: request.method == .tao ? request.rewards.json() : nil,
-                                       metrics: String(decoding: (try? encoder.encode(metrics)) ?? Data(), as: UTF8.self))
+            let version = ModelVersion(
+                id: id, table: request.table, method: request.method.rawValue, base: tuned.base,
+                schemaSHA256: SourceFile.sha256(of: schemaText),
+                parameters: String(decoding: try tuned.encoded(), as: UTF8.self),
+                inputs: result.training.map { records[$0].path },
+                rewardConfig: request.method == .tao ? request.rewards.json() : nil,
+                metrics: String(decoding: (try? encoder.encode(metrics)) ?? Data(), as: UTF8.self))
             try store.addModelVersion(version)
             if report.promoted { try store.promote(version: id, table: request.table, reason: "\(request.method.rawValue): \(report.promotion)") }
             return id
@@ -258,7 +282,10 @@ struct VersionMetrics: Codable {
     /// Micro and macro F1 of an evaluation against gold rows.
     struct F1: Codable {
         let micro: Double, macro: Double
-        init(_ report: EvaluationReport) { micro = report.micro.f1; macro = report.macroF1 }
+        init(_ report: EvaluationReport) {
+            micro = report.micro.f1
+            macro = report.macroF1
+        }
     }
 
     let method: TuneRequest.Method

@@ -22,8 +22,10 @@ extension Workspace {
     }
 
     /// Scores the assistant on a question file (JSON Lines with gold answers); the run is stored.
-    public func evaluateQuestions(_ goldPath: String, limit: Int? = nil, options: Assistant.Options = Assistant.Options(),
-                                  progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> QuestionEvaluation.Report {
+    public func evaluateQuestions(
+        _ goldPath: String, limit: Int? = nil, options: Assistant.Options = Assistant.Options(),
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(QuarryError) -> QuestionEvaluation.Report {
         do {
             var questions = try QuestionSet.load(goldPath)
             if let limit { questions = Array(questions.prefix(limit)) }

@@ -20,15 +20,18 @@ extension Workspace {
     /// Tunes (TAO) or trains (supervised, with gold rows) the table's extractor and stores the
     /// result as a new model version.
     public func tune(_ request: TuneRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> TuneReport {
-        try Self.checkInputs(schema: request.schemaPath, paths: request.paths + (request.method == .supervised ? request.goldPath.map { [$0] } ?? [] : []))
+        try Self.checkInputs(
+            schema: request.schemaPath, paths: request.paths + (request.method == .supervised ? request.goldPath.map { [$0] } ?? [] : []))
         return try TuningRun(store: store, parsing: .parallel, encoder: try Self.encoder()).run(request, progress: progress)
     }
 
     /// Scores a table against gold rows (per-field precision, recall, F1, exact match), checks
     /// every evidence quote against its page, and stores the run. The schema is the file at
     /// `schemaPath`, else the one the table was extracted with.
-    public func evaluate(table: String, goldPath: String, schemaPath: String? = nil,
-                         dates: DateOrder = .monthFirst) throws(QuarryError) -> TableEvaluation.Result {
+    public func evaluate(
+        table: String, goldPath: String, schemaPath: String? = nil,
+        dates: DateOrder = .monthFirst
+    ) throws(QuarryError) -> TableEvaluation.Result {
         let evaluation = TableEvaluation(store: store)
         let schema: Schema
         if let schemaPath {

@@ -1,5 +1,5 @@
-import Foundation
 import Assistant
+import Foundation
 import Store
 
 /// A note of guidance with what it does to retrieval, in words.
@@ -36,12 +36,15 @@ extension Workspace {
     /// What a note does, in words, and how many documents each of its descriptions matches.
     func explain(_ note: GuidanceNote, documents: [DocumentRecord]) -> ExplainedGuidance {
         guard let rules = Guidance.compile(note.text) else {
-            return ExplainedGuidance(id: note.id, text: note.text, addedAt: note.addedAt,
-                                     meaning: "not a retrieval rule: given to generative answers as advice", isRule: false)
+            return ExplainedGuidance(
+                id: note.id, text: note.text, addedAt: note.addedAt,
+                meaning: "not a retrieval rule: given to generative answers as advice", isRule: false)
         }
         let meaning = rules.map { rule in
             let description: String
-            switch rule { case .prefer(let a), .avoid(let a), .exclude(let a), .only(let a): description = a }
+            switch rule {
+            case .prefer(let a), .avoid(let a), .exclude(let a), .only(let a): description = a
+            }
             let n = documents.filter { Guidance.matches(description, path: $0.path, title: $0.title) }.count
             return "\(rule) (\(n) document\(n == 1 ? "" : "s") now)"
         }.joined(separator: "; ")

@@ -33,8 +33,10 @@ public struct Workspace: Sendable {
 
     /// Ingests files and folders (recursively): new and changed files are parsed, chunked and,
     /// with `embed`, embedded; unreadable ones are reported as failed and the rest go on.
-    public func ingest(_ paths: [String], password: String? = nil, embed: Bool = true,
-                       progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> IngestReport {
+    public func ingest(
+        _ paths: [String], password: String? = nil, embed: Bool = true,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(QuarryError) -> IngestReport {
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw .noSuchPath(path) }
         let encoder = embed ? try Self.encoder() : nil
         return try Ingestor(store: store, password: password, parsing: .parallel, encoder: encoder).ingest(paths, progress: progress)
@@ -47,8 +49,10 @@ public struct Workspace: Sendable {
 
     /// Chunks matching `terms` by words (BM25), by meaning (vectors) or both, best first.
     /// `highlight` marks the matched words in each hit's snippet.
-    public func search(_ terms: String, mode: Searcher.Mode = .lexical, limit: Int = 10, matchAll: Bool = false,
-                       highlight: (String, String) = ("[", "]")) throws(QuarryError) -> [SearchHit] {
+    public func search(
+        _ terms: String, mode: Searcher.Mode = .lexical, limit: Int = 10, matchAll: Bool = false,
+        highlight: (String, String) = ("[", "]")
+    ) throws(QuarryError) -> [SearchHit] {
         let searcher = Searcher(store: store, encoder: mode == .lexical ? nil : try Self.encoder())
         do { return try searcher.search(terms, mode: mode, limit: limit, matchAll: matchAll, highlight: highlight) } catch {
             throw .assistant(error)

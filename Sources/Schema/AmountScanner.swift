@@ -14,21 +14,31 @@ extension ValueParser {
         /// `12 000 €`), the style that groups with spaces; `3 100.00` and `12 345` are two numbers.
         func parse(from start: Int) -> (end: Int, amount: Amount)? {
             if let spaced = read(from: start, plainSpaces: true),
-               !inRunningText || !spaced.core.usesPlainSpace || spaced.core.decimalComma || spaced.amount.hasCurrency {
+                !inRunningText || !spaced.core.usesPlainSpace || spaced.core.decimalComma || spaced.amount.hasCurrency
+            {
                 return (spaced.end, spaced.amount)
             }
             return read(from: start, plainSpaces: false).map { ($0.end, $0.amount) }
         }
 
         private func read(from start: Int, plainSpaces: Bool) -> (end: Int, amount: Amount, core: Core)? {
-            var p = start, amount = Amount()
+            var p = start
+            var amount = Amount()
             let parenthesised = at(p) == "("
             if parenthesised { p += 1 }
-            if isMinus(at(p)) { amount.negative = true; p += 1 } else if at(p) == "+" { p += 1 }
+            if isMinus(at(p)) {
+                amount.negative = true
+                p += 1
+            } else if at(p) == "+" {
+                p += 1
+            }
             let prefix = currency(at: p)
             if let prefix {
                 p = skipGap(p + prefix.length)
-                if !amount.negative, isMinus(at(p)) { amount.negative = true; p += 1 }
+                if !amount.negative, isMinus(at(p)) {
+                    amount.negative = true
+                    p += 1
+                }
             }
             guard let core = core(at: p, plainSpaces: plainSpaces) else { return nil }
             (amount.integerDigits, amount.fractionDigits, p) = (core.integer, core.fraction, core.end)
@@ -100,10 +110,15 @@ extension ValueParser {
             var q = p
             func digits() -> String {
                 var run = ""
-                while let c = at(q), isDigit(c) { run.append(c); q += 1 }
+                while let c = at(q), isDigit(c) {
+                    run.append(c)
+                    q += 1
+                }
                 return run
             }
-            var groups = [digits()], separators: [Separator] = [], usesPlainSpace = false
+            var groups = [digits()]
+            var separators: [Separator] = []
+            var usesPlainSpace = false
             while let separator = separator(at(q), plainSpaces: plainSpaces), let next = at(q + 1), isDigit(next) {
                 separators.append(separator)
                 usesPlainSpace = usesPlainSpace || at(q) == " "
@@ -127,8 +142,9 @@ extension ValueParser {
             if let kind = grouping.first {
                 guard grouping.allSatisfy({ $0 == kind }), Self.isGrouped(integerGroups) else { return nil }
             }
-            return Core(integer: integerGroups.joined(), fraction: decimal.map { groups[$0 + 1] } ?? "", end: q,
-                        usesPlainSpace: usesPlainSpace, decimalComma: decimal.map { separators[$0] == .comma } ?? false)
+            return Core(
+                integer: integerGroups.joined(), fraction: decimal.map { groups[$0 + 1] } ?? "", end: q,
+                usesPlainSpace: usesPlainSpace, decimalComma: decimal.map { separators[$0] == .comma } ?? false)
         }
 
         private func separator(_ c: Character?, plainSpaces: Bool) -> Separator? {
@@ -152,11 +168,15 @@ extension ValueParser {
 
         /// A magnitude word at `p` (a one-letter one only when `glued` to the digits).
         private func magnitude(at p: Int, glued: Bool) -> (exponent: Int, end: Int)? {
-            var q = p, word = ""
-            while let c = at(q), c.isLetter { word.append(c); q += 1 }
+            var q = p
+            var word = ""
+            while let c = at(q), c.isLetter {
+                word.append(c)
+                q += 1
+            }
             let lower = word.lowercased()
             guard let exponent = Self.magnitudes[lower], glued || word.count > 1 else { return nil }
-            if (lower == "mio" || lower == "mrd"), at(q) == "." { q += 1 }
+            if lower == "mio" || lower == "mrd", at(q) == "." { q += 1 }
             return (exponent, q)
         }
 

@@ -27,7 +27,8 @@ extension ValueParser {
     /// Day-first when the unambiguous numeric dates among `texts` say so (`25/12/2018`), else
     /// month-first. Texts that are not `n/n/n` (or with `-`, `.`) are ignored.
     public static func dateOrder(of texts: some Sequence<String>) -> DateOrder {
-        var dayFirst = 0, monthFirst = 0
+        var dayFirst = 0
+        var monthFirst = 0
         for text in texts {
             let parts = text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
             guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
@@ -38,11 +39,11 @@ extension ValueParser {
 
     /// `dateOrder(of:)` over the whitespace-separated words of a text, trimmed of punctuation.
     public static func dateOrder(ofText text: String) -> DateOrder {
-        dateOrder(of: text.split(whereSeparator: \.isWhitespace).lazy.map {
-            String($0.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()[]")))
-        })
+        dateOrder(
+            of: text.split(whereSeparator: \.isWhitespace).lazy.map {
+                String($0.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()[]")))
+            })
     }
-
 
     /// Every date `date(_:order:)` would read, found in longer text: left to right, longest first,
     /// not overlapping. A match glued to letters or digits, or joined to them by `-`, `/`, `.` or
@@ -50,7 +51,8 @@ extension ValueParser {
     /// another date (`01.03.2024-31.03.2024`), the end of a day range (`3 March 2024` in
     /// `1-3 March 2024`) and the date of an ISO date-time (`2024-03-14T09:30`).
     public static func dateMentions(in text: String, order: DateOrder = .monthFirst)
-        -> [(range: Range<String.Index>, date: LocalDate)] {
+        -> [(range: Range<String.Index>, date: LocalDate)]
+    {
         let scanner = DateScanner(text[...], order: order)
         var found: [(range: Range<String.Index>, date: LocalDate)] = []
         var i = 0
@@ -106,8 +108,10 @@ extension ValueParser {
                 }
                 while j < text.endIndex, same(text[j]) { j = text.index(after: j) }
                 let piece = text[i..<j]
-                tokens.append(Token(kind: kind, range: i..<j, text: kind == .word ? piece.lowercased() : String(piece),
-                                    value: kind == .number && piece.count <= 9 ? Int(piece) ?? -1 : -1))
+                tokens.append(
+                    Token(
+                        kind: kind, range: i..<j, text: kind == .word ? piece.lowercased() : String(piece),
+                        value: kind == .number && piece.count <= 9 ? Int(piece) ?? -1 : -1))
                 i = j
             }
             self.tokens = tokens
@@ -130,14 +134,21 @@ extension ValueParser {
         func isDelimited(_ span: Range<Int>, previousEnd: String.Index?) -> Bool {
             let connectors: Set<Character> = ["-", "/", ".", "_", "\\"]
             func isAlphanumeric(_ p: Int) -> Bool { kind(p) == .word || kind(p) == .number }
-            let before = span.lowerBound - 1, after = span.upperBound
+            let before = span.lowerBound - 1
+            let after = span.upperBound
             if isAlphanumeric(before) { return false }
             if let c = punct(before), connectors.contains(c), isAlphanumeric(before - 1),
-               previousEnd != tokens[before].range.lowerBound, !isDayRange(endingAt: before) { return false }
+                previousEnd != tokens[before].range.lowerBound, !isDayRange(endingAt: before)
+            {
+                return false
+            }
             if kind(after) == .number { return false }
             if let w = word(after), !(w == "t" && kind(after + 1) == .number) { return false }
             if let c = punct(after), connectors.contains(c), isAlphanumeric(after + 1),
-               matches(at: after + 1).isEmpty { return false }
+                matches(at: after + 1).isEmpty
+            {
+                return false
+            }
             return true
         }
 
@@ -154,8 +165,11 @@ extension ValueParser {
         /// `2024-03-14`, `14.03.2024`, `03/14/2024`, `25/12/18`.
         private func numeric(_ p: Int) -> (end: Int, date: LocalDate)? {
             guard kind(p) == .number, let sep = punct(p + 1), "-/.".contains(sep), kind(p + 2) == .number,
-                  punct(p + 3) == sep, kind(p + 4) == .number else { return nil }
-            let a = tokens[p], b = tokens[p + 2], c = tokens[p + 4]
+                punct(p + 3) == sep, kind(p + 4) == .number
+            else { return nil }
+            let a = tokens[p]
+            let b = tokens[p + 2]
+            let c = tokens[p + 4]
             let (la, lb, lc) = (a.text.count, b.text.count, c.text.count)
             if la == 4, (1...2).contains(lb), (1...2).contains(lc) {
                 return LocalDate(year: a.value, month: b.value, day: c.value).map { (p + 5, $0) }
@@ -165,8 +179,10 @@ extension ValueParser {
             if sep == ".", lc == 2, la < 2 || lb < 2 { return nil }
             let year = lc == 2 ? expandTwoDigitYear(c.value) : c.value
             let dayFirst = a.value > 12 || (b.value <= 12 && (sep == "." || order == .dayFirst))
-            let date = dayFirst ? LocalDate(year: year, month: b.value, day: a.value)
-                                : LocalDate(year: year, month: a.value, day: b.value)
+            let date =
+                dayFirst
+                ? LocalDate(year: year, month: b.value, day: a.value)
+                : LocalDate(year: year, month: a.value, day: b.value)
             return date.map { (p + 5, $0) }
         }
 
@@ -174,21 +190,29 @@ extension ValueParser {
         private func dayMonthYear(_ start: Int) -> (end: Int, date: LocalDate)? {
             var p = start
             var wordy = false
-            if word(p) == "the", kind(p + 1) == .space { p += 2; wordy = true }
+            if word(p) == "the", kind(p + 1) == .space {
+                p += 2
+                wordy = true
+            }
             guard let (day, afterDay) = day(p) else { return nil }
             let first = gap(afterDay, [".", "-", "/"])
             p = first.next
             if word(p) == "day", kind(p + 1) == .space, word(p + 2) == "of", kind(p + 3) == .space {
-                p += 4; wordy = true
+                p += 4
+                wordy = true
             } else if let w = word(p), w == "of" || w == "de", kind(p + 1) == .space {
-                p += 2; wordy = true
+                p += 2
+                wordy = true
             }
             guard let name = word(p), let month = Self.months[name] else { return nil }
             p += 1
             if punct(p) == "." { p += 1 }
             let second = gap(p, [",", "-", "/", "."])
             p = second.next
-            if let w = word(p), w == "de" || w == "del", kind(p + 1) == .space { p += 2; wordy = true }
+            if let w = word(p), w == "de" || w == "del", kind(p + 1) == .space {
+                p += 2
+                wordy = true
+            }
             guard let (year, end) = year(p, allowTwoDigits: !wordy && first.tight && second.tight) else { return nil }
             return LocalDate(year: year, month: month, day: day).map { (end, $0) }
         }
@@ -227,11 +251,18 @@ extension ValueParser {
 
         /// Optional whitespace, at most one of `allowed`, optional whitespace; `tight` if no whitespace.
         private func gap(_ p: Int, _ allowed: Set<Character>) -> (next: Int, tight: Bool) {
-            var q = p, tight = true
-            if kind(q) == .space { q += 1; tight = false }
+            var q = p
+            var tight = true
+            if kind(q) == .space {
+                q += 1
+                tight = false
+            }
             if let c = punct(q), allowed.contains(c) {
                 q += 1
-                if kind(q) == .space { q += 1; tight = false }
+                if kind(q) == .space {
+                    q += 1
+                    tight = false
+                }
             }
             return (q, tight)
         }

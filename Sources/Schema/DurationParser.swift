@@ -24,13 +24,21 @@ extension ValueParser {
     private static func numberWords(_ words: [String]) -> Double? {
         guard !words.isEmpty, words.count <= 3 else { return nil }
         if words.count == 1, let n = Double(words[0]) { return n }
-        let units = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-                     "seventeen": 17, "eighteen": 18, "nineteen": 19, "a": 1, "an": 1]
+        let units = [
+            "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+            "seventeen": 17, "eighteen": 18, "nineteen": 19, "a": 1, "an": 1,
+        ]
         let tens = ["twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
         var total = 0
         for (i, w) in words.enumerated() {
-            if let t = tens[w], i == 0 { total += t } else if let u = units[w], u < 10 || i == 0, i == words.count - 1 { total += u } else { return nil }
+            if let t = tens[w], i == 0 {
+                total += t
+            } else if let u = units[w], u < 10 || i == 0, i == words.count - 1 {
+                total += u
+            } else {
+                return nil
+            }
         }
         return total > 0 ? Double(total) : nil
     }

@@ -14,9 +14,10 @@ extension Field {
             return .array(items.map { Self.scalar($0, type, dates) }.filter { !$0.isNull })
         case .table(let fields):
             guard let rows = json as? [[String: Any]] else { return .null }
-            return .array(rows.map { row in
-                .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.value(fromJSON: row[$0.name], dates: dates)) }))
-            })
+            return .array(
+                rows.map { row in
+                    .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.value(fromJSON: row[$0.name], dates: dates)) }))
+                })
         }
     }
 

@@ -51,7 +51,8 @@ extension ValueParser {
         var i = 0
         while i < chars.count {
             if !inDate[i], scanner.canStart(at: i), let (end, amount) = scanner.parse(from: i),
-               !inDate[i..<end].contains(true), scanner.canEnd(at: end), let value = amount.value {
+                !inDate[i..<end].contains(true), scanner.canEnd(at: end), let value = amount.value
+            {
                 found.append((indices[i]..<indices[end], value, amount.currency))
                 i = end
             } else {
@@ -68,7 +69,8 @@ extension ValueParser {
         while let c = core.last, c.isWhitespace { core = core.dropLast() }
         let chars = Array(core)
         guard let (end, amount) = AmountScanner(chars: chars, inRunningText: false).parse(from: 0),
-              end == chars.count else { return nil }
+            end == chars.count
+        else { return nil }
         return amount
     }
 

@@ -1,7 +1,8 @@
 /// Arithmetic, functions and message formatting for `RuleEvaluator`.
 extension RuleEvaluator {
     func arithmetic(_ op: ArithmeticOperator, _ left: RuleNode, _ right: RuleNode, _ node: RuleNode) throws(RuleStop) -> Value {
-        let a = try operand(left), b = try operand(right)
+        let a = try operand(left)
+        let b = try operand(right)
         if let x = a.numeric, let y = b.numeric {
             switch op {
             case .add: return .number(x + y)
@@ -25,7 +26,8 @@ extension RuleEvaluator {
     /// `date ± days`: the days must be whole and the result a valid date.
     private func shift(_ date: LocalDate, by days: Double, _ node: RuleNode) throws(RuleStop) -> Value {
         guard days == days.rounded(), Swift.abs(days) < 4_000_000,
-              let result = LocalDate(dayNumber: date.dayNumber + Int(days)) else {
+            let result = LocalDate(dayNumber: date.dayNumber + Int(days))
+        else {
             throw .failed("\(text(node)) is not a valid date (\(date.iso) and \(format(.number(days))) days)")
         }
         return .date(result)
@@ -96,7 +98,8 @@ extension RuleEvaluator {
         case .list where node.paths.isEmpty: return format(value)
         case .path: return "\(text(node)) \(format(value))"
         default:
-            let written = text(node), substituted = self.substituted(node)
+            let written = text(node)
+            let substituted = self.substituted(node)
             if written == substituted { return written == format(value) ? written : "\(written) = \(format(value))" }
             return "\(written) = \(substituted) = \(format(value))"
         }

@@ -23,7 +23,10 @@ public struct Schema: Sendable {
     public let rules: [RuleSpec]
 
     public init(title: String?, description: String?, fields: [Field], rules: [RuleSpec]) {
-        self.title = title; self.description = description; self.fields = fields; self.rules = rules
+        self.title = title
+        self.description = description
+        self.fields = fields
+        self.rules = rules
     }
 
     /// A cross-field rule with its optional tolerance and message.
@@ -35,7 +38,10 @@ public struct Schema: Sendable {
         public let pointer: String
 
         public init(source: String, tolerance: Double, message: String?, pointer: String) {
-            self.source = source; self.tolerance = tolerance; self.message = message; self.pointer = pointer
+            self.source = source
+            self.tolerance = tolerance
+            self.message = message
+            self.pointer = pointer
         }
     }
 
@@ -69,7 +75,10 @@ public struct Field: Sendable {
     public let kind: Kind
 
     public init(name: String, description: String?, required: Bool, kind: Kind) {
-        self.name = name; self.description = description; self.required = required; self.kind = kind
+        self.name = name
+        self.description = description
+        self.required = required
+        self.kind = kind
     }
 
     /// The shape of a field's value.
@@ -96,7 +105,11 @@ public struct ScalarType: Sendable, Equatable {
     /// The JSON Schema types Quarry supports.
     public enum Base: String, Sendable, Equatable { case string, number, integer, boolean }
     /// String formats with typed storage or checks.
-    public enum Format: String, Sendable, Equatable { case date, dateTime = "date-time", email, uri }
+    public enum Format: String, Sendable, Equatable {
+        case date
+        case dateTime = "date-time"
+        case email, uri
+    }
 
     public var base: Base
     public var format: Format?
@@ -107,9 +120,17 @@ public struct ScalarType: Sendable, Equatable {
     public var minLength: Int?
     public var maxLength: Int?
 
-    public init(base: Base, format: Format? = nil, enumValues: [String]? = nil, pattern: String? = nil, minimum: Double? = nil,
-                maximum: Double? = nil, minLength: Int? = nil, maxLength: Int? = nil) {
-        self.base = base; self.format = format; self.enumValues = enumValues; self.pattern = pattern
-        self.minimum = minimum; self.maximum = maximum; self.minLength = minLength; self.maxLength = maxLength
+    public init(
+        base: Base, format: Format? = nil, enumValues: [String]? = nil, pattern: String? = nil, minimum: Double? = nil,
+        maximum: Double? = nil, minLength: Int? = nil, maxLength: Int? = nil
+    ) {
+        self.base = base
+        self.format = format
+        self.enumValues = enumValues
+        self.pattern = pattern
+        self.minimum = minimum
+        self.maximum = maximum
+        self.minLength = minLength
+        self.maxLength = maxLength
     }
 }

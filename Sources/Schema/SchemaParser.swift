@@ -6,11 +6,15 @@ import Yams
 struct SchemaParser {
     let file: String
 
-    private static let objectKeys: Set<String> = ["$schema", "$id", "title", "description", "type", "properties", "required",
-                                                  "additionalProperties", "x-quarry-rules"]
-    private static let fieldKeys: Set<String> = ["type", "description", "title", "format", "enum", "pattern", "minimum", "maximum",
-                                                 "minLength", "maxLength", "items", "minItems", "maxItems", "examples", "default",
-                                                 "properties", "required"]
+    private static let objectKeys: Set<String> = [
+        "$schema", "$id", "title", "description", "type", "properties", "required",
+        "additionalProperties", "x-quarry-rules",
+    ]
+    private static let fieldKeys: Set<String> = [
+        "type", "description", "title", "format", "enum", "pattern", "minimum", "maximum",
+        "minLength", "maxLength", "items", "minItems", "maxItems", "examples", "default",
+        "properties", "required",
+    ]
 
     func schema(_ root: Node) throws(SchemaError) -> Schema {
         let map = try mapping(root, "", allowed: Self.objectKeys)
@@ -21,9 +25,10 @@ struct SchemaParser {
         let required = try names(map["required"], "/required")
         let fields = try self.fields(properties, "/properties", required: required, nested: false)
         let rules = try self.rules(map["x-quarry-rules"], fields: fields)
-        return Schema(title: try map["title"].map { (n: Node) throws(SchemaError) in try string(n, "/title") },
-                      description: try map["description"].map { (n: Node) throws(SchemaError) in try string(n, "/description") },
-                      fields: fields, rules: rules)
+        return Schema(
+            title: try map["title"].map { (n: Node) throws(SchemaError) in try string(n, "/title") },
+            description: try map["description"].map { (n: Node) throws(SchemaError) in try string(n, "/description") },
+            fields: fields, rules: rules)
     }
 
     private func fields(_ node: Node, _ pointer: String, required: [String], nested: Bool) throws(SchemaError) -> [Field] {
@@ -43,7 +48,9 @@ struct SchemaParser {
             fields.append(try field(name, value, path, required: required.contains(name), nested: nested))
         }
         for name in required where !seen.contains(name.lowercased()) {
-            throw fail(pointer.replacingOccurrences(of: "/properties", with: "/required", options: .backwards), "required field \(name) is not among the properties")
+            throw fail(
+                pointer.replacingOccurrences(of: "/properties", with: "/required", options: .backwards),
+                "required field \(name) is not among the properties")
         }
         return fields
     }
@@ -53,7 +60,9 @@ struct SchemaParser {
     private func field(_ name: String, _ node: Node, _ pointer: String, required: Bool, nested: Bool) throws(SchemaError) -> Field {
         let map = try mapping(node, pointer, allowed: Self.fieldKeys)
         let description = try map["description"].map { (n: Node) throws(SchemaError) in try string(n, pointer + "/description") }
-        guard let typeNode = map["type"] else { throw fail(pointer + "/type", "every field needs a type (string, number, integer, boolean or array)") }
+        guard let typeNode = map["type"] else {
+            throw fail(pointer + "/type", "every field needs a type (string, number, integer, boolean or array)")
+        }
         let type = try string(typeNode, pointer + "/type")
         if type == "array" {
             guard let items = map["items"] else { throw fail(pointer + "/items", "an array needs items describing its elements") }
@@ -61,15 +70,20 @@ struct SchemaParser {
             let itemType = try itemMap["type"].map { (n: Node) throws(SchemaError) in try string(n, pointer + "/items/type") }
             if itemType == "object" {
                 guard !nested else { throw fail(pointer + "/items", "arrays of objects cannot be nested inside another array of objects") }
-                guard let properties = itemMap["properties"] else { throw fail(pointer + "/items/properties", "an array of objects needs properties") }
+                guard let properties = itemMap["properties"] else {
+                    throw fail(pointer + "/items/properties", "an array of objects needs properties")
+                }
                 let inner = try names(itemMap["required"], pointer + "/items/required")
-                return Field(name: name, description: description, required: required,
-                             kind: .table(try fields(properties, pointer + "/items/properties", required: inner, nested: true)))
+                return Field(
+                    name: name, description: description, required: required,
+                    kind: .table(try fields(properties, pointer + "/items/properties", required: inner, nested: true)))
             }
             let scalar = try scalarType(itemMap, pointer + "/items")
             let minItems = try map["minItems"].map { (n: Node) throws(SchemaError) in try count(n, pointer + "/minItems") }
             let maxItems = try map["maxItems"].map { (n: Node) throws(SchemaError) in try count(n, pointer + "/maxItems") }
-            if let minItems, let maxItems, minItems > maxItems { throw fail(pointer + "/minItems", "minItems \(minItems) is above maxItems \(maxItems)") }
+            if let minItems, let maxItems, minItems > maxItems {
+                throw fail(pointer + "/minItems", "minItems \(minItems) is above maxItems \(maxItems)")
+            }
             return Field(name: name, description: description, required: required, kind: .list(scalar, minItems: minItems, maxItems: maxItems))
         }
         return Field(name: name, description: description, required: required, kind: .scalar(try scalarType(map, pointer)))
@@ -84,7 +98,9 @@ struct SchemaParser {
         var type = ScalarType(base: base)
         if let node = map["format"] {
             let f = try string(node, pointer + "/format")
-            guard let format = ScalarType.Format(rawValue: f) else { throw fail(pointer + "/format", "unknown format \(f) (known: date, date-time, email, uri)") }
+            guard let format = ScalarType.Format(rawValue: f) else {
+                throw fail(pointer + "/format", "unknown format \(f) (known: date, date-time, email, uri)")
+            }
             guard base == .string else { throw fail(pointer + "/format", "format applies to strings only") }
             type.format = format
         }
@@ -94,7 +110,9 @@ struct SchemaParser {
         }
         if let node = map["pattern"] {
             let pattern = try string(node, pointer + "/pattern")
-            guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail(pointer + "/pattern", "not a valid regular expression: \(pattern)") }
+            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+                throw fail(pointer + "/pattern", "not a valid regular expression: \(pattern)")
+            }
             type.pattern = pattern
         }
         for (key, keyPath) in [("minimum", \ScalarType.minimum), ("maximum", \ScalarType.maximum)] {
@@ -109,7 +127,9 @@ struct SchemaParser {
             guard base == .string else { throw fail(pointer + "/" + key, "\(key) applies to strings only") }
             type[keyPath: keyPath] = try count(node, pointer + "/" + key)
         }
-        if let lo = type.minLength, let hi = type.maxLength, lo > hi { throw fail(pointer + "/minLength", "minLength \(lo) is above maxLength \(hi)") }
+        if let lo = type.minLength, let hi = type.maxLength, lo > hi {
+            throw fail(pointer + "/minLength", "minLength \(lo) is above maxLength \(hi)")
+        }
         return type
     }
 
@@ -126,9 +146,10 @@ struct SchemaParser {
                 guard let value = t.float, value >= 0 else { throw fail(pointer + "/tolerance", "expected a number ≥ 0") }
                 tolerance = value
             }
-            return Schema.RuleSpec(source: try string(rule, pointer + "/rule"), tolerance: tolerance,
-                                   message: try map["message"].map { (n: Node) throws(SchemaError) in try string(n, pointer + "/message") },
-                                   pointer: pointer)
+            return Schema.RuleSpec(
+                source: try string(rule, pointer + "/rule"), tolerance: tolerance,
+                message: try map["message"].map { (n: Node) throws(SchemaError) in try string(n, pointer + "/message") },
+                pointer: pointer)
         }
     }
 

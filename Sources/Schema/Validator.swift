@@ -54,8 +54,10 @@ public struct Validator: Sendable {
             case .notApplicable: break
             case .failed(let message):
                 checks += 1
-                violations.append(Violation(field: rule.fields.sorted().joined(separator: ", "), rule: "rule: \(spec.source)",
-                                            message: spec.message.map { "\($0) (\(message))" } ?? message))
+                violations.append(
+                    Violation(
+                        field: rule.fields.sorted().joined(separator: ", "), rule: "rule: \(spec.source)",
+                        message: spec.message.map { "\($0) (\(message))" } ?? message))
             }
         }
         return ValidationReport(violations: violations, checks: checks)
@@ -65,15 +67,19 @@ public struct Validator: Sendable {
         for field in fields {
             let name = prefix + field.name
             let value = row[field.name] ?? .null
-            let empty: Bool = switch value {
-            case .null: true
-            case .array(let items): items.isEmpty
-            case .string(let s): s.isEmpty
-            default: false
-            }
+            let empty: Bool =
+                switch value {
+                case .null: true
+                case .array(let items): items.isEmpty
+                case .string(let s): s.isEmpty
+                default: false
+                }
             if field.required {
                 checks += 1
-                if empty { violations.append(Violation(field: name, rule: "required", message: "is required but empty")); continue }
+                if empty {
+                    violations.append(Violation(field: name, rule: "required", message: "is required but empty"))
+                    continue
+                }
             }
             if empty { continue }
             switch field.kind {
@@ -86,8 +92,20 @@ public struct Validator: Sendable {
                     continue
                 }
                 for (i, item) in items.enumerated() { Self.checkScalar(item, type, "\(name)[\(i)]", &violations, &checks) }
-                if let minItems { checks += 1; if items.count < minItems { violations.append(Violation(field: name, rule: "minItems", message: "has \(items.count) values, at least \(minItems) expected")) } }
-                if let maxItems { checks += 1; if items.count > maxItems { violations.append(Violation(field: name, rule: "maxItems", message: "has \(items.count) values, at most \(maxItems) expected")) } }
+                if let minItems {
+                    checks += 1
+                    if items.count < minItems {
+                        violations.append(
+                            Violation(field: name, rule: "minItems", message: "has \(items.count) values, at least \(minItems) expected"))
+                    }
+                }
+                if let maxItems {
+                    checks += 1
+                    if items.count > maxItems {
+                        violations.append(
+                            Violation(field: name, rule: "maxItems", message: "has \(items.count) values, at most \(maxItems) expected"))
+                    }
+                }
             case .table(let inner):
                 guard case .array(let rows) = value else {
                     checks += 1
@@ -124,14 +142,32 @@ public struct Validator: Sendable {
                 if s.range(of: pattern, options: .regularExpression) == nil { fail("pattern", "\"\(s)\" does not match \(pattern)") }
             }
             let length = s.count
-            if let min = type.minLength { checks += 1; if length < min { fail("minLength", "is \(length) characters, at least \(min) expected") } }
-            if let max = type.maxLength { checks += 1; if length > max { fail("maxLength", "is \(length) characters, at most \(max) expected") } }
-            if type.format == .email { checks += 1; if !Self.isEmail(s) { fail("format", "\"\(s)\" is not an email address") } }
-            if type.format == .uri { checks += 1; if !Self.isURI(s) { fail("format", "\"\(s)\" is not a URI") } }
+            if let min = type.minLength {
+                checks += 1
+                if length < min { fail("minLength", "is \(length) characters, at least \(min) expected") }
+            }
+            if let max = type.maxLength {
+                checks += 1
+                if length > max { fail("maxLength", "is \(length) characters, at most \(max) expected") }
+            }
+            if type.format == .email {
+                checks += 1
+                if !Self.isEmail(s) { fail("format", "\"\(s)\" is not an email address") }
+            }
+            if type.format == .uri {
+                checks += 1
+                if !Self.isURI(s) { fail("format", "\"\(s)\" is not a URI") }
+            }
         }
         if let number = value.numeric {
-            if let min = type.minimum { checks += 1; if number < min { fail("minimum", "\(value) is below the minimum \(Value.number(min))") } }
-            if let max = type.maximum { checks += 1; if number > max { fail("maximum", "\(value) is above the maximum \(Value.number(max))") } }
+            if let min = type.minimum {
+                checks += 1
+                if number < min { fail("minimum", "\(value) is below the minimum \(Value.number(min))") }
+            }
+            if let max = type.maximum {
+                checks += 1
+                if number > max { fail("maximum", "\(value) is above the maximum \(Value.number(max))") }
+            }
         }
     }
 

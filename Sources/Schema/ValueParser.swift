@@ -24,7 +24,8 @@ extension ValueParser {
         var core = text.drop { $0.isWhitespace }
         while let last = core.last, last.isWhitespace || last == "." || last == "!" { core = core.dropLast() }
         if let first = core.first, let last = core.last, core.count >= 2,
-           (first == "[" && last == "]") || (first == "(" && last == ")") {
+            (first == "[" && last == "]") || (first == "(" && last == ")")
+        {
             let inner = core.dropFirst().dropLast().filter { !$0.isWhitespace }
             if inner.isEmpty { return false }
             core = Substring(inner)
@@ -44,9 +45,9 @@ extension ValueParser {
     public static func dateTime(_ text: String) -> String? {
         var reader = DigitReader(Array(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()))
         guard let year = reader.number(4), reader.take("-"), let month = reader.number(2), reader.take("-"),
-              let day = reader.number(2), let date = LocalDate(year: year, month: month, day: day),
-              reader.take("T") || reader.take("t") || reader.take(" "),
-              let hour = reader.number(2), hour < 24, reader.take(":"), let minute = reader.number(2), minute < 60
+            let day = reader.number(2), let date = LocalDate(year: year, month: month, day: day),
+            reader.take("T") || reader.take("t") || reader.take(" "),
+            let hour = reader.number(2), hour < 24, reader.take(":"), let minute = reader.number(2), minute < 60
         else { return nil }
         var second = 0
         if reader.take(":") {

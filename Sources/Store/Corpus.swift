@@ -1,6 +1,6 @@
+import Documents
 import Foundation
 internal import GRDB
-import Documents
 
 /// A file as seen on disk: where it is, its content hash, and the quick-check stamp.
 public struct FileStamp: Sendable, Equatable {
@@ -10,7 +10,10 @@ public struct FileStamp: Sendable, Equatable {
     public let mtime: Double
 
     public init(path: String, sha256: String, size: Int, mtime: Double) {
-        self.path = path; self.sha256 = sha256; self.size = size; self.mtime = mtime
+        self.path = path
+        self.sha256 = sha256
+        self.size = size
+        self.mtime = mtime
     }
 }
 
@@ -57,8 +60,9 @@ extension Store {
             try pool.read { db in
                 var known: [String: KnownFile] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT path, sha256, file_size, file_mtime, status, error FROM documents") {
-                    known[row["path"]] = KnownFile(sha256: row["sha256"], size: row["file_size"], mtime: row["file_mtime"],
-                                                   status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"])
+                    known[row["path"]] = KnownFile(
+                        sha256: row["sha256"], size: row["file_size"], mtime: row["file_mtime"],
+                        status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"])
                 }
                 return known
             }
@@ -69,34 +73,45 @@ extension Store {
     /// version at the same path and everything derived from it, in one transaction. Returns the
     /// new document id.
     @discardableResult
-    public func replaceDocument(_ file: FileStamp, document: Document, chunks: [Chunk], vectors: ChunkVectors? = nil,
-                                ingestedAt: Date = Date()) throws(StoreError) -> Int64 {
+    public func replaceDocument(
+        _ file: FileStamp, document: Document, chunks: [Chunk], vectors: ChunkVectors? = nil,
+        ingestedAt: Date = Date()
+    ) throws(StoreError) -> Int64 {
         let blank = document.pagesWithoutText
         let status: DocumentStatus = blank.isEmpty ? .ok : .partial
         let warning = document.missingTextWarning
         let meta = document.metadata
-        let extra = try? JSONEncoder().encode(ExtraMetadata(subject: meta.subject, keywords: meta.keywords,
-                                                            creator: meta.creator, producer: meta.producer,
-                                                            version: meta.formatVersion))
+        let extra = try? JSONEncoder().encode(
+            ExtraMetadata(
+                subject: meta.subject, keywords: meta.keywords,
+                creator: meta.creator, producer: meta.producer,
+                version: meta.formatVersion))
         return try guarded {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM documents WHERE path = ?", arguments: [file.path])
-                try db.execute(sql: """
-                    INSERT INTO documents (path, sha256, kind, page_count, status, error, ingested_at,
-                        pages_without_text, title, author, created_at, modified_at, metadata, file_size, file_mtime)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [file.path, file.sha256, document.kind.rawValue, document.pages.count,
-                                     status.rawValue, warning, Self.iso(ingestedAt), blank.count, meta.title,
-                                     meta.author, Self.iso(meta.createdAt), Self.iso(meta.modifiedAt),
-                                     extra.map { String(decoding: $0, as: UTF8.self) }, file.size, file.mtime])
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (path, sha256, kind, page_count, status, error, ingested_at,
+                            pages_without_text, title, author, created_at, modified_at, metadata, file_size, file_mtime)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        file.path, file.sha256, document.kind.rawValue, document.pages.count,
+                        status.rawValue, warning, Self.iso(ingestedAt), blank.count, meta.title,
+                        meta.author, Self.iso(meta.createdAt), Self.iso(meta.modifiedAt),
+                        extra.map { String(decoding: $0, as: UTF8.self) }, file.size, file.mtime,
+                    ])
                 let id = db.lastInsertedRowID
-                let page = try db.makeStatement(sql: """
-                    INSERT INTO pages (document_id, page_number, text, width, height, has_text, word_boxes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let page = try db.makeStatement(
+                    sql: """
+                        INSERT INTO pages (document_id, page_number, text, width, height, has_text, word_boxes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
                 for p in document.pages {
-                    try page.execute(arguments: [id, p.number, p.text, p.width, p.height, p.hasText,
-                                                 p.words.isEmpty ? nil : WordBoxCoding.encode(p.words)])
+                    try page.execute(arguments: [
+                        id, p.number, p.text, p.width, p.height, p.hasText,
+                        p.words.isEmpty ? nil : WordBoxCoding.encode(p.words),
+                    ])
                 }
                 let chunkIDs = try insertChunks(chunks, documentID: id, db)
                 if let vectors { try insertVectors(vectors, chunkIDs: chunkIDs, db) }
@@ -106,15 +121,18 @@ extension Store {
     }
 
     /// Records a file that could not be read, replacing any earlier version at the same path.
-    public func recordFailure(_ file: FileStamp, kind: DocumentKind?, reason: String,
-                              at date: Date = Date()) throws(StoreError) {
+    public func recordFailure(
+        _ file: FileStamp, kind: DocumentKind?, reason: String,
+        at date: Date = Date()
+    ) throws(StoreError) {
         try guarded {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM documents WHERE path = ?", arguments: [file.path])
-                try db.execute(sql: """
-                    INSERT INTO documents (path, sha256, kind, status, error, ingested_at, file_size, file_mtime)
-                    VALUES (?, ?, ?, 'failed', ?, ?, ?, ?)
-                    """, arguments: [file.path, file.sha256, kind?.rawValue, reason, Self.iso(date), file.size, file.mtime])
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (path, sha256, kind, status, error, ingested_at, file_size, file_mtime)
+                        VALUES (?, ?, ?, 'failed', ?, ?, ?, ?)
+                        """, arguments: [file.path, file.sha256, kind?.rawValue, reason, Self.iso(date), file.size, file.mtime])
             }
         }
     }
@@ -123,8 +141,9 @@ extension Store {
     public func updateStamp(_ file: FileStamp) throws(StoreError) {
         try guarded {
             try pool.write { db in
-                try db.execute(sql: "UPDATE documents SET file_size = ?, file_mtime = ? WHERE path = ?",
-                               arguments: [file.size, file.mtime, file.path])
+                try db.execute(
+                    sql: "UPDATE documents SET file_size = ?, file_mtime = ? WHERE path = ?",
+                    arguments: [file.size, file.mtime, file.path])
             }
         }
     }
@@ -133,16 +152,20 @@ extension Store {
     public func documents() throws(StoreError) -> [DocumentRecord] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT d.*, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
-                    FROM documents d ORDER BY d.path
-                    """).map { row in
-                    DocumentRecord(id: row["id"], path: row["path"], sha256: row["sha256"], kind: row["kind"],
-                                   pageCount: row["page_count"],
-                                   status: DocumentStatus(rawValue: row["status"]) ?? .failed,
-                                   error: row["error"], ingestedAt: row["ingested_at"],
-                                   pagesWithoutText: row["pages_without_text"], title: row["title"],
-                                   author: row["author"], chunkCount: row["chunk_count"])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT d.*, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
+                        FROM documents d ORDER BY d.path
+                        """
+                ).map { row in
+                    DocumentRecord(
+                        id: row["id"], path: row["path"], sha256: row["sha256"], kind: row["kind"],
+                        pageCount: row["page_count"],
+                        status: DocumentStatus(rawValue: row["status"]) ?? .failed,
+                        error: row["error"], ingestedAt: row["ingested_at"],
+                        pagesWithoutText: row["pages_without_text"], title: row["title"],
+                        author: row["author"], chunkCount: row["chunk_count"])
                 }
             }
         }
@@ -152,13 +175,17 @@ extension Store {
     public func page(documentID: Int64, number: Int) throws(StoreError) -> Page? {
         try guarded {
             try pool.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT page_number, text, width, height, word_boxes FROM pages
-                    WHERE document_id = ? AND page_number = ?
-                    """, arguments: [documentID, number]).map { row in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT page_number, text, width, height, word_boxes FROM pages
+                        WHERE document_id = ? AND page_number = ?
+                        """, arguments: [documentID, number]
+                ).map { row in
                     let boxes: Data? = row["word_boxes"]
-                    return Page(number: row["page_number"], text: row["text"], width: row["width"],
-                                height: row["height"], words: boxes.map(WordBoxCoding.decode) ?? [])
+                    return Page(
+                        number: row["page_number"], text: row["text"], width: row["width"],
+                        height: row["height"], words: boxes.map(WordBoxCoding.decode) ?? [])
                 }
             }
         }

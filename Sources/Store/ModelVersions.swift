@@ -26,12 +26,22 @@ public struct ModelVersion: Sendable, Equatable, Codable {
     /// ISO 8601, UTC.
     public let createdAt: String
 
-    public init(id: String, table: String, extractor: String = "span", method: String, base: String?,
-                schemaSHA256: String, parameters: String, inputs: [String], rewardConfig: String? = nil,
-                metrics: String? = nil, createdAt: String = Date().formatted(.iso8601)) {
-        self.id = id; self.table = table; self.extractor = extractor; self.method = method; self.base = base
-        self.schemaSHA256 = schemaSHA256; self.parameters = parameters; self.inputs = inputs
-        self.rewardConfig = rewardConfig; self.metrics = metrics; self.createdAt = createdAt
+    public init(
+        id: String, table: String, extractor: String = "span", method: String, base: String?,
+        schemaSHA256: String, parameters: String, inputs: [String], rewardConfig: String? = nil,
+        metrics: String? = nil, createdAt: String = Date().formatted(.iso8601)
+    ) {
+        self.id = id
+        self.table = table
+        self.extractor = extractor
+        self.method = method
+        self.base = base
+        self.schemaSHA256 = schemaSHA256
+        self.parameters = parameters
+        self.inputs = inputs
+        self.rewardConfig = rewardConfig
+        self.metrics = metrics
+        self.createdAt = createdAt
     }
 }
 
@@ -55,8 +65,9 @@ extension Store {
         let prefix = table.lowercased() + "-v"
         let ids = try guarded {
             try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT id FROM model_versions WHERE substr(id, 1, ?) = ? COLLATE NOCASE",
-                                    arguments: [prefix.count, prefix])
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM model_versions WHERE substr(id, 1, ?) = ? COLLATE NOCASE",
+                    arguments: [prefix.count, prefix])
             }
         }
         let highest = ids.compactMap { Int($0.dropFirst(prefix.count)) }.max() ?? 0
@@ -72,12 +83,16 @@ extension Store {
             let inputs = String(decoding: try encoder.encode(version.inputs), as: UTF8.self)
             try pool.write { db in
                 if try Self.modelVersion(version.id, db) != nil { throw StoreError.duplicateModelVersion(id: version.id) }
-                try db.execute(sql: """
-                    INSERT INTO model_versions (id, table_name, extractor, method, base, schema_sha256, parameters, inputs,
-                        reward_config, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [version.id, version.table, version.extractor, version.method, version.base,
-                                     version.schemaSHA256, version.parameters, inputs, version.rewardConfig,
-                                     version.metrics, version.createdAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO model_versions (id, table_name, extractor, method, base, schema_sha256, parameters, inputs,
+                            reward_config, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        version.id, version.table, version.extractor, version.method, version.base,
+                        version.schemaSHA256, version.parameters, inputs, version.rewardConfig,
+                        version.metrics, version.createdAt,
+                    ])
             }
         }
     }
@@ -86,9 +101,12 @@ extension Store {
     public func modelVersions(table: String? = nil) throws(StoreError) -> [ModelVersion] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM model_versions WHERE ?1 IS NULL OR table_name = ?1 ORDER BY created_at DESC, rowid DESC
-                    """, arguments: [table]).map(Self.modelVersion)
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM model_versions WHERE ?1 IS NULL OR table_name = ?1 ORDER BY created_at DESC, rowid DESC
+                        """, arguments: [table]
+                ).map(Self.modelVersion)
             }
         }
     }
@@ -115,8 +133,9 @@ extension Store {
                 }
                 let current = try Self.promotions(table, db).last?.version
                 if current == id { return (current, id) }
-                try db.execute(sql: "INSERT INTO model_promotions (table_name, version, promoted_at, reason) VALUES (?, ?, ?, ?)",
-                               arguments: [table, id, now, reason])
+                try db.execute(
+                    sql: "INSERT INTO model_promotions (table_name, version, promoted_at, reason) VALUES (?, ?, ?, ?)",
+                    arguments: [table, id, now, reason])
                 return (current, id)
             }
         }
@@ -153,9 +172,10 @@ extension Store {
                 }
                 guard let undone = inForce.popLast() else { throw StoreError.nothingToRollBack(table: table) }
                 let restored = inForce.last?.version
-                try db.execute(sql: """
-                    INSERT INTO model_promotions (table_name, version, promoted_at, reason, rollback_of) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [table, restored, now, reason, undone.id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO model_promotions (table_name, version, promoted_at, reason, rollback_of) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [table, restored, now, reason, undone.id])
                 return (undone.version, restored)
             }
         }
@@ -166,9 +186,10 @@ extension Store {
         let now = Self.iso(Date()) ?? ""
         try guarded {
             try pool.write { db in
-                let statement = try db.makeStatement(sql: """
-                    INSERT INTO usage_log (table_name, schema_sha256, model, document_id, used_at) VALUES (?, ?, ?, ?, ?)
-                    """)
+                let statement = try db.makeStatement(
+                    sql: """
+                        INSERT INTO usage_log (table_name, schema_sha256, model, document_id, used_at) VALUES (?, ?, ?, ?, ?)
+                        """)
                 for id in documentIDs { try statement.execute(arguments: [table, schemaSHA256, model, id, now]) }
             }
         }
@@ -178,9 +199,11 @@ extension Store {
     public func usedDocumentIDs(table: String) throws(StoreError) -> [Int64] {
         try guarded {
             try pool.read { db in
-                try Int64.fetchAll(db, sql: """
-                    SELECT document_id FROM usage_log WHERE table_name = ? GROUP BY document_id ORDER BY min(id)
-                    """, arguments: [table])
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT document_id FROM usage_log WHERE table_name = ? GROUP BY document_id ORDER BY min(id)
+                        """, arguments: [table])
             }
         }
     }
@@ -191,16 +214,18 @@ extension Store {
 
     static func modelVersion(_ row: Row) throws -> ModelVersion {
         let inputs: String = row["inputs"]
-        return ModelVersion(id: row["id"], table: row["table_name"], extractor: row["extractor"], method: row["method"],
-                            base: row["base"], schemaSHA256: row["schema_sha256"], parameters: row["parameters"],
-                            inputs: try JSONDecoder().decode([String].self, from: Data(inputs.utf8)),
-                            rewardConfig: row["reward_config"], metrics: row["metrics"], createdAt: row["created_at"])
+        return ModelVersion(
+            id: row["id"], table: row["table_name"], extractor: row["extractor"], method: row["method"],
+            base: row["base"], schemaSHA256: row["schema_sha256"], parameters: row["parameters"],
+            inputs: try JSONDecoder().decode([String].self, from: Data(inputs.utf8)),
+            rewardConfig: row["reward_config"], metrics: row["metrics"], createdAt: row["created_at"])
     }
 
     static func promotions(_ table: String, _ db: Database) throws -> [ModelPromotion] {
         try Row.fetchAll(db, sql: "SELECT * FROM model_promotions WHERE table_name = ? ORDER BY id", arguments: [table]).map { row in
-            ModelPromotion(id: row["id"], table: row["table_name"], version: row["version"], promotedAt: row["promoted_at"],
-                           reason: row["reason"], rollbackOf: row["rollback_of"])
+            ModelPromotion(
+                id: row["id"], table: row["table_name"], version: row["version"], promotedAt: row["promoted_at"],
+                reason: row["reason"], rollbackOf: row["rollback_of"])
         }
     }
 }

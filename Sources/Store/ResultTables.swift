@@ -3,7 +3,9 @@ internal import GRDB
 
 /// SQL storage class of a result column.
 public enum ColumnType: String, Sendable, Codable {
-    case integer = "INTEGER", real = "REAL", text = "TEXT"
+    case integer = "INTEGER"
+    case real = "REAL"
+    case text = "TEXT"
 }
 
 /// One user column of a result table (or of a child table).
@@ -12,7 +14,8 @@ public struct ResultColumn: Sendable, Equatable, Codable {
     public let type: ColumnType
 
     public init(name: String, type: ColumnType) {
-        self.name = name; self.type = type
+        self.name = name
+        self.type = type
     }
 }
 
@@ -24,7 +27,8 @@ public struct ChildTableLayout: Sendable, Equatable, Codable {
     public let columns: [ResultColumn]
 
     public init(name: String, columns: [ResultColumn]) {
-        self.name = name; self.columns = columns
+        self.name = name
+        self.columns = columns
     }
 }
 
@@ -36,7 +40,9 @@ public struct ResultTableLayout: Sendable, Equatable, Codable {
     public let children: [ChildTableLayout]
 
     public init(name: String, columns: [ResultColumn], children: [ChildTableLayout] = []) {
-        self.name = name; self.columns = columns; self.children = children
+        self.name = name
+        self.columns = columns
+        self.children = children
     }
 
     /// Top-level column names, then child table names: what `pendingFields` and `writeResults` call fields.
@@ -142,9 +148,10 @@ extension Store {
                         throw StoreError.incompatibleTable(name: layout.name, reason: "a table of that name exists and is not a result table")
                     }
                     try Self.create(layout, db)
-                    try db.execute(sql: """
-                        INSERT INTO result_tables (name, layout, schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [layout.name, try Self.encode(layout), schema, now, now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO result_tables (name, layout, schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [layout.name, try Self.encode(layout), schema, now, now])
                     return .created
                 }
                 let (merged, added) = try Self.evolve(stored, to: layout, db)
@@ -152,8 +159,9 @@ extension Store {
                     try db.execute(sql: "UPDATE result_tables SET schema = ? WHERE name = ?", arguments: [schema, layout.name])
                 }
                 guard !added.isEmpty else { return .unchanged }
-                try db.execute(sql: "UPDATE result_tables SET layout = ?, updated_at = ? WHERE name = ?",
-                               arguments: [try Self.encode(merged), now, layout.name])
+                try db.execute(
+                    sql: "UPDATE result_tables SET layout = ?, updated_at = ? WHERE name = ?",
+                    arguments: [try Self.encode(merged), now, layout.name])
                 return .addedColumns(added)
             }
         }
@@ -200,57 +208,61 @@ extension Store {
     static func create(_ layout: ResultTableLayout, _ db: Database) throws {
         let t = layout.name
         let q = t.sqlIdentifier
-        try db.execute(sql: """
-            CREATE TABLE \(q) (
-                id INTEGER PRIMARY KEY,
-                document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
-                document_path TEXT NOT NULL,
-                model TEXT NOT NULL,
-                extracted_at TEXT NOT NULL\(columnDefinitions(layout.columns))
-            );
-            CREATE TABLE \(ResultNames.evidence(t).sqlIdentifier) (
-                row_id INTEGER NOT NULL REFERENCES \(q)(id) ON DELETE CASCADE,
-                field TEXT NOT NULL,
-                value_index INTEGER NOT NULL,
-                document_id INTEGER NOT NULL,
-                page_number INTEGER NOT NULL,
-                start INTEGER NOT NULL,
-                "end" INTEGER NOT NULL,
-                quote TEXT NOT NULL,
-                x0 REAL, y0 REAL, x1 REAL, y1 REAL
-            );
-            CREATE INDEX \((ResultNames.evidence(t) + "__by_row").sqlIdentifier)
-                ON \(ResultNames.evidence(t).sqlIdentifier)(row_id);
-            CREATE TABLE \(ResultNames.issues(t).sqlIdentifier) (
-                row_id INTEGER NOT NULL REFERENCES \(q)(id) ON DELETE CASCADE,
-                field TEXT,
-                rule TEXT,
-                message TEXT
-            );
-            CREATE INDEX \((ResultNames.issues(t) + "__by_row").sqlIdentifier)
-                ON \(ResultNames.issues(t).sqlIdentifier)(row_id);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE \(q) (
+                    id INTEGER PRIMARY KEY,
+                    document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+                    document_path TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    extracted_at TEXT NOT NULL\(columnDefinitions(layout.columns))
+                );
+                CREATE TABLE \(ResultNames.evidence(t).sqlIdentifier) (
+                    row_id INTEGER NOT NULL REFERENCES \(q)(id) ON DELETE CASCADE,
+                    field TEXT NOT NULL,
+                    value_index INTEGER NOT NULL,
+                    document_id INTEGER NOT NULL,
+                    page_number INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    "end" INTEGER NOT NULL,
+                    quote TEXT NOT NULL,
+                    x0 REAL, y0 REAL, x1 REAL, y1 REAL
+                );
+                CREATE INDEX \((ResultNames.evidence(t) + "__by_row").sqlIdentifier)
+                    ON \(ResultNames.evidence(t).sqlIdentifier)(row_id);
+                CREATE TABLE \(ResultNames.issues(t).sqlIdentifier) (
+                    row_id INTEGER NOT NULL REFERENCES \(q)(id) ON DELETE CASCADE,
+                    field TEXT,
+                    rule TEXT,
+                    message TEXT
+                );
+                CREATE INDEX \((ResultNames.issues(t) + "__by_row").sqlIdentifier)
+                    ON \(ResultNames.issues(t).sqlIdentifier)(row_id);
+                """)
         for child in layout.children { try createChild(child, of: t, db) }
     }
 
     static func createChild(_ child: ChildTableLayout, of table: String, _ db: Database) throws {
         let name = ResultNames.child(table, child.name)
-        try db.execute(sql: """
-            CREATE TABLE \(name.sqlIdentifier) (
-                id INTEGER PRIMARY KEY,
-                row_id INTEGER NOT NULL REFERENCES \(table.sqlIdentifier)(id) ON DELETE CASCADE,
-                item_index INTEGER NOT NULL\(columnDefinitions(child.columns))
-            );
-            CREATE INDEX \((name + "__by_row").sqlIdentifier) ON \(name.sqlIdentifier)(row_id);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE \(name.sqlIdentifier) (
+                    id INTEGER PRIMARY KEY,
+                    row_id INTEGER NOT NULL REFERENCES \(table.sqlIdentifier)(id) ON DELETE CASCADE,
+                    item_index INTEGER NOT NULL\(columnDefinitions(child.columns))
+                );
+                CREATE INDEX \((name + "__by_row").sqlIdentifier) ON \(name.sqlIdentifier)(row_id);
+                """)
     }
 
     /// Drops a result table with every table named `<name>__…` and its bookkeeping.
     static func dropResultTable(_ name: String, _ db: Database) throws {
         let prefix = name + "__"
-        let companions = try String.fetchAll(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? COLLATE NOCASE
-            """, arguments: [prefix.count, prefix])
+        let companions = try String.fetchAll(
+            db,
+            sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? COLLATE NOCASE
+                """, arguments: [prefix.count, prefix])
         for table in companions { try db.execute(sql: "DROP TABLE \(table.sqlIdentifier)") }
         try db.execute(sql: "DROP TABLE IF EXISTS \(name.sqlIdentifier)")
         try db.execute(sql: "DELETE FROM result_extractions WHERE table_name = ?", arguments: [name])
@@ -258,8 +270,10 @@ extension Store {
     }
 
     /// Adds what `layout` has and `stored` lacks; returns the layout now in the database and what was added.
-    static func evolve(_ stored: ResultTableLayout, to layout: ResultTableLayout,
-                       _ db: Database) throws -> (ResultTableLayout, [String]) {
+    static func evolve(
+        _ stored: ResultTableLayout, to layout: ResultTableLayout,
+        _ db: Database
+    ) throws -> (ResultTableLayout, [String]) {
         let t = stored.name
         func incompatible(_ reason: String) -> StoreError { .incompatibleTable(name: t, reason: reason) }
         func newColumns(_ old: [ResultColumn], _ new: [ResultColumn], in table: String) throws -> [ResultColumn] {
@@ -268,8 +282,9 @@ extension Store {
                     throw incompatible("the schema no longer has the field \(table.isEmpty ? "" : table + ".")\(column.name)")
                 }
                 if now.type != column.type {
-                    throw incompatible("the field \(table.isEmpty ? "" : table + ".")\(column.name) changed type "
-                                       + "from \(column.type.rawValue) to \(now.type.rawValue)")
+                    throw incompatible(
+                        "the field \(table.isEmpty ? "" : table + ".")\(column.name) changed type "
+                            + "from \(column.type.rawValue) to \(now.type.rawValue)")
                 }
             }
             return new.filter { column in !old.contains { $0.name == column.name } }
@@ -352,12 +367,14 @@ extension Store {
         try guarded {
             try pool.read { db in
                 let layout = try Self.requireLayout(table, db)
-                let row = try Row.fetchOne(db, sql: """
-                    SELECT count(*) AS checked,
-                           coalesce(sum(p.text IS NULL OR substr(p.text, e.start + 1, e."end" - e.start) != e.quote), 0) AS mismatched
-                    FROM \(ResultNames.evidence(layout.name).sqlIdentifier) e
-                    LEFT JOIN pages p ON p.document_id = e.document_id AND p.page_number = e.page_number
-                    """)
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) AS checked,
+                               coalesce(sum(p.text IS NULL OR substr(p.text, e.start + 1, e."end" - e.start) != e.quote), 0) AS mismatched
+                        FROM \(ResultNames.evidence(layout.name).sqlIdentifier) e
+                        LEFT JOIN pages p ON p.document_id = e.document_id AND p.page_number = e.page_number
+                        """)
                 return EvidenceCheck(checked: row?["checked"] ?? 0, mismatched: row?["mismatched"] ?? 0)
             }
         }

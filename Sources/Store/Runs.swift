@@ -17,10 +17,17 @@ public struct RunRecord: Sendable, Equatable, Codable {
     /// JSON, free form.
     public let details: String?
 
-    public init(id: Int64? = nil, kind: String, table: String, model: String? = nil, source: String? = nil,
-                startedAt: String, details: String? = nil) {
-        self.id = id; self.kind = kind; self.table = table; self.model = model; self.source = source
-        self.startedAt = startedAt; self.details = details
+    public init(
+        id: Int64? = nil, kind: String, table: String, model: String? = nil, source: String? = nil,
+        startedAt: String, details: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.table = table
+        self.model = model
+        self.source = source
+        self.startedAt = startedAt
+        self.details = details
     }
 }
 
@@ -34,7 +41,9 @@ public struct Metric: Sendable, Equatable, Codable {
     public let value: Double
 
     public init(field: String, name: String, value: Double) {
-        self.field = field; self.name = name; self.value = value
+        self.field = field
+        self.name = name
+        self.value = value
     }
 }
 
@@ -44,9 +53,10 @@ extension Store {
     public func recordRun(_ run: RunRecord, metrics: [Metric]) throws(StoreError) -> Int64 {
         try guarded {
             try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO runs (kind, table_name, model, source, started_at, details) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [run.kind, run.table, run.model, run.source, run.startedAt, run.details])
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (kind, table_name, model, source, started_at, details) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [run.kind, run.table, run.model, run.source, run.startedAt, run.details])
                 let id = db.lastInsertedRowID
                 let statement = try db.makeStatement(sql: "INSERT INTO metrics (run_id, field, name, value) VALUES (?, ?, ?, ?)")
                 for m in metrics { try statement.execute(arguments: [id, m.field, m.name, m.value.isNaN ? nil : m.value]) }
@@ -59,11 +69,15 @@ extension Store {
     public func runs(table: String? = nil) throws(StoreError) -> [RunRecord] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM runs WHERE ?1 IS NULL OR table_name = ?1 ORDER BY started_at DESC, id DESC
-                    """, arguments: [table]).map { row in
-                    RunRecord(id: row["id"], kind: row["kind"], table: row["table_name"], model: row["model"],
-                              source: row["source"], startedAt: row["started_at"], details: row["details"])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM runs WHERE ?1 IS NULL OR table_name = ?1 ORDER BY started_at DESC, id DESC
+                        """, arguments: [table]
+                ).map { row in
+                    RunRecord(
+                        id: row["id"], kind: row["kind"], table: row["table_name"], model: row["model"],
+                        source: row["source"], startedAt: row["started_at"], details: row["details"])
                 }
             }
         }
@@ -73,8 +87,10 @@ extension Store {
     public func metrics(runID: Int64) throws(StoreError) -> [Metric] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT field, name, value FROM metrics WHERE run_id = ? ORDER BY field, name",
-                                 arguments: [runID]).map { row in
+                try Row.fetchAll(
+                    db, sql: "SELECT field, name, value FROM metrics WHERE run_id = ? ORDER BY field, name",
+                    arguments: [runID]
+                ).map { row in
                     Metric(field: row["field"], name: row["name"], value: row["value"] ?? .nan)
                 }
             }

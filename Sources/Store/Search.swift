@@ -13,8 +13,12 @@ public struct SearchHit: Sendable, Codable, Equatable {
     public let score: Double
 
     public init(chunkID: Int64, documentID: Int64, path: String, location: Location, snippet: String, score: Double) {
-        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location
-        self.snippet = snippet; self.score = score
+        self.chunkID = chunkID
+        self.documentID = documentID
+        self.path = path
+        self.location = location
+        self.snippet = snippet
+        self.score = score
     }
 
     enum CodingKeys: String, CodingKey { case chunkID, documentID, path, snippet, score }
@@ -22,16 +26,20 @@ public struct SearchHit: Sendable, Codable, Equatable {
     /// Its JSON spells the location flat: `page`, `start`, `end` beside the other keys.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(chunkID: try c.decode(Int64.self, forKey: .chunkID), documentID: try c.decode(Int64.self, forKey: .documentID),
-                  path: try c.decode(String.self, forKey: .path), location: try Location(from: decoder),
-                  snippet: try c.decode(String.self, forKey: .snippet), score: try c.decode(Double.self, forKey: .score))
+        self.init(
+            chunkID: try c.decode(Int64.self, forKey: .chunkID), documentID: try c.decode(Int64.self, forKey: .documentID),
+            path: try c.decode(String.self, forKey: .path), location: try Location(from: decoder),
+            snippet: try c.decode(String.self, forKey: .snippet), score: try c.decode(Double.self, forKey: .score))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(chunkID, forKey: .chunkID); try c.encode(documentID, forKey: .documentID); try c.encode(path, forKey: .path)
-        try c.encode(snippet, forKey: .snippet); try c.encode(score, forKey: .score)
+        try c.encode(chunkID, forKey: .chunkID)
+        try c.encode(documentID, forKey: .documentID)
+        try c.encode(path, forKey: .path)
+        try c.encode(snippet, forKey: .snippet)
+        try c.encode(score, forKey: .score)
     }
 }
 
@@ -82,8 +90,9 @@ public enum FTSQuery {
 extension SearchHit {
     /// The same hit with another score and, when given, another excerpt.
     public func with(score: Double, snippet: String? = nil) -> SearchHit {
-        SearchHit(chunkID: chunkID, documentID: documentID, path: path, location: location,
-                  snippet: snippet ?? self.snippet, score: score)
+        SearchHit(
+            chunkID: chunkID, documentID: documentID, path: path, location: location,
+            snippet: snippet ?? self.snippet, score: score)
     }
 }
 
@@ -94,7 +103,8 @@ public struct ChunkScope: Sendable, Equatable, Hashable {
     public var pages: ClosedRange<Int>?
 
     public init(documents: [Int64]? = nil, pages: ClosedRange<Int>? = nil) {
-        self.documents = documents; self.pages = pages
+        self.documents = documents
+        self.pages = pages
     }
 
     /// Every chunk.
@@ -112,24 +122,30 @@ public struct ChunkScope: Sendable, Equatable, Hashable {
 
 extension Store {
     /// BM25 search over chunks (of `scope`), best first.
-    public func search(_ input: String, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
-                       highlight: (String, String) = ("[", "]")) throws(StoreError) -> [SearchHit] {
+    public func search(
+        _ input: String, limit: Int = 10, matchAll: Bool = false, scope: ChunkScope = .all,
+        highlight: (String, String) = ("[", "]")
+    ) throws(StoreError) -> [SearchHit] {
         guard let match = FTSQuery.make(input, matchAll: matchAll) else { return [] }
         return try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end",
-                           snippet(chunks_fts, 0, ?, ?, '…', 24) AS snippet, bm25(chunks_fts) AS rank
-                    FROM chunks_fts
-                    JOIN chunks c ON c.id = chunks_fts.rowid
-                    JOIN documents d ON d.id = c.document_id
-                    WHERE chunks_fts MATCH ? AND \(scope.condition)
-                    ORDER BY rank LIMIT ?
-                    """, arguments: [highlight.0, highlight.1, match, limit]).map { row in
-                    SearchHit(chunkID: row["id"], documentID: row["document_id"], path: row["path"],
-                              location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
-                              snippet: (row["snippet"] as String).replacingOccurrences(of: "\n", with: " "),
-                              score: -(row["rank"] as Double))
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end",
+                               snippet(chunks_fts, 0, ?, ?, '…', 24) AS snippet, bm25(chunks_fts) AS rank
+                        FROM chunks_fts
+                        JOIN chunks c ON c.id = chunks_fts.rowid
+                        JOIN documents d ON d.id = c.document_id
+                        WHERE chunks_fts MATCH ? AND \(scope.condition)
+                        ORDER BY rank LIMIT ?
+                        """, arguments: [highlight.0, highlight.1, match, limit]
+                ).map { row in
+                    SearchHit(
+                        chunkID: row["id"], documentID: row["document_id"], path: row["path"],
+                        location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
+                        snippet: (row["snippet"] as String).replacingOccurrences(of: "\n", with: " "),
+                        score: -(row["rank"] as Double))
                 }
             }
         }
@@ -144,18 +160,21 @@ extension Store {
         return try guarded {
             try pool.read { db in
                 let placeholders = Array(repeating: "?", count: ranked.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end", c.text
-                    FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
-                    """, arguments: StatementArguments(ranked.map(\.chunkID)))
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id, c.document_id, d.path, c.page_number, c.start, c."end", c.text
+                        FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
+                        """, arguments: StatementArguments(ranked.map(\.chunkID)))
                 let byID = Dictionary(rows.map { (($0["id"] as Int64), $0) }, uniquingKeysWith: { a, _ in a })
                 return ranked.compactMap { item in
                     guard let row = byID[item.chunkID] else { return nil }
                     let text = (row["text"] as String).replacingOccurrences(of: "\n", with: " ")
                     let snippet = text.count > snippetLength ? String(text.prefix(snippetLength)) + "…" : text
-                    return SearchHit(chunkID: item.chunkID, documentID: row["document_id"], path: row["path"],
-                                     location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
-                                     snippet: snippet, score: item.score)
+                    return SearchHit(
+                        chunkID: item.chunkID, documentID: row["document_id"], path: row["path"],
+                        location: Location(page: row["page_number"], start: row["start"], end: row["end"]),
+                        snippet: snippet, score: item.score)
                 }
             }
         }
@@ -172,7 +191,8 @@ public struct TermCounts: Sendable, Equatable {
     public init() {}
 
     public static func == (a: TermCounts, b: TermCounts) -> Bool {
-        a.chunks == b.chunks && a.documents == b.documents && a.terms.mapValues { [$0.chunks, $0.documents] } == b.terms.mapValues { [$0.chunks, $0.documents] }
+        a.chunks == b.chunks && a.documents == b.documents
+            && a.terms.mapValues { [$0.chunks, $0.documents] } == b.terms.mapValues { [$0.chunks, $0.documents] }
     }
 }
 
@@ -185,16 +205,20 @@ extension Store {
             try pool.read { db in
                 var counts = TermCounts()
                 if let row = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT c.document_id) FROM chunks c WHERE \(scope.condition)") {
-                    counts.chunks = row[0]; counts.documents = row[1]
+                    counts.chunks = row[0]
+                    counts.documents = row[1]
                 }
                 for term in terms where counts.terms[term] == nil {
                     guard let match = FTSQuery.make("\"" + term.replacingOccurrences(of: "\"", with: " ") + "\"") else {
-                        counts.terms[term] = (0, 0); continue
+                        counts.terms[term] = (0, 0)
+                        continue
                     }
-                    let row = try Row.fetchOne(db, sql: """
-                        SELECT count(*), count(DISTINCT c.document_id) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-                        WHERE chunks_fts MATCH ? AND \(scope.condition)
-                        """, arguments: [match])
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*), count(DISTINCT c.document_id) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+                            WHERE chunks_fts MATCH ? AND \(scope.condition)
+                            """, arguments: [match])
                     counts.terms[term] = (row?[0] ?? 0, row?[1] ?? 0)
                 }
                 return counts
@@ -210,8 +234,9 @@ extension Store {
         return try guarded {
             try pool.read { db in
                 let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM chunks WHERE id IN (\(placeholders))",
-                                            arguments: StatementArguments(ids))
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, text FROM chunks WHERE id IN (\(placeholders))",
+                    arguments: StatementArguments(ids))
                 return Dictionary(rows.map { (($0["id"] as Int64), ($0["text"] as String)) }, uniquingKeysWith: { a, _ in a })
             }
         }

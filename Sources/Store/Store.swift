@@ -1,6 +1,6 @@
+import Documents
 import Foundation
 internal import GRDB
-import Documents
 
 /// The project's SQLite database (WAL mode): the corpus of documents, pages and chunks with its
 /// full-text index. Thread-safe; writes are serialised, reads run concurrently.

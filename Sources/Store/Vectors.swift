@@ -1,6 +1,6 @@
+import Documents
 import Foundation
 internal import GRDB
-import Documents
 import Tensors
 
 /// Chunk embeddings to store with a document: row `i` of `vectors` belongs to chunk `i`.
@@ -10,7 +10,8 @@ public struct ChunkVectors: Sendable {
     public let vectors: Matrix
 
     public init(model: String, vectors: Matrix) {
-        self.model = model; self.vectors = vectors
+        self.model = model
+        self.vectors = vectors
     }
 }
 
@@ -23,7 +24,8 @@ public enum VectorCoding {
         bytes.reserveCapacity(values.count * 2)
         for v in values {
             let bits = Float16(v).bitPattern
-            bytes.append(UInt8(bits & 0xFF)); bytes.append(UInt8(bits >> 8))
+            bytes.append(UInt8(bits & 0xFF))
+            bytes.append(UInt8(bits >> 8))
         }
         return Data(bytes)
     }
@@ -80,11 +82,13 @@ extension Store {
     public func documentsMissingVectors(model: String) throws(StoreError) -> [Int64] {
         try guarded {
             try pool.read { db in
-                try Int64.fetchAll(db, sql: """
-                    SELECT DISTINCT c.document_id FROM chunks c
-                    LEFT JOIN chunk_vectors v ON v.chunk_id = c.id AND v.model = ?
-                    WHERE v.chunk_id IS NULL ORDER BY c.document_id
-                    """, arguments: [model])
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT c.document_id FROM chunks c
+                        LEFT JOIN chunk_vectors v ON v.chunk_id = c.id AND v.model = ?
+                        WHERE v.chunk_id IS NULL ORDER BY c.document_id
+                        """, arguments: [model])
             }
         }
     }
@@ -93,13 +97,17 @@ extension Store {
     public func pages(documentID: Int64, withBoxes: Bool = false) throws(StoreError) -> [Page] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT page_number, text, width, height\(withBoxes ? ", word_boxes" : "") FROM pages
-                    WHERE document_id = ? ORDER BY page_number
-                    """, arguments: [documentID]).map { row in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT page_number, text, width, height\(withBoxes ? ", word_boxes" : "") FROM pages
+                        WHERE document_id = ? ORDER BY page_number
+                        """, arguments: [documentID]
+                ).map { row in
                     let boxes: Data? = withBoxes ? row["word_boxes"] : nil
-                    return Page(number: row["page_number"], text: row["text"], width: row["width"], height: row["height"],
-                                words: boxes.map(WordBoxCoding.decode) ?? [])
+                    return Page(
+                        number: row["page_number"], text: row["text"], width: row["width"], height: row["height"],
+                        words: boxes.map(WordBoxCoding.decode) ?? [])
                 }
             }
         }
@@ -117,9 +125,10 @@ extension Store {
     }
 
     func insertChunks(_ chunks: [Chunk], documentID: Int64, _ db: Database) throws -> [Int64] {
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO chunks (document_id, page_number, start, "end", text) VALUES (?, ?, ?, ?, ?)
-            """)
+        let statement = try db.makeStatement(
+            sql: """
+                INSERT INTO chunks (document_id, page_number, start, "end", text) VALUES (?, ?, ?, ?, ?)
+                """)
         return try chunks.map { c in
             try statement.execute(arguments: [documentID, c.location.page, c.location.start, c.location.end, c.text])
             return db.lastInsertedRowID
@@ -128,21 +137,30 @@ extension Store {
 
     /// Whether any chunk has a vector from `model` (cheaper than counting them).
     public func hasVectors(model: String) throws(StoreError) -> Bool {
-        try guarded { try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM chunk_vectors WHERE model = ?)", arguments: [model]) ?? false } }
+        try guarded {
+            try pool.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM chunk_vectors WHERE model = ?)", arguments: [model]) ?? false
+            }
+        }
     }
 
     /// How many chunks have a vector from `model`.
     public func vectorCount(model: String) throws(StoreError) -> Int {
-        try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_vectors WHERE model = ?", arguments: [model]) ?? 0 } }
+        try guarded {
+            try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_vectors WHERE model = ?", arguments: [model]) ?? 0 }
+        }
     }
 
     /// The `limit` chunks whose vectors are most similar to `query`, best first: an exact scan of
     /// every stored vector of `model` (or only those of chunks in `scope`), in blocks multiplied
     /// with BLAS, keeping memory flat.
-    public func nearestChunks(to query: [Float], model: String, limit: Int,
-                              scope: ChunkScope = .all) throws(StoreError) -> [VectorMatch] {
+    public func nearestChunks(
+        to query: [Float], model: String, limit: Int,
+        scope: ChunkScope = .all
+    ) throws(StoreError) -> [VectorMatch] {
         guard limit > 0, !query.isEmpty else { return [] }
-        let d = query.count, blockRows = 4096
+        let d = query.count
+        let blockRows = 4096
         return try guarded {
             try pool.read { db in
                 var best = TopK(limit: limit)
@@ -164,10 +182,12 @@ extension Store {
                 }
                 let rows: RowCursor
                 if scope != .all {
-                    rows = try Row.fetchCursor(db, sql: """
-                        SELECT v.chunk_id, v.vector FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
-                        WHERE v.model = ? AND \(scope.condition)
-                        """, arguments: [model])
+                    rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT v.chunk_id, v.vector FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+                            WHERE v.model = ? AND \(scope.condition)
+                            """, arguments: [model])
                 } else {
                     rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model = ?", arguments: [model])
                 }
@@ -180,7 +200,7 @@ extension Store {
                         }
                         return true
                     }
-                    guard stored else { continue }   // a vector of another dimension cannot be compared
+                    guard stored else { continue }  // a vector of another dimension cannot be compared
                     filled += 1
                     if filled == blockRows { flush() }
                 }
@@ -194,7 +214,7 @@ extension Store {
 /// The `limit` best matches seen so far.
 struct TopK {
     let limit: Int
-    private var items: [VectorMatch] = []   // sorted, best first
+    private var items: [VectorMatch] = []  // sorted, best first
     init(limit: Int) { self.limit = limit }
 
     mutating func offer(_ match: VectorMatch) {

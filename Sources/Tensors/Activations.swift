@@ -6,7 +6,10 @@ public enum Activations {
     /// GELU with the exact error function, `x·(1 + erf(x/√2))/2`, as BERT defines it.
     public static func gelu(_ x: inout [Float]) {
         x.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { let v = p[i]; p[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752)) }
+            for i in p.indices {
+                let v = p[i]
+                p[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752))
+            }
         }
     }
 
@@ -39,10 +42,10 @@ public enum Activations {
     @inlinable @inline(__always)
     public static func exp(_ value: Float) -> Float {
         let x = min(max(value, -87.3), 88.3)
-        let shifter: Float = 12582912                 // 1.5·2²³: adding it rounds to an integer
+        let shifter: Float = 12_582_912  // 1.5·2²³: adding it rounds to an integer
         let t = x * 1.44269504088896341 + shifter
         let n = t - shifter
-        var r = x - n * 0.693145751953125             // ln2, split so that n·ln2_hi is exact
+        var r = x - n * 0.693145751953125  // ln2, split so that n·ln2_hi is exact
         r = r - n * 1.42860682030941723e-06
         var p: Float = 1.0 / 720
         p = p * r + 1.0 / 120
@@ -77,7 +80,10 @@ public enum Activations {
                             j += 8
                         }
                         variance = squares.sum()
-                        while j < cols { variance += row[j] * row[j]; j += 1 }
+                        while j < cols {
+                            variance += row[j] * row[j]
+                            j += 1
+                        }
                         let scale = 1 / (variance / Float(cols) + epsilon).squareRoot()
                         for j in 0..<cols { row[j] = row[j] * scale * g[j] + b[j] }
                     }
@@ -113,7 +119,8 @@ public enum Activations {
     /// vectorise a floating-point reduction by itself, since that reorders the additions.
     @inline(__always)
     public static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
-        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        var a = SIMD8<Float>()
+        var b = SIMD8<Float>()
         var i = 0
         let raw = UnsafeRawPointer(p)
         while i + 16 <= count {
@@ -122,7 +129,10 @@ public enum Activations {
             i += 16
         }
         var total = (a + b).sum()
-        while i < count { total += p[i]; i += 1 }
+        while i < count {
+            total += p[i]
+            i += 1
+        }
         return total
     }
 
@@ -138,7 +148,10 @@ public enum Activations {
             i += 8
         }
         var result = top.max()
-        while i < count { result = Swift.max(result, p[i]); i += 1 }
+        while i < count {
+            result = Swift.max(result, p[i])
+            i += 1
+        }
         return result
     }
 

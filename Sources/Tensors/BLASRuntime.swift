@@ -1,5 +1,5 @@
-import Foundation
 internal import COpenBLAS
+import Foundation
 
 /// The OpenBLAS library as loaded: the kernels ("core") it chose, its build, its threads, and the
 /// start-up fix for machines where it falls back to a generic core.
@@ -41,9 +41,9 @@ public enum BLASRuntime {
     /// `Haswell` (AVX2 and FMA), or nil when it has none of these.
     public static func recommendedCore(for features: CPUFeatures) -> String? {
         #if arch(x86_64)
-        if features.isSuperset(of: requirements["cooperlake"]!) { return "Cooperlake" }
-        if features.isSuperset(of: requirements["skylakex"]!) { return "SkylakeX" }
-        if features.isSuperset(of: requirements["haswell"]!) { return "Haswell" }
+            if features.isSuperset(of: requirements["cooperlake"]!) { return "Cooperlake" }
+            if features.isSuperset(of: requirements["skylakex"]!) { return "SkylakeX" }
+            if features.isSuperset(of: requirements["haswell"]!) { return "Haswell" }
         #endif
         return nil
     }
@@ -167,14 +167,14 @@ extension BLASRuntime {
     /// machines where OpenBLAS detects the CPU correctly.
     public static func reexecIfGenericCore() {
         #if os(Linux)
-        guard !isSet(coreTypeVariable), !isSet(reexecMarker) else { return }
-        let assumeGeneric = ProcessInfo.processInfo.environment[assumeGenericHook] == "1"
-        guard assumeGeneric || isGenericCore, let core = recommendedCore(for: cpuFeatures) else { return }
-        setenv(coreTypeVariable, core, 1)
-        setenv(reexecMarker, "1", 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
-        unsetenv(coreTypeVariable)
-        unsetenv(reexecMarker)
+            guard !isSet(coreTypeVariable), !isSet(reexecMarker) else { return }
+            let assumeGeneric = ProcessInfo.processInfo.environment[assumeGenericHook] == "1"
+            guard assumeGeneric || isGenericCore, let core = recommendedCore(for: cpuFeatures) else { return }
+            setenv(coreTypeVariable, core, 1)
+            setenv(reexecMarker, "1", 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            unsetenv(coreTypeVariable)
+            unsetenv(reexecMarker)
         #endif
     }
 }

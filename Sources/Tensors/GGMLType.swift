@@ -26,9 +26,9 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .f32: 4
         case .f16, .bf16: 2
-        case .q4_0: 18   // f16 scale + 16 bytes of 4-bit weights
-        case .q4_1: 20   // f16 scale + f16 minimum + 16 bytes
-        case .q8_0: 34   // f16 scale + 32 signed bytes
+        case .q4_0: 18  // f16 scale + 16 bytes of 4-bit weights
+        case .q4_1: 20  // f16 scale + f16 minimum + 16 bytes
+        case .q8_0: 34  // f16 scale + 32 signed bytes
         case .q4_K: 144  // f16 d + f16 dmin + 12 bytes of 6-bit scales/mins + 128 bytes
         case .q6_K: 210  // 128 low nibbles + 64 high bits + 16 scales + f16 d
         }
@@ -57,10 +57,12 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     /// GGML's name for a type id Quarry does not read, for error messages.
     public static func name(of id: UInt32) -> String {
         if let known = GGMLType(rawValue: id) { return known.description }
-        let others: [UInt32: String] = [6: "Q5_0", 7: "Q5_1", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 13: "Q5_K",
-                                        15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S",
-                                        20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16",
-                                        26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M", 34: "TQ1_0", 35: "TQ2_0"]
+        let others: [UInt32: String] = [
+            6: "Q5_0", 7: "Q5_1", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 13: "Q5_K",
+            15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S",
+            20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16",
+            26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M", 34: "TQ1_0", 35: "TQ2_0",
+        ]
         return others[id] ?? "type \(id)"
     }
 }

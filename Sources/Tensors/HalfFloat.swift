@@ -13,9 +13,9 @@ enum HalfFloat {
             // Subnormal (or zero): mantissa · 2⁻²⁴, exact as a float.
             bits = (Float(magnitude) * 0x1p-24).bitPattern
         } else if exponent == 31 {
-            bits = (magnitude << 13) | 0x7f80_0000      // infinity or NaN, payload kept
+            bits = (magnitude << 13) | 0x7f80_0000  // infinity or NaN, payload kept
         } else {
-            bits = (magnitude << 13) &+ (112 << 23)     // rebias the exponent from 15 to 127
+            bits = (magnitude << 13) &+ (112 << 23)  // rebias the exponent from 15 to 127
         }
         return Float(bitPattern: bits | sign)
     }

@@ -10,9 +10,11 @@
 extension QuantizedMatrix {
     /// `y` (`n × rows`) = `x` (`n × columns`) · Wᵀ. `weights` must hold `rows × columns` floats
     /// and `activations` `n × columns`; both are overwritten.
-    public func multiply(batch x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>,
-                         weights: UnsafeMutablePointer<Float>, activations: UnsafeMutablePointer<Float>,
-                         pool: ComputePool = .shared) {
+    public func multiply(
+        batch x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>,
+        weights: UnsafeMutablePointer<Float>, activations: UnsafeMutablePointer<Float>,
+        pool: ComputePool = .shared
+    ) {
         guard n > 0, rows > 0 else { return }
         dequantize(rows: 0..<rows, into: weights, pool: pool)
         let format = type.activationFormat
@@ -46,8 +48,9 @@ extension QuantizedMatrix {
                 }
             }
         }
-        BLAS.gemm(transposeB: true, m: n, n: rows, k: columns, a: activations, lda: columns,
-                  b: weights, ldb: columns, c: y, ldc: rows)
+        BLAS.gemm(
+            transposeB: true, m: n, n: rows, k: columns, a: activations, lda: columns,
+            b: weights, ldb: columns, c: y, ldc: rows)
         guard type == .q4_1 else { return }
         // y += correction (n × blocks) · minimumsᵀ (blocks × rows), the blocks' m values.
         var minimums = [Float](repeating: 0, count: rows * blocks)
@@ -58,8 +61,9 @@ extension QuantizedMatrix {
             }
         }
         minimums.withUnsafeBufferPointer { m in
-            BLAS.gemm(transposeB: true, m: n, n: rows, k: blocks, a: correction, lda: blocks,
-                      b: m.baseAddress!, ldb: blocks, beta: 1, c: y, ldc: rows)
+            BLAS.gemm(
+                transposeB: true, m: n, n: rows, k: blocks, a: correction, lda: blocks,
+                b: m.baseAddress!, ldb: blocks, beta: 1, c: y, ldc: rows)
         }
     }
 }

@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 /// Self-consistency (as in test-time reinforcement learning): for each field, how far the
 /// document's samples, the candidate included, agree with the candidate's value. A single value
@@ -18,7 +18,8 @@ public struct ConsistencyJudge: Reward {
         guard !context.siblings.isEmpty else { return RewardScore(value: 1, explanation: "one sample: nothing to compare") }
         let samples = [context.candidate] + context.siblings
         let n = Double(samples.count)
-        var fields: [String: Double] = [:], itemScores: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:]
+        var itemScores: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             let mine = context.candidate.row[field.name] ?? .null
             if case .array(let items) = mine, !items.isEmpty {

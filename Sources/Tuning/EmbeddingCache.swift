@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 import Synchronization
 
 /// An embedder with a memory: each distinct text is embedded once, in one batch with the other
@@ -27,7 +27,8 @@ public final class EmbeddingCache: Sendable {
         vectors.withLock { table in
             for text in texts where found[text] == nil { found[text] = table[text] }
         }
-        var missing: [String] = [], queued: Set<String> = []
+        var missing: [String] = []
+        var queued: Set<String> = []
         for text in texts where found[text] == nil && queued.insert(text).inserted { missing.append(text) }
         if !missing.isEmpty {
             let fresh = embedder.embed(missing)

@@ -1,5 +1,6 @@
-import Schema
 import Documents
+import Schema
+
 /// Scores of one field: value-level counts (a list's items and a table column's cells each count
 /// once) and document-level exact matches.
 ///
@@ -39,9 +40,10 @@ public struct FieldScore: Sendable, Codable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(field: try c.decode(String.self, forKey: .field), truePositives: try c.decode(Int.self, forKey: .truePositives),
-                  falsePositives: try c.decode(Int.self, forKey: .falsePositives), falseNegatives: try c.decode(Int.self, forKey: .falseNegatives),
-                  exactMatches: try c.decode(Int.self, forKey: .exactMatches), documents: try c.decode(Int.self, forKey: .documents))
+        self.init(
+            field: try c.decode(String.self, forKey: .field), truePositives: try c.decode(Int.self, forKey: .truePositives),
+            falsePositives: try c.decode(Int.self, forKey: .falsePositives), falseNegatives: try c.decode(Int.self, forKey: .falseNegatives),
+            exactMatches: try c.decode(Int.self, forKey: .exactMatches), documents: try c.decode(Int.self, forKey: .documents))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -81,8 +83,9 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         self.documents = documents
         self.missing = missing
         func total(_ count: KeyPath<FieldScore, Int>) -> Int { fields.reduce(0) { $0 + $1[keyPath: count] } }
-        micro = FieldScore(field: "micro", truePositives: total(\.truePositives), falsePositives: total(\.falsePositives),
-                           falseNegatives: total(\.falseNegatives), exactMatches: total(\.exactMatches), documents: total(\.documents))
+        micro = FieldScore(
+            field: "micro", truePositives: total(\.truePositives), falsePositives: total(\.falsePositives),
+            falseNegatives: total(\.falseNegatives), exactMatches: total(\.exactMatches), documents: total(\.documents))
         func mean(_ metric: KeyPath<FieldScore, Double>) -> Double {
             fields.isEmpty ? 0 : fields.reduce(0) { $0 + $1[keyPath: metric] } / Double(fields.count)
         }
@@ -110,8 +113,10 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
 public enum Evaluator {
     /// With `onlyPredicted`, gold rows of documents that were not predicted are left out (scoring a
     /// subset, such as a tuning run's held-back documents) instead of counting as missed.
-    public static func evaluate(schema: Schema, predicted: [String: [String: Value]], gold: [GoldRow],
-                                onlyPredicted: Bool = false) -> EvaluationReport {
+    public static func evaluate(
+        schema: Schema, predicted: [String: [String: Value]], gold: [GoldRow],
+        onlyPredicted: Bool = false
+    ) -> EvaluationReport {
         let columns = self.columns(schema.fields, prefix: [])
         let index = DocumentIndex(predicted.keys)
         let gold = onlyPredicted ? gold.filter { index.match($0.document) != nil } : gold
@@ -121,7 +126,8 @@ public enum Evaluator {
             var extracted: [String: Value] = [:]
             if let key = index.match(row.document) { extracted = predicted[key] ?? [:] } else { missing.append(row.document) }
             for (i, path) in columns.enumerated() {
-                let p = values(.object(extracted), path[...]), g = values(.object(row.fields), path[...])
+                let p = values(.object(extracted), path[...])
+                let g = values(.object(row.fields), path[...])
                 let tp = ValueMatch.pairs(p, g)
                 counts[i].tp += tp
                 counts[i].fp += p.count - tp
@@ -130,8 +136,9 @@ public enum Evaluator {
             }
         }
         let scores = zip(columns, counts).map { path, c in
-            FieldScore(field: path.joined(separator: "."), truePositives: c.tp, falsePositives: c.fp, falseNegatives: c.fn,
-                       exactMatches: c.exact, documents: gold.count)
+            FieldScore(
+                field: path.joined(separator: "."), truePositives: c.tp, falsePositives: c.fp, falseNegatives: c.fn,
+                exactMatches: c.exact, documents: gold.count)
         }
         return EvaluationReport(fields: scores, documents: gold.count, missing: missing)
     }

@@ -1,7 +1,7 @@
-import Schema
 import Documents
 import Extraction
 import Foundation
+import Schema
 
 /// The text around a value's evidence, which says what the value is: the label before it on its
 /// line (at most `reach` characters, from the last column break on — a run of three or more
@@ -35,7 +35,7 @@ struct EvidenceContext: Sendable, Hashable {
         if from > lineStart { before = Self.withoutFirstWord(before) }
         label = Self.lastColumn(before)
         var above = ""
-        var lineEnd = lineStart - 1   // the line break that ends the line above; -1 when there is none
+        var lineEnd = lineStart - 1  // the line break that ends the line above; -1 when there is none
         while lineEnd >= 0 {
             var start = lineEnd
             while start > 0, text[start - 1] != "\n" { start -= 1 }

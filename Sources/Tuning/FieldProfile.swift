@@ -1,6 +1,6 @@
-import Schema
 import Extraction
 import Foundation
+import Schema
 
 /// What one field's values look like across a set of documents, from the rows the current policy
 /// gives for them: how often the field has a value, the robust spread of its numbers (of their
@@ -66,10 +66,14 @@ public struct FieldProfile: Sendable, Equatable {
     public static func shape(of text: String) -> String {
         let words = text.split(whereSeparator: \.isWhitespace)
         func classes(_ word: Substring) -> String {
-            var out = "", last = ""
+            var out = ""
+            var last = ""
             for c in word {
                 let cls = c.isUppercase ? "A" : c.isLetter ? "a" : c.isNumber ? "9" : String(c)
-                if cls != last { out += cls; last = cls }
+                if cls != last {
+                    out += cls
+                    last = cls
+                }
             }
             return out
         }
@@ -115,16 +119,20 @@ public struct FieldProfile: Sendable, Equatable {
             return Self.falloff(t, spread, floor: floor, describe: "\(item)", range: "\(shown(spread.lower))–\(shown(spread.upper))")
         case .date:
             guard let spread, let year = Self.year(item) else { return nil }
-            return Self.falloff(Double(year), spread, floor: 1, describe: "the year \(year)",
-                                range: "\(Int(spread.lower.rounded(.down)))–\(Int(spread.upper.rounded(.up)))")
+            return Self.falloff(
+                Double(year), spread, floor: 1, describe: "the year \(year)",
+                range: "\(Int(spread.lower.rounded(.down)))–\(Int(spread.upper.rounded(.up)))")
         case .text:
             guard case .string(let text) = item, let top = shapes.values.max(), top > 0,
-                  Double(top) / Double(values) >= minimumShare else { return nil }
+                Double(top) / Double(values) >= minimumShare
+            else { return nil }
             let shape = Self.shape(of: text)
             let count = shapes[shape] ?? 0
             let common = shapes.filter { $0.value == top }.keys.sorted().first ?? ""
-            return (Double(count) / Double(top),
-                    "shape ‹\(shape)› is held by \(count) of \(values) values; the most common is ‹\(common)› (\(top))")
+            return (
+                Double(count) / Double(top),
+                "shape ‹\(shape)› is held by \(count) of \(values) values; the most common is ‹\(common)› (\(top))"
+            )
         case .other:
             return nil
         }
@@ -133,10 +141,12 @@ public struct FieldProfile: Sendable, Equatable {
     /// 1 inside the quartiles widened by 1.5 interquartile ranges, then exp(−distance / range).
     private static func falloff(_ t: Double, _ spread: Spread, floor: Double, describe: String, range: String) -> (score: Double, reason: String) {
         let width = max(spread.upper - spread.lower, floor)
-        let low = spread.lower - 1.5 * width, high = spread.upper + 1.5 * width
+        let low = spread.lower - 1.5 * width
+        let high = spread.upper + 1.5 * width
         let distance = t < low ? low - t : t > high ? t - high : 0
         let side = t < low ? "below" : "above"
-        return distance == 0 ? (1, "\(describe) lies within the set's usual \(range)")
+        return distance == 0
+            ? (1, "\(describe) lies within the set's usual \(range)")
             : (exp(-distance / width), "\(describe) lies far \(side) the set's usual \(range)")
     }
 
@@ -145,7 +155,8 @@ public struct FieldProfile: Sendable, Equatable {
         let sorted = numbers.sorted()
         func quantile(_ q: Double) -> Double {
             let position = q * Double(sorted.count - 1)
-            let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
+            let below = Int(position.rounded(.down))
+            let above = min(below + 1, sorted.count - 1)
             return sorted[below] + (position - Double(below)) * (sorted[above] - sorted[below])
         }
         return Spread(lower: quantile(0.25), median: quantile(0.5), upper: quantile(0.75), logarithmic: logarithmic)

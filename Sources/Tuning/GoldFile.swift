@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 /// One gold row: the document's file name and its field values, normalised by the schema.
 public struct GoldRow: Sendable {
@@ -25,10 +25,12 @@ public enum GoldFile {
     }
 
     /// Parses gold lines; `file` names them in errors.
-    public static func parse(_ data: Data, schema: Schema, dates: DateOrder = .monthFirst,
-                             file: String = "gold") throws(TuningError) -> [GoldRow] {
+    public static func parse(
+        _ data: Data, schema: Schema, dates: DateOrder = .monthFirst,
+        file: String = "gold"
+    ) throws(TuningError) -> [GoldRow] {
         var rows: [GoldRow] = []
-        let data = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data   // a byte-order mark
+        let data = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data  // a byte-order mark
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard line.contains(where: { !isJSONWhitespace($0) }) else { continue }
             if let row = try row(Data(line), schema: schema, dates: dates, file: file, line: index + 1) { rows.append(row) }

@@ -1,6 +1,6 @@
-import Schema
 import Documents
 import Extraction
+import Schema
 
 /// Grounding: every value is supported by its evidence. A value's evidence must exist, its quote
 /// must be the page text at the cited offsets, and the quote must read as the value (`Normalizer`
@@ -13,9 +13,10 @@ public struct GroundingJudge: Reward {
 
     public func score(_ context: RewardContext) -> RewardScore {
         let pages = Dictionary(context.document.pages.map { ($0.number, Array($0.text.unicodeScalars)) }, uniquingKeysWith: { a, _ in a })
-        var fields: [String: Double] = [:], items: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:]
+        var items: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
-            guard let type = field.scalarType else { continue }   // tables: judged through their cells later
+            guard let type = field.scalarType else { continue }  // tables: judged through their cells later
             let values = context.values(of: field)
             guard !values.isEmpty else { continue }
             let supported = values.indices.filter { index in
@@ -34,7 +35,9 @@ public struct GroundingJudge: Reward {
     }
 
     static func quoteIsAtItsPlace(_ evidence: Evidence, _ pages: [Int: [Unicode.Scalar]]) -> Bool {
-        guard let text = pages[evidence.location.page], evidence.location.start >= 0, evidence.location.start < evidence.location.end, evidence.location.end <= text.count else {
+        guard let text = pages[evidence.location.page], evidence.location.start >= 0, evidence.location.start < evidence.location.end,
+            evidence.location.end <= text.count
+        else {
             return false
         }
         return String(String.UnicodeScalarView(text[evidence.location.start..<evidence.location.end])) == evidence.quote

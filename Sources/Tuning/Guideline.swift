@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 /// An expert's guideline compiled into a check on the fields it names (`GuidelineJudge.compile`).
 public struct Guideline: Sendable, Equatable {

@@ -1,7 +1,7 @@
-import Schema
 import Documents
 import Extraction
 import Foundation
+import Schema
 
 /// Compiles an expert's sentence into a `Guideline`: it normalises the wording (`must be`,
 /// `should always be`, `are` → `is`; `must not`, `never`, `doesn't` → `not`), recognises one of a
@@ -29,7 +29,9 @@ extension GuidelineJudge {
         let sentence = normalised(text)
         guard let (subject, check) = recognise(sentence) else {
             let named = fields(in: sentence, schema: schema)
-            let reason = named.isEmpty ? "neither a form the guideline judge understands nor one that names a field"
+            let reason =
+                named.isEmpty
+                ? "neither a form the guideline judge understands nor one that names a field"
                 : "names \(named.joined(separator: ", ")) but is not a form the guideline judge understands"
             return .failure(.unrecognisedGuideline(guideline: text, reason: reason))
         }
@@ -65,7 +67,8 @@ extension GuidelineJudge {
     /// The subject and the check of a normalised sentence, when it has a known form.
     static func recognise(_ s: String) -> (subject: String, check: Guideline.Check)? {
         let subject = "(.+?)"
-        let atLeast = "at least|no less than|not less than|no fewer than|not fewer than|greater than or equal to|more than or equal to|equal to or greater than|equal to or more than|>="
+        let atLeast =
+            "at least|no less than|not less than|no fewer than|not fewer than|greater than or equal to|more than or equal to|equal to or greater than|equal to or more than|>="
         let atMost = "at most|no more than|not more than|less than or equal to|equal to or less than|up to|<="
         let above = "greater than|more than|larger than|higher than|above|over|>"
         let below = "less than|fewer than|smaller than|lower than|below|under|<"
@@ -77,23 +80,36 @@ extension GuidelineJudge {
             return .init(maximum: x, strict: true)
         }
         let bound = "(\(atLeast)|\(atMost)|\(above)|\(below))"
-        let legal = "(?:the |a |an |their |its |any )?(?:full |company |company's |corporate |entity )?legal (?:suffix|suffixes|form|forms|entity suffix|entity type)(?: .*)?"
+        let legal =
+            "(?:the |a |an |their |its |any )?(?:full |company |company's |corporate |entity )?legal (?:suffix|suffixes|form|forms|entity suffix|entity type)(?: .*)?"
         let topical = "(?:is|refers to|is about|means|concerns|describes|measures|covers)"
 
-        if let m = match("^\(subject) (?:is )?(?:not empty|not blank|not null|not missing|present|required|mandatory|given|filled in|filled|has a value|exists|not omitted|not left empty|not left blank)$", s) {
+        if let m = match(
+            "^\(subject) (?:is )?(?:not empty|not blank|not null|not missing|present|required|mandatory|given|filled in|filled|has a value|exists|not omitted|not left empty|not left blank)$",
+            s)
+        {
             return (m[0], .present)
         }
-        if let m = match("^\(subject) is (?:in |written in |all |in all |entirely |entirely in )?(upper ?case|uppercase|capitals|capital letters|all caps|caps|lower ?case|lowercase|small letters)(?: letters)?$", s) {
+        if let m = match(
+            "^\(subject) is (?:in |written in |all |in all |entirely |entirely in )?(upper ?case|uppercase|capitals|capital letters|all caps|caps|lower ?case|lowercase|small letters)(?: letters)?$",
+            s)
+        {
             return (m[0], .upperCase(!(m[1].hasPrefix("lower") || m[1] == "small letters")))
         }
-        if let m = match("^\(subject) (not )?(?:include|includes|including|end with|ends with|end in|ends in|contain|contains|carry|carries|keep|keeps|retain|retains|has|have|is with|come with|comes with|is written with|is given with|with|show|shows|give|gives) \(legal)$", s) {
+        if let m = match(
+            "^\(subject) (not )?(?:include|includes|including|end with|ends with|end in|ends in|contain|contains|carry|carries|keep|keeps|retain|retains|has|have|is with|come with|comes with|is written with|is given with|with|show|shows|give|gives) \(legal)$",
+            s)
+        {
             return (m[0], .legalSuffix(m[1].isEmpty))
         }
         if let m = match("^\(subject) (?:is )?(?:given |written )?without \(legal)$", s) {
             return (m[0], .legalSuffix(false))
         }
-        if let m = match("^\(subject) (?:is|has|have|contain|contains|is made of|consist of|consists of|use|uses) (\(atLeast)|\(atMost)|exactly) (\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty) (words?|characters?|letters?|chars?)(?: long)?$", s),
-           let n = count(m[2]) {
+        if let m = match(
+            "^\(subject) (?:is|has|have|contain|contains|is made of|consist of|consists of|use|uses) (\(atLeast)|\(atMost)|exactly) (\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty) (words?|characters?|letters?|chars?)(?: long)?$",
+            s),
+            let n = count(m[2])
+        {
             let limits = m[1] == "exactly" ? Guideline.Bounds(minimum: n, maximum: n) : bounds(m[1], n)
             return (m[0], m[3].hasPrefix("word") ? .words(limits) : .characters(limits))
         }
@@ -107,14 +123,18 @@ extension GuidelineJudge {
             return (m[0], .number(.init(minimum: min(a, b), maximum: max(a, b))))
         }
         if let m = match("^\(subject) is (positive|negative|non-negative|nonnegative|not negative|zero or more|zero or greater)$", s) {
-            let limits: Guideline.Bounds = m[1] == "positive" ? .init(minimum: 0, strict: true)
+            let limits: Guideline.Bounds =
+                m[1] == "positive"
+                ? .init(minimum: 0, strict: true)
                 : m[1] == "negative" ? .init(maximum: 0, strict: true) : .init(minimum: 0)
             return (m[0], .number(limits))
         }
         if let m = match("^\(subject) (not )?(?:exceed|exceeds) (\\S+)$", s), let x = ValueParser.number(m[2]) {
             return (m[0], .number(m[1].isEmpty ? .init(minimum: x, strict: true) : .init(maximum: x)))
         }
-        if let m = match("^\(subject) is (?:one of|either|any of|among|chosen from|taken from|limited to|restricted to)(?: the following)?:? (.+)$", s) {
+        if let m = match(
+            "^\(subject) is (?:one of|either|any of|among|chosen from|taken from|limited to|restricted to)(?: the following)?:? (.+)$", s)
+        {
             let items = m[1].split(omittingEmptySubsequences: true) { ",;/".contains($0) }
                 .flatMap { $0.components(separatedBy: " or ") }.flatMap { $0.components(separatedBy: " and ") }
                 .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"'()[]{}")) }
@@ -122,7 +142,10 @@ extension GuidelineJudge {
                 .filter { !$0.isEmpty }
             if items.count >= 2 { return (m[0], .oneOf(items)) }
         }
-        if let m = match("^\(subject) is (?:given |stated |expressed |written )?(?:as |in )?(?:a |an )?(?:duration|length of time|period of time|time period|period|span of time|time span|number of (?:days|weeks|months|years))$", s) {
+        if let m = match(
+            "^\(subject) is (?:given |stated |expressed |written )?(?:as |in )?(?:a |an )?(?:duration|length of time|period of time|time period|period|span of time|time span|number of (?:days|weeks|months|years))$",
+            s)
+        {
             return (m[0], .duration)
         }
         if let m = match("^\(subject) (not )?(start|starts|begin|begins|end|ends) with (\"[^\"]+\"|'[^']+'|\\S+)$", s) {
@@ -131,7 +154,10 @@ extension GuidelineJudge {
             return (m[0], starts ? .prefix(literal, m[1].isEmpty) : .suffix(literal, m[1].isEmpty))
         }
         // For these the order of the captures is subject, [head,] topic, contrast.
-        if let m = match("^\(subject) \(topical) (?:the |a |an )?(.+?) (?:of|for|about|under|in) (.+?),? (?:and |but )?not (?:of |for |about |under |in )?(?:the |a |an )?(.+)$", s) {
+        if let m = match(
+            "^\(subject) \(topical) (?:the |a |an )?(.+?) (?:of|for|about|under|in) (.+?),? (?:and |but )?not (?:of |for |about |under |in )?(?:the |a |an )?(.+)$",
+            s)
+        {
             return (m[0], .about(m[2], not: m[3]))
         }
         if let m = match("^\(subject) \(topical) (?:the |a |an )?(.+?),? (?:and |but )?not (?:the |a |an )?(.+)$", s) {
@@ -156,7 +182,9 @@ extension GuidelineJudge {
             }
         }
         let named = found.filter { f in
-            !found.contains { o in o.range.count > f.range.count && o.range.lowerBound <= f.range.lowerBound && f.range.upperBound <= o.range.upperBound }
+            !found.contains { o in
+                o.range.count > f.range.count && o.range.lowerBound <= f.range.lowerBound && f.range.upperBound <= o.range.upperBound
+            }
         }
         if !named.isEmpty { return named.map(\.name) }
         let wanted = Set(Words.content(subject))
@@ -192,8 +220,10 @@ extension GuidelineJudge {
     }
 
     private static func count(_ word: String) -> Double? {
-        let words = ["one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                     "twelve": 12, "twenty": 20]
+        let words = [
+            "one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "twelve": 12, "twenty": 20,
+        ]
         return Double(word) ?? words[word]
     }
 }

@@ -1,7 +1,7 @@
-import Schema
 import Documents
 import Extraction
 import Foundation
+import Schema
 
 /// Guidelines: an expert's natural-language guidance from the pipeline file ("party names include
 /// the legal suffix", "the term is the duration of confidentiality, not of employment"), compiled
@@ -35,7 +35,8 @@ public struct GuidelineJudge: Reward {
     public let background: Double
 
     public init(guidelines: [String], schema: Schema, cache: EmbeddingCache? = nil, temperature: Double = 0.05, background: Double = 0.2) {
-        var compiled: [Guideline] = [], unrecognised: [TuningError] = []
+        var compiled: [Guideline] = []
+        var unrecognised: [TuningError] = []
         for text in guidelines {
             switch Self.compile(text, schema: schema) {
             case .success(let guideline): compiled.append(guideline)
@@ -60,7 +61,8 @@ public struct GuidelineJudge: Reward {
             for name in guideline.fields {
                 guard let field = context.schema.field(name), field.scalarType != nil else { continue }
                 let values = context.values(of: field)
-                var scores: [Double] = [], failed: [String] = []
+                var scores: [Double] = []
+                var failed: [String] = []
                 if guideline.check == .present {
                     scores = [values.isEmpty ? 0 : 1]
                     if values.isEmpty { failed.append("null") }
@@ -89,7 +91,9 @@ public struct GuidelineJudge: Reward {
         guard !checks.isEmpty else { return RewardScore(value: 1, explanation: "no guideline applies") }
         let fields = checks.mapValues { $0.reduce(0, +) / Double($0.count) }
         let value = RewardScore.orderedSum(fields) / Double(fields.count)
-        let explanation = failures.isEmpty ? "all \(total) guideline checks pass"
+        let explanation =
+            failures.isEmpty
+            ? "all \(total) guideline checks pass"
             : "\(failures.count) of \(total) guideline checks fail: " + failures.joined(separator: "; ")
         let items = itemChecks.mapValues { $0.mapValues { $0.reduce(0, +) / Double($0.count) } }
         return RewardScore(value: value, fields: fields, items: items, explanation: explanation)
@@ -100,10 +104,13 @@ public struct GuidelineJudge: Reward {
     func about(_ topic: String, not contrast: String?, _ context: EvidenceContext?) -> Double? {
         guard let context else { return 0 }
         guard !context.isEmpty else { return nil }
-        var wanted = Words.content(topic), unwanted = Words.content(contrast ?? "")
+        var wanted = Words.content(topic)
+        var unwanted = Words.content(contrast ?? "")
         // Words both share (`date` in "the signing date, not the effective date") decide nothing.
-        (wanted, unwanted) = (wanted.filter { w in !unwanted.contains { Words.agree($0, w) } },
-                              unwanted.filter { u in !wanted.contains { Words.agree($0, u) } })
+        (wanted, unwanted) = (
+            wanted.filter { w in !unwanted.contains { Words.agree($0, w) } },
+            unwanted.filter { u in !wanted.contains { Words.agree($0, u) } }
+        )
         // The label decides first; the line above when the label mentions neither.
         for part in [context.label, context.above] where !part.isEmpty {
             let stems = Words.stems(part)

@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 extension RewardMix {
     /// Per list field, the mixed score of each item of the candidate's list: the weighted mean over
@@ -17,10 +17,12 @@ extension RewardMix {
             for verdict in scored.verdicts.values { if let items = verdict.items[field] { indices.formUnion(items.keys) } }
             var scores: [Int: Double] = [:]
             for index in indices {
-                var total = 0.0, weights = 0.0
+                var total = 0.0
+                var weights = 0.0
                 for (reward, weight) in parts {
                     guard let verdict = scored.verdicts[reward.name], let items = verdict.items[field],
-                          let score = items[index] ?? verdict.fields[field] else { continue }
+                        let score = items[index] ?? verdict.fields[field]
+                    else { continue }
                     total += weight * score
                     weights += weight
                 }
@@ -36,14 +38,17 @@ extension RewardMix {
     /// item its value became (`Candidate.decisionItems`: options with equal values share an item
     /// and its score). Empty for other blocks, and for a candidate whose extractor does not map its
     /// decisions to items.
-    public func optionRewards(_ scored: (value: Double, verdicts: [String: RewardScore]), of candidate: Candidate,
-                              schema: Schema, blocks: [ParameterBlock]) -> [[Int: Double]] {
+    public func optionRewards(
+        _ scored: (value: Double, verdicts: [String: RewardScore]), of candidate: Candidate,
+        schema: Schema, blocks: [ParameterBlock]
+    ) -> [[Int: Double]] {
         let items = itemScores(scored)
         return blocks.map { block in
             guard let field = block.field, let scores = items[field],
-                  let f = schema.fields.firstIndex(where: { $0.name == field }),
-                  f < candidate.decisions.count, f < candidate.decisionItems.count,
-                  candidate.decisions[f].count == candidate.decisionItems[f].count else { return [:] }
+                let f = schema.fields.firstIndex(where: { $0.name == field }),
+                f < candidate.decisions.count, f < candidate.decisionItems.count,
+                candidate.decisions[f].count == candidate.decisionItems[f].count
+            else { return [:] }
             var result: [Int: Double] = [:]
             for (option, item) in zip(candidate.decisions[f], candidate.decisionItems[f]) {
                 if let score = scores[item] { result[option] = score }

@@ -1,8 +1,8 @@
-import Schema
-import Foundation
 import Documents
 import Extraction
+import Foundation
 import Models
+import Schema
 
 /// The language-model judge: the embedded model's probability that a value answers its field,
 /// given the evidence. For each value with evidence it asks, in the model's chat template, whether
@@ -31,7 +31,8 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
             guard !values.isEmpty else { continue }
             let probabilities = values.indices.map { index -> Double in
                 guard let evidence = context.candidate.evidence.first(where: { $0.field == field.name && $0.valueIndex == index }),
-                      let page = context.document.pages.first(where: { $0.number == evidence.location.page }) else { return 0 }
+                    let page = context.document.pages.first(where: { $0.number == evidence.location.page })
+                else { return 0 }
                 return probabilityOfYes(field: field, value: values[index], line: Self.line(around: evidence, in: page))
             }
             fields[field.name] = probabilities.reduce(0, +) / Double(probabilities.count)
@@ -58,15 +59,19 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
                 return total + ((try? model.logProbability(of: answer, after: prompt, in: session)).map { Foundation.exp($0) } ?? 0)
             }
         }
-        let pYes = probability(yes), pNo = probability(no)
+        let pYes = probability(yes)
+        let pNo = probability(no)
         return pYes + pNo > 0 ? pYes / (pYes + pNo) : 0
     }
 
     /// The evidence's line of the page, at most 300 characters around the quote.
     static func line(around evidence: Evidence, in page: Page) -> String {
         let scalars = Array(page.text.unicodeScalars)
-        guard evidence.location.start >= 0, evidence.location.end <= scalars.count, evidence.location.start <= evidence.location.end else { return evidence.quote }
-        var start = evidence.location.start, end = evidence.location.end
+        guard evidence.location.start >= 0, evidence.location.end <= scalars.count, evidence.location.start <= evidence.location.end else {
+            return evidence.quote
+        }
+        var start = evidence.location.start
+        var end = evidence.location.end
         while start > 0, scalars[start - 1] != "\n", evidence.location.start - start < 150 { start -= 1 }
         while end < scalars.count, scalars[end] != "\n", end - evidence.location.end < 150 { end += 1 }
         return String(String.UnicodeScalarView(scalars[start..<end]))

@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 /// How tuning credits the decisions of a list block (`GroupRelativeOptimizer`).
 public enum ListCredit: String, Sendable, Codable, CaseIterable {

@@ -1,6 +1,6 @@
-import Schema
 import Documents
 import Extraction
+import Schema
 
 /// One judge's verdict on a candidate row: a score in [0, 1], the score of each field it judged,
 /// the score of each list item it judged one by one, and an explanation a person can read.
@@ -83,8 +83,11 @@ extension RewardScore {
         guard !fields.isEmpty else { return RewardScore(value: 1, explanation: "no \(what) to judge") }
         let value = orderedSum(fields) / Double(fields.count)
         let weak = fields.filter { $0.value < threshold }.keys.sorted()
-        let explanation = weak.isEmpty ? "every \(what) passes"
-            : "\(weak.count) of \(fields.count) \(what)s fall short: " + weak.map { "\($0) \(String(format: "%.2f", fields[$0]!))" }.joined(separator: ", ")
+        let explanation =
+            weak.isEmpty
+            ? "every \(what) passes"
+            : "\(weak.count) of \(fields.count) \(what)s fall short: "
+                + weak.map { "\($0) \(String(format: "%.2f", fields[$0]!))" }.joined(separator: ", ")
         return RewardScore(value: value, fields: fields, explanation: explanation)
     }
 }

@@ -1,7 +1,7 @@
-import Schema
 import Extraction
 import Foundation
 import Models
+import Schema
 
 /// The tuning reward as the pipeline file configures it: a weight per judge and the expert's
 /// guidelines. Judges the configuration leaves out get their default weight:
@@ -27,15 +27,19 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     public let guidelines: [String]
 
     /// The default weights and no guidelines.
-    public init() { weights = [:]; guidelines = [] }
+    public init() {
+        weights = [:]
+        guidelines = []
+    }
 
     /// Refuses unknown judge names (naming the key and the known judges) and weights that are
     /// negative or not finite.
     public init(weights: [String: Double], guidelines: [String] = []) throws(TuningError) {
         for (judge, weight) in weights {
             guard Self.judges.contains(judge) else {
-                throw .invalidRewardConfiguration(key: "weights.\(judge)",
-                                                  reason: "unknown judge; the judges are \(Self.judges.joined(separator: ", "))")
+                throw .invalidRewardConfiguration(
+                    key: "weights.\(judge)",
+                    reason: "unknown judge; the judges are \(Self.judges.joined(separator: ", "))")
             }
             guard weight.isFinite, weight >= 0 else {
                 throw .invalidRewardConfiguration(key: "weights.\(judge)", reason: "a weight must be a finite number ≥ 0, not \(weight)")
@@ -84,19 +88,25 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     /// the embedder for the topic judge and the guidelines' encoder checks (one shared cache), the
     /// language model, and the profile of the set's rows under the current policy. A judge whose
     /// weight is above 0 but whose means are missing is left out and listed in `leftOut`.
-    public func build(validator: Validator, embedder: (any TextEmbedder)? = nil, languageModel: LanguageModel? = nil,
-                      profile: SetProfile? = nil) -> Built {
+    public func build(
+        validator: Validator, embedder: (any TextEmbedder)? = nil, languageModel: LanguageModel? = nil,
+        profile: SetProfile? = nil
+    ) -> Built {
         build(validator: validator, cache: embedder.map { EmbeddingCache(embedder: $0) }, languageModel: languageModel, profile: profile)
     }
 
     /// The reward of every TAO step: the mix rebuilt on the set's current rows (for the set
     /// consistency judge), the embeddings cached across steps.
-    public func factory<Policy: ExtractorPolicy>(for _: Policy.Type, validator: Validator, embedder: (any TextEmbedder)?,
-                                                 languageModel: LanguageModel? = nil) -> TAO<Policy>.RewardFactory {
+    public func factory<Policy: ExtractorPolicy>(
+        for _: Policy.Type, validator: Validator, embedder: (any TextEmbedder)?,
+        languageModel: LanguageModel? = nil
+    ) -> TAO<Policy>.RewardFactory {
         let cache = embedder.map { EmbeddingCache(embedder: $0) }
         return { rows in
-            build(validator: validator, cache: cache, languageModel: languageModel,
-                  profile: SetProfile(schema: validator.schema, rows: rows)).mix
+            build(
+                validator: validator, cache: cache, languageModel: languageModel,
+                profile: SetProfile(schema: validator.schema, rows: rows)
+            ).mix
         }
     }
 
@@ -118,9 +128,17 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
             case "guidelines":
                 let guidelineJudge = GuidelineJudge(guidelines: guidelines, schema: validator.schema, cache: cache)
                 unrecognised = guidelineJudge.unrecognised
-                if guidelineJudge.guidelines.isEmpty { leftOut[judge] = "no guideline could be compiled" } else { parts.append((guidelineJudge, weight)) }
+                if guidelineJudge.guidelines.isEmpty {
+                    leftOut[judge] = "no guideline could be compiled"
+                } else {
+                    parts.append((guidelineJudge, weight))
+                }
             case "language_model":
-                if let languageModel { parts.append((LanguageModelJudge(model: languageModel), weight)) } else { leftOut[judge] = "no language model" }
+                if let languageModel {
+                    parts.append((LanguageModelJudge(model: languageModel), weight))
+                } else {
+                    leftOut[judge] = "no language model"
+                }
             default: break
             }
         }
@@ -133,8 +151,9 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(weights: try container.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:],
-                      guidelines: try container.decodeIfPresent([String].self, forKey: .guidelines) ?? [])
+        try self.init(
+            weights: try container.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:],
+            guidelines: try container.decodeIfPresent([String].self, forKey: .guidelines) ?? [])
     }
 
     /// Writes every judge's weight, defaults included, so that the reading does not depend on

@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 /// The tuning reward: a weighted mean of judges' scores, with every judge's verdict kept for the
 /// report. Weights need not sum to one; judges with weight 0 are left out. A verdict that judged
@@ -15,7 +15,8 @@ public struct RewardMix: Sendable {
     /// The mixed score and each judge's verdict by name.
     public func score(_ context: RewardContext) -> (value: Double, verdicts: [String: RewardScore]) {
         var verdicts: [String: RewardScore] = [:]
-        var total = 0.0, weights = 0.0
+        var total = 0.0
+        var weights = 0.0
         for (reward, weight) in parts {
             let verdict = reward.score(context)
             verdicts[reward.name] = verdict
@@ -34,10 +35,14 @@ extension RewardMix {
     public func blockRewards(_ scored: (value: Double, verdicts: [String: RewardScore]), blocks: [ParameterBlock]) -> [Double] {
         blocks.map { block in
             guard let field = block.field else { return scored.value }
-            var total = 0.0, weights = 0.0
+            var total = 0.0
+            var weights = 0.0
             for (reward, weight) in parts {
                 guard let verdict = scored.verdicts[reward.name] else { continue }
-                if let score = verdict.fields[field] { total += weight * score; weights += weight }
+                if let score = verdict.fields[field] {
+                    total += weight * score
+                    weights += weight
+                }
             }
             return weights > 0 ? total / weights : scored.value
         }

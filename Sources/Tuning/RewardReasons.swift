@@ -1,5 +1,5 @@
-import Schema
 import Foundation
+import Schema
 
 extension RewardScore {
     /// The mean of per-field scores (1 when no field was judged), with an explanation that gives,
@@ -12,7 +12,8 @@ extension RewardScore {
         let listed = weak.map { field, score in
             "\(field) \(String(format: "%.2f", score))" + (reasons[field].map { " (\($0))" } ?? "")
         }
-        return RewardScore(value: value, fields: fields,
-                           explanation: "\(weak.count) of \(fields.count) \(what)s fall short: " + listed.joined(separator: "; "))
+        return RewardScore(
+            value: value, fields: fields,
+            explanation: "\(weak.count) of \(fields.count) \(what)s fall short: " + listed.joined(separator: "; "))
     }
 }

@@ -1,5 +1,5 @@
-import Schema
 import Extraction
+import Schema
 
 /// Set consistency: agreement of each field's value with the same field across the documents of
 /// the set, where that is meaningful. Built from the rows the current policy gives for the whole
@@ -28,11 +28,14 @@ public struct SetConsistencyJudge: Reward {
     }
 
     public func score(_ context: RewardContext) -> RewardScore {
-        var fields: [String: Double] = [:], reasons: [String: String] = [:]
+        var fields: [String: Double] = [:]
+        var reasons: [String: String] = [:]
         for field in context.schema.fields {
             guard let fieldProfile = profile.fields[field.name],
-                  let verdict = fieldProfile.judge(context.candidate.row[field.name] ?? .null,
-                                                   minimumValues: minimumValues, minimumShare: minimumShare) else { continue }
+                let verdict = fieldProfile.judge(
+                    context.candidate.row[field.name] ?? .null,
+                    minimumValues: minimumValues, minimumShare: minimumShare)
+            else { continue }
             fields[field.name] = verdict.score
             reasons[field.name] = verdict.reason
         }

@@ -1,7 +1,7 @@
-import Schema
-import Extraction
 import Documents
+import Extraction
 import Foundation
+import Schema
 
 /// Supervised training of the span extractor on labelled documents (`quarry train --gold`), the
 /// baseline TAO is compared with: Adam ascends the log-likelihood of each document's gold answer
@@ -62,8 +62,10 @@ extension TAO where Policy == SpanExtractor {
     /// share as `run` splits them, the labelled training documents (those `gold` has a row for)
     /// train the policy, and the held-back ones are scored before and after without labels.
     /// Returns the result and the likelihood curve, or nil when no training document is labelled.
-    public func trainSupervised(documents: [Document], prepared: [SpanExtractor.Prepared],
-                                gold: (Int) -> [String: Value]?, training: SupervisedTraining.Settings)
+    public func trainSupervised(
+        documents: [Document], prepared: [SpanExtractor.Prepared],
+        gold: (Int) -> [String: Value]?, training: SupervisedTraining.Settings
+    )
         -> (result: Result, likelihood: [Double])?
     {
         let split = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed)
@@ -72,9 +74,10 @@ extension TAO where Policy == SpanExtractor {
         let (trained, curve) = SupervisedTraining(settings: training)
             .train(policy, prepared: labelled.map { prepared[$0.0] }, gold: labelled.map(\.1))
         let mix = rewards(split.training.map { policy.decode(prepared[$0]).row })
-        let result = Result(policy: trained, before: evaluate(policy, split.heldBack, documents, prepared, mix),
-                            after: evaluate(trained, split.heldBack, documents, prepared, mix), steps: [],
-                            stoppedEarly: false, training: labelled.map(\.0), heldBack: split.heldBack)
+        let result = Result(
+            policy: trained, before: evaluate(policy, split.heldBack, documents, prepared, mix),
+            after: evaluate(trained, split.heldBack, documents, prepared, mix), steps: [],
+            stoppedEarly: false, training: labelled.map(\.0), heldBack: split.heldBack)
         return (result, curve)
     }
 }

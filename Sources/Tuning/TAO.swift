@@ -1,8 +1,8 @@
-import Schema
 import Documents
 import Extraction
 import Foundation
 import Models
+import Schema
 
 /// Test-time adaptive optimisation: tunes an extractor on unlabelled documents. Each step
 /// explores (samples candidates for a batch of documents), scores them with the reward mix, and
@@ -55,10 +55,17 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         public let training: [Int]
         public let heldBack: [Int]
 
-        public init(policy: Policy, before: UnlabelledScore, after: UnlabelledScore, steps: [Step], stoppedEarly: Bool,
-                    training: [Int], heldBack: [Int]) {
-            self.policy = policy; self.before = before; self.after = after; self.steps = steps
-            self.stoppedEarly = stoppedEarly; self.training = training; self.heldBack = heldBack
+        public init(
+            policy: Policy, before: UnlabelledScore, after: UnlabelledScore, steps: [Step], stoppedEarly: Bool,
+            training: [Int], heldBack: [Int]
+        ) {
+            self.policy = policy
+            self.before = before
+            self.after = after
+            self.steps = steps
+            self.stoppedEarly = stoppedEarly
+            self.training = training
+            self.heldBack = heldBack
         }
     }
 
@@ -71,7 +78,9 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
     public let rewards: RewardFactory
 
     public init(policy: Policy, settings: Settings = Settings(), rewards: @escaping RewardFactory) {
-        self.policy = policy; self.settings = settings; self.rewards = rewards
+        self.policy = policy
+        self.settings = settings
+        self.rewards = rewards
     }
 
     /// Splits documents into training and held-back indices, by a seeded shuffle.
@@ -83,8 +92,10 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
     }
 
     /// Tunes on the documents (already prepared by `policy.prepare`, in the same order).
-    public func run(documents: [Document], prepared: [Policy.Prepared],
-                    onStep: (Step) -> Void = { _ in }) -> Result {
+    public func run(
+        documents: [Document], prepared: [Policy.Prepared],
+        onStep: (Step) -> Void = { _ in }
+    ) -> Result {
         let (training, heldBack) = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed)
         let schema = policy.schema
         // The held-back evaluation judges every policy with the starting policy's view of the set.
@@ -95,7 +106,9 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         var order: [Int] = []
         var generator = SeededGenerator(seed: settings.seed)
         var steps: [Step] = []
-        var best = -Double.infinity, sinceBest = 0, stoppedEarly = false
+        var best = -Double.infinity
+        var sinceBest = 0
+        var stoppedEarly = false
         for step in 1...max(1, settings.steps) {
             let current = optimizer.policy
             let mix = rewards(training.map { current.decode(prepared[$0]).row })
@@ -105,17 +118,21 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
                 batch.append(order.removeLast())
             }
             var groups: [CandidateGroup<Policy.Prepared>] = []
-            var total = 0.0, count = 0
+            var total = 0.0
+            var count = 0
             for d in batch {
                 var sampler = SeededGenerator(seed: settings.seed &+ UInt64(step) &* 1_000_003 &+ UInt64(d))
                 let candidates = current.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
                 let blocks = current.parameterBlocks
-                var rewards: [[Double]] = [], optionRewards: [[[Int: Double]]] = []
+                var rewards: [[Double]] = []
+                var optionRewards: [[[Int: Double]]] = []
                 for c in candidates.indices {
-                    let context = RewardContext(document: documents[d], schema: schema, candidate: candidates[c],
-                                                siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
+                    let context = RewardContext(
+                        document: documents[d], schema: schema, candidate: candidates[c],
+                        siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
                     let scored = mix.score(context)
-                    total += scored.value; count += 1
+                    total += scored.value
+                    count += 1
                     rewards.append(mix.blockRewards(scored, blocks: blocks))
                     optionRewards.append(mix.optionRewards(scored, of: candidates[c], schema: schema, blocks: blocks))
                 }
@@ -128,21 +145,34 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             // Early stopping on the windowed mean reward.
             let window = steps.suffix(max(1, settings.patience / 2)).map(\.meanReward)
             let smoothed = window.reduce(0, +) / Double(window.count)
-            if smoothed > best + 1e-4 { best = smoothed; sinceBest = 0 } else { sinceBest += 1 }
-            if sinceBest >= settings.patience, step < settings.steps { stoppedEarly = true; break }
+            if smoothed > best + 1e-4 {
+                best = smoothed
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+            }
+            if sinceBest >= settings.patience, step < settings.steps {
+                stoppedEarly = true
+                break
+            }
         }
         let tuned = optimizer.policy
         let after = evaluate(tuned, heldBack, documents, prepared, evaluationMix)
-        return Result(policy: tuned, before: before, after: after, steps: steps, stoppedEarly: stoppedEarly,
-                      training: training, heldBack: heldBack)
+        return Result(
+            policy: tuned, before: before, after: after, steps: steps, stoppedEarly: stoppedEarly,
+            training: training, heldBack: heldBack)
     }
 
     /// The decoded rows' mean reward on some documents (the consistency judge comparing each
     /// decoded row with samples of the same policy), and each judge's mean.
-    public func evaluate(_ policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
-                         _ mix: RewardMix) -> UnlabelledScore {
-        var total = 0.0, valid = 0
-        var judges: [String: Double] = [:], judged: [String: Int] = [:]
+    public func evaluate(
+        _ policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
+        _ mix: RewardMix
+    ) -> UnlabelledScore {
+        var total = 0.0
+        var valid = 0
+        var judges: [String: Double] = [:]
+        var judged: [String: Int] = [:]
         for d in indices {
             var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
             let decoded = policy.decode(prepared[d])
@@ -157,8 +187,9 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             }
         }
         let n = Double(max(1, indices.count))
-        return UnlabelledScore(documents: indices.count, meanReward: total / n, validRows: Double(valid) / n,
-                               judges: Dictionary(uniqueKeysWithValues: judges.map { ($0.key, $0.value / Double(judged[$0.key] ?? 1)) }))
+        return UnlabelledScore(
+            documents: indices.count, meanReward: total / n, validRows: Double(valid) / n,
+            judges: Dictionary(uniqueKeysWithValues: judges.map { ($0.key, $0.value / Double(judged[$0.key] ?? 1)) }))
     }
 }
 

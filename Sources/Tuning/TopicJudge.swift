@@ -1,7 +1,7 @@
-import Schema
 import Documents
 import Extraction
 import Foundation
+import Schema
 
 /// Topic: the text around a value is about the value's field. For each value with evidence, the
 /// judge compares the evidence's context (`EvidenceContext`: the label before the value on its
@@ -58,14 +58,17 @@ public struct TopicJudge: Reward {
         let vectors = Dictionary(zip(texts, cache.embed(texts)), uniquingKeysWith: { a, _ in a })
         let queries = fields.map { vectors[Self.query(for: $0)] ?? [] }
 
-        var scores: [String: Double] = [:], reasons: [String: String] = [:], items: [String: [Int: Double]] = [:]
+        var scores: [String: Double] = [:]
+        var reasons: [String: String] = [:]
+        var items: [String: [Int: Double]] = [:]
         for (field, indices, contexts) in judged {
             guard let own = fields.firstIndex(where: { $0.name == field.name }) else { continue }
             var values: [Double] = []
             let isList = context.isList(field)
             for (index, c) in zip(indices, contexts) {
                 guard let c else {
-                    values.append(0); reasons[field.name] = "a value has no evidence"
+                    values.append(0)
+                    reasons[field.name] = "a value has no evidence"
                     if isList { items[field.name, default: [:]][index] = 0 }
                     continue
                 }

@@ -1,4 +1,5 @@
 import Schema
+
 /// Errors of the tuning layer, each naming what the user has to fix.
 public enum TuningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A reward configuration that cannot be used; `key` is the offending key (`weights.topc`),

@@ -1,6 +1,6 @@
-import Schema
 import Extraction
 import Foundation
+import Schema
 
 /// Schema validity: the share of the validator's checks (types, formats, required fields, enums,
 /// ranges, cross-field rules) that the candidate's row passes. Per field, 1 when no check about
@@ -15,9 +15,12 @@ public struct ValidityReward: Reward {
 
     public func score(_ context: RewardContext) -> RewardScore {
         let report = validator.validate(context.candidate.row)
-        let explanation = report.isValid ? "all \(report.checks) checks pass"
+        let explanation =
+            report.isValid
+            ? "all \(report.checks) checks pass"
             : "\(report.violations.count) of \(report.checks) checks fail: " + report.violations.prefix(5).map(\.description).joined(separator: "; ")
-        var fields: [String: Double] = [:], items: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:]
+        var items: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             let failed = report.violations.contains { v in
                 v.field == field.name || v.field.hasPrefix(field.name + "[")
@@ -27,9 +30,10 @@ public struct ValidityReward: Reward {
             if case .list(let type, _, _) = field.kind, Self.checksItems(type), context.isList(field) {
                 // Each item passes unless a check of its own (`name[i]`) failed.
                 let count = context.values(of: field).count
-                items[field.name] = Dictionary(uniqueKeysWithValues: (0..<count).map { i in
-                    (i, report.violations.contains { $0.field == "\(field.name)[\(i)]" } ? 0.0 : 1.0)
-                })
+                items[field.name] = Dictionary(
+                    uniqueKeysWithValues: (0..<count).map { i in
+                        (i, report.violations.contains { $0.field == "\(field.name)[\(i)]" } ? 0.0 : 1.0)
+                    })
             }
         }
         return RewardScore(value: report.score, fields: fields, items: items, explanation: explanation)

@@ -38,14 +38,17 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         let answer = try database.open().ask(question, options: try options.assistantOptions())
-        if json { try Output.json(answer); return }
+        if json {
+            try Output.json(answer)
+            return
+        }
         print(answer.answer)
         if answer.refused {
             if let reason = answer.reason { print("(\(reason))") }
             return
         }
         for c in answer.citations {
-            print("[\(c.source)] \(Output.display(c.document))  page \(c.page)  [\(c.start)..<\(c.end)]")
+            print("[\(c.source)] \(Output.display(c.document))  page \(c.location.page)  [\(c.location.start)..<\(c.location.end)]")
         }
         print(String(format: "confidence %.2f", answer.confidence) + (answer.reason.map { "; \($0)" } ?? ""))
     }

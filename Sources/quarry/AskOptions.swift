@@ -3,7 +3,10 @@ import QuarryKit
 
 /// The options `ask` and `eval-qa` share.
 struct AskOptions: ParsableArguments {
-    @Option(help: "extractive (quotes from the documents) or generative (a short answer written by the embedded language model from numbered sources; seconds per question).")
+    @Option(
+        help:
+            "extractive (quotes from the documents) or generative (a short answer written by the embedded language model from numbered sources; seconds per question)."
+    )
     var mode: AnswerMode = .extractive
 
     @Option(help: "How chunks are found: hybrid (words and meaning, fused), lexical (BM25) or semantic (vectors).")

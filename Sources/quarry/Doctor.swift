@@ -67,11 +67,12 @@ struct Doctor: ParsableCommand {
 
     /// Aligned `key: value` lines, then the problems.
     static func text(_ r: EnvironmentReport, _ problems: [String]) -> String {
-        let source = switch r.blas.coreSource {
-        case .user: "set by user (OPENBLAS_CORETYPE)"
-        case .reexec: "set by quarry (OPENBLAS_CORETYPE)"
-        case .detected: "detected by OpenBLAS"
-        }
+        let source =
+            switch r.blas.coreSource {
+            case .user: "set by user (OPENBLAS_CORETYPE)"
+            case .reexec: "set by quarry (OPENBLAS_CORETYPE)"
+            case .detected: "detected by OpenBLAS"
+            }
         var rows: [(String, String)] = [
             ("swift", r.swift), ("os", r.os), ("cpu", "\(r.cpu.model), \(r.cpu.cores) cores"),
             ("cpu features", r.cpu.features.isEmpty ? "none of AVX, AVX2, FMA, AVX-512" : r.cpu.features.joined(separator: " ")),
@@ -85,8 +86,12 @@ struct Doctor: ParsableCommand {
         }
         if let lm = r.languageModel {
             let types = lm.tensorTypes.sorted { $0.value > $1.value }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
-            rows.append(("language model", "\(lm.architecture), \(lm.layers) layers × \(lm.embedding), context \(lm.contextLength), "
-                         + "\(lm.vocabulary) tokens, \(String(format: "%.0f", lm.megabytes)) MB (\(types))"))
+            rows.append(
+                (
+                    "language model",
+                    "\(lm.architecture), \(lm.layers) layers × \(lm.embedding), context \(lm.contextLength), "
+                        + "\(lm.vocabulary) tokens, \(String(format: "%.0f", lm.megabytes)) MB (\(types))"
+                ))
         }
         rows.append(("problems", problems.isEmpty ? "none" : "\(problems.count)"))
         let width = rows.map(\.0.count).max() ?? 0

@@ -51,7 +51,9 @@ struct Eval: ParsableCommand {
             print(Self.render(result.report, runID: result.run, table: table))
             print("Evidence: \(evidence.checked - evidence.mismatched) of \(evidence.checked) quotes found verbatim at their page offsets.")
         }
-        if evidence.mismatched > 0 { throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime) }
+        if evidence.mismatched > 0 {
+            throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime)
+        }
     }
 
     static func render(_ r: EvaluationReport, runID: Int64, table: String) -> String {
@@ -60,8 +62,9 @@ struct Eval: ParsableCommand {
         func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
         var lines = ["\(pad("field"))  prec  recall   F1  exact   tp   fp   fn"]
         for s in r.fields + [r.micro] {
-            lines.append("\(pad(s.field)) \(pct(s.precision)) \(pct(s.recall)) \(pct(s.f1)) \(pct(s.exact)) "
-                + String(format: "%4d %4d %4d", s.truePositives, s.falsePositives, s.falseNegatives))
+            lines.append(
+                "\(pad(s.field)) \(pct(s.precision)) \(pct(s.recall)) \(pct(s.f1)) \(pct(s.exact)) "
+                    + String(format: "%4d %4d %4d", s.truePositives, s.falsePositives, s.falseNegatives))
         }
         lines.append("\(pad("macro")) \(pct(r.macroPrecision)) \(pct(r.macroRecall)) \(pct(r.macroF1)) \(pct(r.macroExact))")
         lines.append("\(r.documents) gold documents; \(r.missing.count) without a row in \(table). Stored as run \(runID).")

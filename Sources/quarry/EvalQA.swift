@@ -47,18 +47,27 @@ struct EvalQA: ParsableCommand {
     }
 
     func run() throws {
-        let report = try database.open().evaluateQuestions(gold, limit: limit, options: try options.assistantOptions(),
-                                                           progress: TerminalProgress())
-        if json { try Output.json(report); return }
+        let report = try database.open().evaluateQuestions(
+            gold, limit: limit, options: try options.assistantOptions(),
+            progress: TerminalProgress())
+        if json {
+            try Output.json(report)
+            return
+        }
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", 100 * $0) } ?? "–" }
         let rows = [("all", report.overall)] + report.byType.sorted { $0.key < $1.key }
-        print(Output.table(["questions", "n", "answer %", "evidence %", "refusal acc %", "refused unans. %", "refused ans. %", "verified %", "ms"],
-                           rows.map { name, s in
-                               [name, "\(s.questions)", pct(s.answerMatch), pct(s.evidenceCited), pct(s.refusalAccuracy),
-                                pct(s.refusedUnanswerable), pct(s.refusedAnswerable), pct(s.quotesVerified), String(format: "%.0f", s.meanLatencyMS)]
-                           }, numeric: Set(1...8)))
+        print(
+            Output.table(
+                ["questions", "n", "answer %", "evidence %", "refusal acc %", "refused unans. %", "refused ans. %", "verified %", "ms"],
+                rows.map { name, s in
+                    [
+                        name, "\(s.questions)", pct(s.answerMatch), pct(s.evidenceCited), pct(s.refusalAccuracy),
+                        pct(s.refusedUnanswerable), pct(s.refusedAnswerable), pct(s.quotesVerified), String(format: "%.0f", s.meanLatencyMS),
+                    ]
+                }, numeric: Set(1...8)))
         if report.unlocatedEvidence > 0 {
-            Output.message("\(report.unlocatedEvidence) gold evidence entries name a document, page or quote not in the database; they were not counted.")
+            Output.message(
+                "\(report.unlocatedEvidence) gold evidence entries name a document, page or quote not in the database; they were not counted.")
         }
         print("Stored as run \(report.runID).")
     }

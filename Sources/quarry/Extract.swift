@@ -42,7 +42,10 @@ struct Extract: ParsableCommand {
     @Option(help: "The extractor: span (fast, the default) or llm (the embedded language model writing schema-constrained, grounded JSON).")
     var extractor = ExtractorKind.span
 
-    @Option(help: ArgumentHelp("For span: a parameter file, a model version id or zero-shot (default: the version promoted for the table, else zero-shot; see `quarry models`). For llm: a GGUF model (default: SmolLM2-135M-Instruct).", valueName: "file|id"))
+    @Option(
+        help: ArgumentHelp(
+            "For span: a parameter file, a model version id or zero-shot (default: the version promoted for the table, else zero-shot; see `quarry models`). For llm: a GGUF model (default: SmolLM2-135M-Instruct).",
+            valueName: "file|id"))
     var model: String?
 
     @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))
@@ -81,8 +84,10 @@ struct Extract: ParsableCommand {
     }
 
     static func summary(_ r: ExtractReport) -> String {
-        var lines = ["Extracted \(r.extracted) of \(r.documents) documents into \(r.table) (table \(r.tableChange); "
-            + "\(r.upToDate) already up to date) with \(r.model) in \(String(format: "%.1f", r.seconds)) s."]
+        var lines = [
+            "Extracted \(r.extracted) of \(r.documents) documents into \(r.table) (table \(r.tableChange); "
+                + "\(r.upToDate) already up to date) with \(r.model) in \(String(format: "%.1f", r.seconds)) s."
+        ]
         if r.ingest.ingested + r.ingest.replaced + r.ingest.failed > 0 { lines.append("ingest: " + Ingest.summary(r.ingest)) }
         if r.extracted > 0 {
             lines.append("Fields filled (of \(r.extracted)): " + r.filled.map { "\($0.field) \($0.filled)" }.joined(separator: ", "))

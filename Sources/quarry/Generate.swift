@@ -94,10 +94,15 @@ struct Generate: ParsableCommand {
         let streaming = !json && Output.stdoutIsTerminal
         let echo: ((String) -> Void)? = streaming ? { text in FileHandle.standardOutput.write(Data(text.utf8)) } : nil
         let result = try LanguageModelRun.generate(request, onText: echo)
-        if json { try Output.json(result); return }
+        if json {
+            try Output.json(result)
+            return
+        }
         if streaming { print("") } else { print(result.text) }
-        Output.message(String(format: "%d prompt tokens at %.0f tokens/s, %d generated at %.1f tokens/s (%@)",
-                              result.promptTokens, result.prefillTokensPerSecond, result.tokens,
-                              result.decodeTokensPerSecond, result.stopReason))
+        Output.message(
+            String(
+                format: "%d prompt tokens at %.0f tokens/s, %d generated at %.1f tokens/s (%@)",
+                result.promptTokens, result.prefillTokensPerSecond, result.tokens,
+                result.decodeTokensPerSecond, result.stopReason))
     }
 }

@@ -13,10 +13,18 @@ extension Guide {
 
         func run() throws {
             let listed = try database.open().guidance().map(Listed.init)
-            if json { try Output.json(listed); return }
-            guard !listed.isEmpty else { print("No guidance yet (quarry guide add \"prefer … over …\")."); return }
-            print(Output.table(["id", "added", "guidance", "effect"],
-                               listed.map { ["\($0.id)", String($0.addedAt.prefix(10)), $0.text, $0.meaning] }, numeric: [0]))
+            if json {
+                try Output.json(listed)
+                return
+            }
+            guard !listed.isEmpty else {
+                print("No guidance yet (quarry guide add \"prefer … over …\").")
+                return
+            }
+            print(
+                Output.table(
+                    ["id", "added", "guidance", "effect"],
+                    listed.map { ["\($0.id)", String($0.addedAt.prefix(10)), $0.text, $0.meaning] }, numeric: [0]))
         }
     }
 }

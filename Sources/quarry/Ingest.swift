@@ -46,8 +46,9 @@ struct Ingest: ParsableCommand {
     func run() throws {
         // A missing path is a usage error, reported before the database is created or the model loaded.
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
-        let report = try database.open(create: true).ingest(paths, password: password, embed: !noEmbed,
-                                                            progress: TerminalProgress(showNotices: !json))
+        let report = try database.open(create: true).ingest(
+            paths, password: password, embed: !noEmbed,
+            progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }
     }

@@ -37,8 +37,10 @@ struct ModelsCommand: ParsableCommand {
 
     /// A stored JSON value indented for the terminal, each line after the first indented to the value column.
     static func pretty(_ value: JSONValue) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value.foundationObject,
-                                                     options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: value.foundationObject,
+                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
         else { return "-" }
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 14))
     }

@@ -24,11 +24,14 @@ extension ModelsCommand {
         func run() throws {
             let (versions, inForce) = try database.open().modelVersions(table: table)
             if json {
-                try Output.jsonObject(versions.map { l -> [String: Any] in
-                    let v = l.version
-                    return ["id": v.id, "table": v.table, "extractor": v.extractor, "method": v.method, "base": v.base ?? NSNull(),
-                            "created_at": v.createdAt, "promoted": l.promoted, "metrics": l.metrics?.foundationObject ?? NSNull()]
-                })
+                try Output.jsonObject(
+                    versions.map { l -> [String: Any] in
+                        let v = l.version
+                        return [
+                            "id": v.id, "table": v.table, "extractor": v.extractor, "method": v.method, "base": v.base ?? NSNull(),
+                            "created_at": v.createdAt, "promoted": l.promoted, "metrics": l.metrics?.foundationObject ?? NSNull(),
+                        ]
+                    })
                 return
             }
             guard !versions.isEmpty else {
@@ -36,8 +39,10 @@ extension ModelsCommand {
                 return
             }
             let rows = versions.map { l in
-                [l.version.id, l.version.table, l.version.method, l.version.base ?? ModelsCommand.zeroShot, l.version.createdAt,
-                 l.promoted ? "*" : "", ModelsCommand.headline(l.figures)]
+                [
+                    l.version.id, l.version.table, l.version.method, l.version.base ?? ModelsCommand.zeroShot, l.version.createdAt,
+                    l.promoted ? "*" : "", ModelsCommand.headline(l.figures),
+                ]
             }
             print(Output.table(["id", "table", "method", "base", "created", "promoted", "metrics"], rows))
             let summary = inForce.keys.sorted().map { key in "\(key): \((inForce[key] ?? nil) ?? ModelsCommand.zeroShot)" }

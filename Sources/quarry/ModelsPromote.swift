@@ -29,12 +29,14 @@ extension ModelsCommand {
 
         func run() throws {
             let change = try database.open().promote(id, table: table, reason: reason)
-            let to = change.to ?? ModelsCommand.zeroShot, from = change.from ?? ModelsCommand.zeroShot
+            let to = change.to ?? ModelsCommand.zeroShot
+            let from = change.from ?? ModelsCommand.zeroShot
             if change.from == change.to {
                 print("\(change.table) already extracts with \(to); nothing changed.")
             } else {
-                print("\(change.table) now extracts with \(to) (was \(from)). The next `quarry extract --table \(change.table)` "
-                      + "re-extracts the rows \(from) made.")
+                print(
+                    "\(change.table) now extracts with \(to) (was \(from)). The next `quarry extract --table \(change.table)` "
+                        + "re-extracts the rows \(from) made.")
             }
         }
     }

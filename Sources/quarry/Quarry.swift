@@ -25,9 +25,11 @@ struct Quarry: AsyncParsableCommand {
             (unknown option, missing path, invalid pipeline), 3 some documents failed but others
             were ingested.
             """,
-        subcommands: [Ingest.self, ListDocuments.self, Search.self, Ask.self, EvalQA.self, Guide.self, Extract.self, Tune.self,
-                      Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self,
-                      Doctor.self, ParseWorkerCommand.self])
+        subcommands: [
+            Ingest.self, ListDocuments.self, Search.self, Ask.self, EvalQA.self, Guide.self, Extract.self, Tune.self,
+            Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self,
+            Doctor.self, ParseWorkerCommand.self,
+        ])
 
     /// Runs the command line, mapping errors to the documented exit codes.
     static func main() async {

@@ -29,7 +29,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Gold rows (JSON Lines, as quarry eval reads them).", valueName: "file"))
     var gold: String
 
-    @Option(help: ArgumentHelp("Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
+    @Option(
+        help: ArgumentHelp(
+            "Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
     var model: String?
 
     @Option(help: "Full passes over the labelled documents.")

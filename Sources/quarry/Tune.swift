@@ -41,7 +41,9 @@ struct Tune: ParsableCommand {
     @Option(help: "The extractor to tune (span; llm has no trainable parameters yet).")
     var extractor = ExtractorKind.span
 
-    @Option(help: ArgumentHelp("Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
+    @Option(
+        help: ArgumentHelp(
+            "Start from this version id or parameter file (default: the table's promoted version, else zero-shot).", valueName: "version"))
     var model: String?
 
     @Flag(help: "Tune on the documents that extractions into the table used (the usage log), besides any paths.")
@@ -65,7 +67,9 @@ struct Tune: ParsableCommand {
     @Option(help: "Weight of the KL penalty to the starting version.")
     var kl = 0.02
 
-    @Option(help: ArgumentHelp("How a list field's decisions are credited: whole (the list's reward), items (each item's own verdicts) or both.", valueName: "credit"))
+    @Option(
+        help: ArgumentHelp(
+            "How a list field's decisions are credited: whole (the list's reward), items (each item's own verdicts) or both.", valueName: "credit"))
     var listCredit = ListCredit.both
 
     @Option(help: "Share of the documents held back for the before/after evaluation.")
@@ -74,13 +78,21 @@ struct Tune: ParsableCommand {
     @Option(help: "Seed of sampling and of the held-back split; the same seed gives the same version.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("reward"), help: ArgumentHelp("A judge's weight, NAME=WEIGHT (repeatable); judges: \(RewardConfiguration.judges.joined(separator: ", ")).", valueName: "name=weight"))
+    @Option(
+        name: .customLong("reward"),
+        help: ArgumentHelp(
+            "A judge's weight, NAME=WEIGHT (repeatable); judges: \(RewardConfiguration.judges.joined(separator: ", ")).", valueName: "name=weight"))
     var rewardWeights: [String] = []
 
-    @Option(name: .customLong("guideline"), help: ArgumentHelp("Expert guidance the guideline judge turns into checks (repeatable), e.g. \"party names include the legal suffix\".", valueName: "text"))
+    @Option(
+        name: .customLong("guideline"),
+        help: ArgumentHelp(
+            "Expert guidance the guideline judge turns into checks (repeatable), e.g. \"party names include the legal suffix\".", valueName: "text"))
     var guidelines: [String] = []
 
-    @Option(help: ArgumentHelp("Gold rows (JSON Lines) to report field F1 before and after on the held-back documents; never used for training.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Gold rows (JSON Lines) to report field F1 before and after on the held-back documents; never used for training.", valueName: "file"))
     var gold: String?
 
     @Option(help: "Promote the new version: auto (unless it scores worse than its base), always, or never.")
@@ -102,15 +114,6 @@ struct Tune: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Files or folders of documents of the new kind.", valueName: "path"))
     var paths: [String] = []
-
-    func validate() throws {
-        if paths.isEmpty && !fromUsage { throw ValidationError("name files or folders to tune on, or --from-usage") }
-        if samples < 2 { throw ValidationError("--samples must be at least 2 (advantages compare samples of a document)") }
-        if steps < 1 { throw ValidationError("--steps must be at least 1") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if !(0..<1).contains(heldBack) { throw ValidationError("--held-back must be in [0, 1)") }
-        if temperature <= 0 { throw ValidationError("--temperature must be positive") }
-    }
 
     func run() throws {
         try Workspace.checkInputs(schema: schema, paths: paths)

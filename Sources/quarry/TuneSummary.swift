@@ -7,10 +7,12 @@ extension Tune {
         func f(_ x: Double) -> String { String(format: "%.3f", x) }
         let verb = r.method == .supervised ? "Trained" : "Tuned"
         let unit = r.method == .supervised ? "\(r.likelihood.count) epochs" : "\(r.steps.count) steps\(r.stoppedEarly ? " (stopped early)" : "")"
-        var lines = ["\(verb) \(r.table): version \(r.version) from \(r.base) on \(r.training) documents "
-            + "(\(r.heldBack) held back), \(unit) "
-            + "in \(String(format: "%.1f", r.prepareSeconds + r.tuneSeconds)) s "
-            + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."]
+        var lines = [
+            "\(verb) \(r.table): version \(r.version) from \(r.base) on \(r.training) documents "
+                + "(\(r.heldBack) held back), \(unit) "
+                + "in \(String(format: "%.1f", r.prepareSeconds + r.tuneSeconds)) s "
+                + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."
+        ]
         for guideline in r.unrecognisedGuidelines { lines.append("Guideline not understood, not used: \(guideline)") }
         if let b = r.before, let a = r.after {
             lines.append("Held back: mean reward \(f(b.meanReward)) → \(f(a.meanReward)), valid rows \(f(b.validRows)) → \(f(a.validRows)).")
@@ -18,12 +20,15 @@ extension Tune {
             if !judges.isEmpty { lines.append("  judges: " + judges.joined(separator: ", ")) }
         }
         if let g = r.gold {
-            lines.append("Gold (\(g.documents) held-back documents\(r.method == .tao ? ", report only" : ""): micro-F1 \(f(g.before.micro.f1)) → \(f(g.after.micro.f1)), "
-                + "macro-F1 \(f(g.before.macroF1)) → \(f(g.after.macroF1)).")
+            lines.append(
+                "Gold (\(g.documents) held-back documents\(r.method == .tao ? ", report only" : ""): micro-F1 \(f(g.before.micro.f1)) → \(f(g.after.micro.f1)), "
+                    + "macro-F1 \(f(g.before.macroF1)) → \(f(g.after.macroF1)).")
             for (b, a) in zip(g.before.fields, g.after.fields) { lines.append("  \(b.field): F1 \(f(b.f1)) → \(f(a.f1))") }
         }
-        lines.append(r.promoted ? "Promoted: quarry extract uses \(r.version) for \(r.table) (\(r.promotion))."
-                                : "Not promoted: \(r.promotion). Promote it with: quarry models promote \(r.version)")
+        lines.append(
+            r.promoted
+                ? "Promoted: quarry extract uses \(r.version) for \(r.table) (\(r.promotion))."
+                : "Not promoted: \(r.promotion). Promote it with: quarry models promote \(r.version)")
         return lines.joined(separator: "\n")
     }
 }

@@ -1,9 +1,10 @@
-import Foundation
-import Testing
 import Documents
-import Store
-@testable import Assistant
+import Foundation
 import QuarryTestSupport
+import Store
+import Testing
+
+@testable import Assistant
 
 /// The assistant over a small store, without the encoder (lexical retrieval, coverage scores).
 @Suite struct AssistantTests {
@@ -33,14 +34,20 @@ import QuarryTestSupport
         if boxes {
             var start: Int?
             for (i, c) in text.unicodeScalars.enumerated() {
-                if c.isSpace { if let s = start { words.append(WordBox(start: s, end: i, box: Box(x0: Float(s), y0: 0, x1: Float(i), y1: 10))) }; start = nil }
-                else if start == nil { start = i }
+                if c.isSpace {
+                    if let s = start { words.append(WordBox(start: s, end: i, box: Box(x0: Float(s), y0: 0, x1: Float(i), y1: 10))) }
+                    start = nil
+                } else if start == nil {
+                    start = i
+                }
             }
             if let s = start { words.append(WordBox(start: s, end: text.unicodeScalars.count, box: Box(x0: Float(s), y0: 0, x1: 1, y1: 10))) }
         }
-        let document = Document(kind: boxes ? .pdf : .text, pages: [Page(number: 1, text: text, width: boxes ? 600 : nil, height: boxes ? 800 : nil, words: words)])
-        try store.replaceDocument(FileStamp(path: path, sha256: path, size: 1, mtime: 0), document: document,
-                                  chunks: Chunker(maxLength: 120, minLength: 40).chunks(of: document))
+        let document = Document(
+            kind: boxes ? .pdf : .text, pages: [Page(number: 1, text: text, width: boxes ? 600 : nil, height: boxes ? 800 : nil, words: words)])
+        try store.replaceDocument(
+            FileStamp(path: path, sha256: path, size: 1, mtime: 0), document: document,
+            chunks: Chunker(maxLength: 120, minLength: 40).chunks(of: document))
     }
 
     var assistant: Assistant { Assistant(store: store, encoder: nil) }
@@ -106,28 +113,33 @@ import QuarryTestSupport
         var verifier = CitationVerifier(store: store)
         let good = Citation(source: 1, document: "/docs/memo.txt", documentID: id, location: Location(page: 1, start: 4, end: 10), quote: "bakery")
         #expect(try verifier.verify(good) == good)
-        for bad in [Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 5, end: 11), quote: "bakery"),
-                    Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 4, end: 10), quote: "Bakery"),
-                    Citation(source: 1, document: "", documentID: id, location: Location(page: 2, start: 4, end: 10), quote: "bakery"),
-                    Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 60, end: 999), quote: "bakery")] {
+        for bad in [
+            Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 5, end: 11), quote: "bakery"),
+            Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 4, end: 10), quote: "Bakery"),
+            Citation(source: 1, document: "", documentID: id, location: Location(page: 2, start: 4, end: 10), quote: "bakery"),
+            Citation(source: 1, document: "", documentID: id, location: Location(page: 1, start: 60, end: 999), quote: "bakery"),
+        ] {
             #expect(try verifier.verify(bad) == nil)
         }
     }
 
     @Test func evaluationScoresAnswersEvidenceAndRefusalsAndStoresTheRun() throws {
         let questions = [
-            GoldQuestion(id: "law", question: "Which state's laws govern the lease?", answers: ["Oregon"],
-                         evidence: [GoldEvidence(document: "lease.pdf", page: 1, quote: "laws of the State of Oregon")]),
-            GoldQuestion(id: "van", question: "Who delivers the bread every morning?", answers: ["Acme Trucks"],
-                         evidence: [GoldEvidence(document: "memo", page: 1, quote: "The bakery opens at six.")]),
+            GoldQuestion(
+                id: "law", question: "Which state's laws govern the lease?", answers: ["Oregon"],
+                evidence: [GoldEvidence(document: "lease.pdf", page: 1, quote: "laws of the State of Oregon")]),
+            GoldQuestion(
+                id: "van", question: "Who delivers the bread every morning?", answers: ["Acme Trucks"],
+                evidence: [GoldEvidence(document: "memo", page: 1, quote: "The bakery opens at six.")]),
             GoldQuestion(id: "year", question: "What was the rent in 2009?", answers: []),
-            GoldQuestion(id: "lost", question: "Where is the evidence?", answers: ["x"],
-                         evidence: [GoldEvidence(document: "nowhere.pdf", page: 1, quote: "x")]),
+            GoldQuestion(
+                id: "lost", question: "Where is the evidence?", answers: ["x"],
+                evidence: [GoldEvidence(document: "nowhere.pdf", page: 1, quote: "x")]),
         ]
         let report = try QuestionEvaluation(assistant: assistant).run(questions, options: options(threshold: 0.3), source: "/tmp/q.jsonl")
         let byID = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.id, $0) })
         #expect(byID["law"]?.answerMatched == true && byID["law"]?.evidenceCited == true)
-        #expect(byID["van"]?.answerMatched == false && byID["van"]?.evidenceCited == false)   // cites the right page, not the gold sentence
+        #expect(byID["van"]?.answerMatched == false && byID["van"]?.evidenceCited == false)  // cites the right page, not the gold sentence
         #expect(byID["year"]?.refused == true && byID["year"]?.answerMatched == nil)
         #expect(byID["lost"]?.evidenceCited == nil && report.unlocatedEvidence == 1)
         #expect(report.overall.questions == 4 && report.overall.answerable == 3)

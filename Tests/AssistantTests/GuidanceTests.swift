@@ -1,6 +1,7 @@
 import Testing
-@testable import Store
+
 @testable import Assistant
+@testable import Store
 
 @Suite struct GuidanceTests {
     @Test func compilesTheUnderstoodForms() {
@@ -11,7 +12,7 @@ import Testing
         #expect(Guidance.compile("only use audited statements") == [.only("audited statements")])
         #expect(Guidance.compile("avoid scans") == [.avoid("scans")])
         #expect(Guidance.compile("answers should be short") == nil)
-        #expect(Guidance.compile("prefer the") == nil)   // names no documents
+        #expect(Guidance.compile("prefer the") == nil)  // names no documents
     }
 
     @Test func documentsMatchByWordsOfPathOrTitle() {
@@ -22,8 +23,10 @@ import Testing
 
     @Test func scopeAndScores() {
         let docs = [record(1, "/r/annual-report.pdf"), record(2, "/r/press-release.pdf"), record(3, "/r/draft-memo.txt")]
-        let (g, unrecognised) = Guidance.compile([note(1, "prefer the annual report over press releases"), note(2, "ignore drafts"),
-                                                  note(3, "be brief")])
+        let (g, unrecognised) = Guidance.compile([
+            note(1, "prefer the annual report over press releases"), note(2, "ignore drafts"),
+            note(3, "be brief"),
+        ])
         #expect(unrecognised.map(\.id) == [3])
         #expect(g.allowed(docs).map(\.id) == [1, 2])
         #expect(g.adjustment(path: docs[0].path, title: nil) == 0.1 && g.adjustment(path: docs[1].path, title: nil) == -0.1)
@@ -32,8 +35,9 @@ import Testing
     }
 
     func record(_ id: Int64, _ path: String) -> DocumentRecord {
-        DocumentRecord(id: id, path: path, sha256: "", kind: "pdf", pageCount: 1, status: .ok, error: nil, ingestedAt: "",
-                       pagesWithoutText: 0, title: nil, author: nil, chunkCount: 1)
+        DocumentRecord(
+            id: id, path: path, sha256: "", kind: "pdf", pageCount: 1, status: .ok, error: nil, ingestedAt: "",
+            pagesWithoutText: 0, title: nil, author: nil, chunkCount: 1)
     }
 
     func note(_ id: Int64, _ text: String) -> GuidanceNote { GuidanceNote(id: id, text: text, addedAt: "") }

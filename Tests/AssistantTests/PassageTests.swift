@@ -1,5 +1,6 @@
-import Testing
 import Store
+import Testing
+
 @testable import Assistant
 
 @Suite struct SentenceSplitterTests {
@@ -9,7 +10,8 @@ import Store
     }
 
     @Test func sentencesEndAtStopsButNotAtAbbreviationsOrDecimals() {
-        #expect(pieces("Acme Inc. signed on Jan. 5. The fee is 3.5 million! Was it paid? Yes.")
+        #expect(
+            pieces("Acme Inc. signed on Jan. 5. The fee is 3.5 million! Was it paid? Yes.")
                 == ["Acme Inc. signed on Jan. 5.", "The fee is 3.5 million!", "Was it paid?", "Yes."])
         #expect(pieces("Sent by J. Smith to the U.S. office (see p. 4). done") == ["Sent by J. Smith to the U.S. office (see p. 4). done"])
         #expect(pieces("He said \"stop.\" Then he left.") == ["He said \"stop.\"", "Then he left."])
@@ -17,8 +19,11 @@ import Store
 
     @Test func lineWrapsStayInsideASentenceTablesAndHeadingsDoNot() {
         let pdf = "This Agreement shall be governed by\nthe laws of the State of Delaware.\n\nPayment Terms\nInvoices are due in\nthirty days."
-        #expect(pieces(pdf) == ["This Agreement shall be governed by\nthe laws of the State of Delaware.", "Payment Terms",
-                                "Invoices are due in\nthirty days."])
+        #expect(
+            pieces(pdf) == [
+                "This Agreement shall be governed by\nthe laws of the State of Delaware.", "Payment Terms",
+                "Invoices are due in\nthirty days.",
+            ])
         let table = "Revenue | 1,200 | 1,100\nCost of sales | 700 | 650\nTotal    12.00     EUR"
         #expect(pieces(table) == ["Revenue | 1,200 | 1,100", "Cost of sales | 700 | 650", "Total    12.00     EUR"])
     }
@@ -48,7 +53,7 @@ import Store
         #expect(t.content == ["team", "denver", "broncos", "beat", "super", "bowl", "50", "final"])
         #expect(t.numbers == ["50"])
         #expect(t.names == ["denver", "broncos", "super", "bowl"])
-        #expect(QuestionTerms("Who won?").names.isEmpty)   // the first word is not a name for being capitalised
+        #expect(QuestionTerms("Who won?").names.isEmpty)  // the first word is not a name for being capitalised
     }
 
     @Test func unanswerableWhenANumberOrEveryNameIsAbsent() {
@@ -89,7 +94,7 @@ import Store
         var scorer = PassageScorer()
         scorer.semanticWeight = 0.5
         #expect(abs(scorer.score(similarity: 0.8, coverage: 0.4) - 0.6) < 1e-12)
-        #expect(abs(scorer.score(similarity: -0.3, coverage: 0.4) - 0.2) < 1e-12)   // a negative cosine counts as 0
+        #expect(abs(scorer.score(similarity: -0.3, coverage: 0.4) - 0.2) < 1e-12)  // a negative cosine counts as 0
         #expect(scorer.score(similarity: nil, coverage: 0.4) == 0.4)
     }
 

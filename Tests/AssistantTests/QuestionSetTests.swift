@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Assistant
 
 @Suite struct QuestionSetTests {
@@ -18,12 +19,18 @@ import Testing
 
     @Test func badLinesNameTheFileAndLine() {
         func message(_ text: String) -> String {
-            do { _ = try QuestionSet.parse(text, file: "q.jsonl"); return "" } catch { return error.description }
+            do {
+                _ = try QuestionSet.parse(text, file: "q.jsonl")
+                return ""
+            } catch { return error.description }
         }
         #expect(message("{\"question\": \"a\"}\nnot json") == "q.jsonl:2: not a JSON object")
         #expect(message("{\"answers\": []}") == "q.jsonl:1: \"question\" must be a non-empty string")
-        #expect(message("{\"question\": \"a\", \"evidence\": [{\"document\": \"d\", \"page\": 1, \"start\": 4}]}").contains("give both \"start\" and \"end\""))
-        #expect(message("{\"question\": \"a\", \"evidence\": [{\"document\": \"d\", \"page\": 0, \"quote\": \"x\"}]}").contains("\"page\" (1 or more)"))
+        #expect(
+            message("{\"question\": \"a\", \"evidence\": [{\"document\": \"d\", \"page\": 1, \"start\": 4}]}").contains(
+                "give both \"start\" and \"end\""))
+        #expect(
+            message("{\"question\": \"a\", \"evidence\": [{\"document\": \"d\", \"page\": 0, \"quote\": \"x\"}]}").contains("\"page\" (1 or more)"))
         #expect(message("{\"id\": \"x\", \"question\": \"a\"}\n{\"id\": \"x\", \"question\": \"b\"}") == "q.jsonl:2: id x is used twice")
         #expect(message("\n\n") == "q.jsonl: no questions")
     }

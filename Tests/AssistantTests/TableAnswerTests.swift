@@ -1,15 +1,19 @@
-import Foundation
-import Testing
 import Documents
-import Store
-@testable import Assistant
+import Foundation
 import QuarryTestSupport
+import Store
+import Testing
+
+@testable import Assistant
 
 @Suite struct TableQueryTests {
-    static let invoices = ResultTableLayout(name: "invoices", columns: [
-        ResultColumn(name: "vendor", type: .text), ResultColumn(name: "invoice_date", type: .text),
-        ResultColumn(name: "due_date", type: .text), ResultColumn(name: "subtotal", type: .real),
-        ResultColumn(name: "tax", type: .real), ResultColumn(name: "total", type: .real)])
+    static let invoices = ResultTableLayout(
+        name: "invoices",
+        columns: [
+            ResultColumn(name: "vendor", type: .text), ResultColumn(name: "invoice_date", type: .text),
+            ResultColumn(name: "due_date", type: .text), ResultColumn(name: "subtotal", type: .real),
+            ResultColumn(name: "tax", type: .real), ResultColumn(name: "total", type: .real),
+        ])
 
     func parse(_ q: String, holding: [String: String] = ["Acme": "vendor"]) -> TableQuery? {
         TableQuery.parse(q, tables: [Self.invoices]) { _, column, text in holding[text] == column }
@@ -19,11 +23,15 @@ import QuarryTestSupport
         let q = try #require(parse("How many invoices from Acme are over $1,000?"))
         #expect(q.table == "invoices" && q.computation == .count && q.column == "total")
         #expect(q.conditions == [.greater(column: "total", than: 1000, orEqual: false), .contains(column: "vendor", text: "Acme")])
-        #expect(q.sql == #"SELECT "id", "document_id", "document_path", "total", "vendor" FROM "invoices" WHERE "total" > 1000.0 AND "vendor" LIKE '%Acme%' ORDER BY id"#)
+        #expect(
+            q.sql
+                == #"SELECT "id", "document_id", "document_path", "total", "vendor" FROM "invoices" WHERE "total" > 1000.0 AND "vendor" LIKE '%Acme%' ORDER BY id"#
+        )
     }
 
     @Test func sumsAveragesExtremesAndRows() throws {
-        #expect(parse("What is the sum of the tax of invoices in 2023?")
+        #expect(
+            parse("What is the sum of the tax of invoices in 2023?")
                 == TableQuery(table: "invoices", computation: .sum, column: "tax", shown: ["tax"], conditions: [.year(column: "invoice_date", 2023)]))
         #expect(parse("Average total of invoices due in 2024 by due date?")?.conditions == [.year(column: "due_date", 2024)])
         #expect(parse("Which invoice has the largest total?")?.computation == .largest)
@@ -33,9 +41,9 @@ import QuarryTestSupport
     }
 
     @Test func notATableQuestion() {
-        #expect(parse("Who signed the lease?") == nil)                      // no table named
-        #expect(parse("Which invoices mention Zeta Corp?") == nil)           // a name no row holds: ask the text
-        #expect(parse("Tell me about invoices") == nil)                      // nothing to compute or filter
+        #expect(parse("Who signed the lease?") == nil)  // no table named
+        #expect(parse("Which invoices mention Zeta Corp?") == nil)  // a name no row holds: ask the text
+        #expect(parse("Tell me about invoices") == nil)  // nothing to compute or filter
         #expect(parse("How many invoices are there?")?.computation == .count)
     }
 
@@ -50,22 +58,31 @@ import QuarryTestSupport
     @Test func answersFromTheTableAndCitesVerifiedEvidence() throws {
         let dir = try Paths.scratch("tables")
         let store = try Store(path: dir.appendingPathComponent("q.db").path)
-        let texts = ["Invoice from Acme Ltd. Total due: 1500.00", "Invoice from Acme Ltd. Total due: 200.00", "Invoice from Beta GmbH. Total due: 3000.00"]
+        let texts = [
+            "Invoice from Acme Ltd. Total due: 1500.00", "Invoice from Acme Ltd. Total due: 200.00", "Invoice from Beta GmbH. Total due: 3000.00",
+        ]
         var rows: [ResultRow] = []
         for (i, text) in texts.enumerated() {
             let doc = Document(kind: .text, pages: [Page(number: 1, text: text)])
-            let id = try store.replaceDocument(FileStamp(path: "/d/inv\(i).txt", sha256: "\(i)", size: 1, mtime: 0), document: doc,
-                                               chunks: Chunker().chunks(of: doc))
+            let id = try store.replaceDocument(
+                FileStamp(path: "/d/inv\(i).txt", sha256: "\(i)", size: 1, mtime: 0), document: doc,
+                chunks: Chunker().chunks(of: doc))
             let s = Array(text.unicodeScalars)
             func evidence(_ field: String, _ quote: String) -> Evidence {
-                let start = (0...(s.count - quote.unicodeScalars.count)).first { String(String.UnicodeScalarView(s[$0..<($0 + quote.unicodeScalars.count)])) == quote }!
+                let start = (0...(s.count - quote.unicodeScalars.count)).first {
+                    String(String.UnicodeScalarView(s[$0..<($0 + quote.unicodeScalars.count)])) == quote
+                }!
                 return Evidence(field: field, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
             }
-            let vendor = i < 2 ? "Acme Ltd" : "Beta GmbH", total = [1500.0, 200, 3000][i]
-            rows.append(ResultRow(documentID: id, cells: ["vendor": .text(vendor), "total": .real(total)],
-                                  evidence: [evidence("vendor", vendor), evidence("total", String(format: "%.2f", total))]))
+            let vendor = i < 2 ? "Acme Ltd" : "Beta GmbH"
+            let total = [1500.0, 200, 3000][i]
+            rows.append(
+                ResultRow(
+                    documentID: id, cells: ["vendor": .text(vendor), "total": .real(total)],
+                    evidence: [evidence("vendor", vendor), evidence("total", String(format: "%.2f", total))]))
         }
-        let layout = ResultTableLayout(name: "invoices", columns: [ResultColumn(name: "vendor", type: .text), ResultColumn(name: "total", type: .real)])
+        let layout = ResultTableLayout(
+            name: "invoices", columns: [ResultColumn(name: "vendor", type: .text), ResultColumn(name: "total", type: .real)])
         _ = try store.prepareResultTable(layout)
         try store.writeResults(table: "invoices", rows: rows, model: "test", fields: layout.fields)
 
@@ -74,7 +91,8 @@ import QuarryTestSupport
         o.retrieval = .lexical
         let count = try assistant.ask("How many invoices from Acme are over 1,000?", options: o)
         #expect(count.answer == "1 row of invoices where total > 1000 and vendor contains \"Acme\".")
-        #expect(count.sql != nil && count.citations.count == 2 && count.citations.allSatisfy { $0.table == "invoices" && $0.document == "/d/inv0.txt" })
+        #expect(
+            count.sql != nil && count.citations.count == 2 && count.citations.allSatisfy { $0.table == "invoices" && $0.document == "/d/inv0.txt" })
         #expect(count.citations.map(\.quote).sorted() == ["1500.00", "Acme Ltd"])
         let sum = try assistant.ask("What is the sum of the totals of the Acme invoices?", options: o)
         #expect(sum.answer.hasPrefix("The sum of total is 1700 over 2 rows"))

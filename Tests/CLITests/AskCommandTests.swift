@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuarryTestSupport
+import Testing
 
 /// `quarry ask` and `quarry eval-qa` through the command line, with the sentence encoder.
 @Suite struct AskCommandTests {
@@ -19,8 +19,10 @@ import QuarryTestSupport
     func generativeAnswersCiteOnlyGivenVerifiedSources() throws {
         let ws = try CLI.workspace(copying: Self.sample)
         #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db]).status == 0)
-        let run = try CLI.run(["ask", "What is the IBAN for payment?", "--mode", "generative", "--db", ws.db, "--json",
-                               "--document", "invoice-kestrel-maschinenbau-2024-0815.pdf"])
+        let run = try CLI.run([
+            "ask", "What is the IBAN for payment?", "--mode", "generative", "--db", ws.db, "--json",
+            "--document", "invoice-kestrel-maschinenbau-2024-0815.pdf",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let answer = try #require(run.json as? [String: Any])
         #expect(answer["mode"] as? String == "generative")
@@ -54,7 +56,9 @@ import QuarryTestSupport
         let ws = try CLI.workspace(copying: Self.sample)
         #expect(try CLI.run(["ingest", ws.docs, "--db", ws.db]).status == 0)
 
-        let run = try CLI.run(["ask", "What is the IBAN for payment?", "--db", ws.db, "--json", "--document", "invoice-kestrel-maschinenbau-2024-0815.pdf"])
+        let run = try CLI.run([
+            "ask", "What is the IBAN for payment?", "--db", ws.db, "--json", "--document", "invoice-kestrel-maschinenbau-2024-0815.pdf",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let answer = try #require(run.json as? [String: Any])
         #expect(answer["refused"] as? Bool == false && (answer["confidence"] as? Double ?? 0) > 0)
@@ -63,10 +67,11 @@ import QuarryTestSupport
         // Each quote is the page text at its offsets.
         for c in citations {
             #expect((c["document"] as? String ?? "").hasSuffix("invoice-kestrel-maschinenbau-2024-0815.pdf"))
-            let sql = "SELECT substr(text, \(c["start"]!) + 1, \(c["end"]!) - \(c["start"]!)) AS quote FROM pages WHERE page_number = \(c["page"]!) AND document_id = \(c["document_id"]!)"
+            let sql =
+                "SELECT substr(text, \(c["start"]!) + 1, \(c["end"]!) - \(c["start"]!)) AS quote FROM pages WHERE page_number = \(c["page"]!) AND document_id = \(c["document_id"]!)"
             let rows = try #require(try CLI.run(["query", sql, "--db", ws.db, "--format", "json"]).json as? [[String: Any]])
             #expect(rows.first?["quote"] as? String == c["quote"] as? String)
-            #expect(c["box"] is [String: Any])   // a PDF page: the quote's box
+            #expect(c["box"] is [String: Any])  // a PDF page: the quote's box
         }
 
         let refusal = try #require(try CLI.run(["ask", "What did the company earn in 1987?", "--db", ws.db, "--json"]).json as? [String: Any])
@@ -75,9 +80,9 @@ import QuarryTestSupport
 
         let gold = ws.dir.appendingPathComponent("q.jsonl")
         try """
-            {"id": "iban", "question": "What is the IBAN for payment?", "answers": ["IBAN"], "document": "invoice-kestrel-maschinenbau-2024-0815.pdf"}
-            {"id": "none", "question": "What did the company earn in 1987?", "answers": []}
-            """.write(to: gold, atomically: true, encoding: .utf8)
+        {"id": "iban", "question": "What is the IBAN for payment?", "answers": ["IBAN"], "document": "invoice-kestrel-maschinenbau-2024-0815.pdf"}
+        {"id": "none", "question": "What did the company earn in 1987?", "answers": []}
+        """.write(to: gold, atomically: true, encoding: .utf8)
         let eval = try CLI.run(["eval-qa", "--gold", gold.path, "--db", ws.db, "--json"])
         #expect(eval.status == 0, "\(eval.stderr)")
         let report = try #require(eval.json as? [String: Any])

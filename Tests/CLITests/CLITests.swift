@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuarryTestSupport
+import Testing
 
 @Suite struct CLITests {
     let fixtures = Paths.fixture("documents")
@@ -8,7 +8,9 @@ import QuarryTestSupport
     @Test func helpTeachesEveryCommand() throws {
         let help = try CLI.run(["--help"])
         #expect(help.status == 0)
-        for command in ["ingest", "documents", "search", "query", "run", "embed", "generate", "tokenize", "doctor"] { #expect(help.stdout.contains(command)) }
+        for command in ["ingest", "documents", "search", "query", "run", "embed", "generate", "tokenize", "doctor"] {
+            #expect(help.stdout.contains(command))
+        }
         #expect(!help.stdout.contains("parse-worker"))
         let ingest = try CLI.run(["ingest", "--help"])
         #expect(ingest.stdout.contains("Examples:") && ingest.stdout.contains("--password"))
@@ -33,8 +35,11 @@ import QuarryTestSupport
 
     @Test func aMissingModelIsAnErrorThatSaysHowToInstallIt() throws {
         let dir = try Paths.scratch("cli")
-        let run = try CLI.run(["ingest", Paths.fixture("documents/receipt-weber-baustoffe-1.txt"),
-                               "--db", dir.appendingPathComponent("x.db").path], environment: ["QUARRY_MODELS": dir.path])
+        let run = try CLI.run(
+            [
+                "ingest", Paths.fixture("documents/receipt-weber-baustoffe-1.txt"),
+                "--db", dir.appendingPathComponent("x.db").path,
+            ], environment: ["QUARRY_MODELS": dir.path])
         #expect(run.status == 1 && run.stderr.contains("not installed") && run.stderr.contains("bash scripts/setup.sh"), "\(run.stderr)")
     }
 
@@ -127,7 +132,8 @@ import QuarryTestSupport
         #expect(try CLI.run(["embed"]).status == 2)
 
         let dir = try Paths.scratch("cli")
-        let input = dir.appendingPathComponent("texts.jsonl"), output = dir.appendingPathComponent("v.f32")
+        let input = dir.appendingPathComponent("texts.jsonl")
+        let output = dir.appendingPathComponent("v.f32")
         try Data("\"first text\"\n\"second\\nline\"\n".utf8).write(to: input)
         let file = try CLI.run(["embed", "--input", input.path, "--output", output.path, "--json"])
         let stats = try #require(file.json as? [String: Any], "\(file.stderr)")

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import Tensors
 import QuarryTestSupport
+import Tensors
+import Testing
 
 /// `quarry doctor`, and the restart that gets OpenBLAS off a generic core.
 @Suite struct DoctorTests {

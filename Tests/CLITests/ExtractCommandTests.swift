@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuarryTestSupport
+import Testing
 
 /// `quarry extract`, `quarry eval` and the `extract` pipeline stage through the command line.
 @Suite struct ExtractCommandTests {
@@ -13,12 +13,14 @@ import QuarryTestSupport
 
     @Test func helpExplainsExtractAndEval() throws {
         let extract = try CLI.run(["extract", "--help"])
-        #expect(extract.status == 0 && extract.stdout.contains("Examples:") && extract.stdout.contains("--schema") && extract.stdout.contains("--replace"))
+        #expect(
+            extract.status == 0 && extract.stdout.contains("Examples:") && extract.stdout.contains("--schema") && extract.stdout.contains("--replace")
+        )
         let eval = try CLI.run(["eval", "--help"])
         #expect(eval.status == 0 && eval.stdout.contains("--gold"))
         let run = try CLI.run(["run", "--help"])
         #expect(run.status == 0 && run.stdout.contains("extract:") && run.stdout.contains("Pipelines/invoices.yaml"))
-        #expect(try CLI.run(["extract", "--table", "t", "x"]).status == 2)   // no --schema
+        #expect(try CLI.run(["extract", "--table", "t", "x"]).status == 2)  // no --schema
     }
 
     @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
@@ -46,7 +48,8 @@ import QuarryTestSupport
         #expect(filled.allSatisfy { ($0["filled"] as? Int).map { (0...3).contains($0) } == true })
 
         let text = try CLI.run(["extract", "--schema", Self.invoiceSchema, "--table", "invoices", ws.docs, "--db", ws.db])
-        #expect(text.status == 0 && text.stdout.contains("Extracted 0 of 3 documents") && text.stdout.contains("3 already up to date"), "\(text.stdout)")
+        #expect(
+            text.status == 0 && text.stdout.contains("Extracted 0 of 3 documents") && text.stdout.contains("3 already up to date"), "\(text.stdout)")
 
         // A small gold file from the fixtures' gold rows: vendor, date and total of each sample document.
         var lines: [String] = []
@@ -54,7 +57,9 @@ import QuarryTestSupport
             let url = Self.fixtures.appendingPathComponent("gold/" + (name as NSString).deletingPathExtension + ".json")
             let gold = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
             let fields = ["vendor", "invoice_date", "total"].reduce(into: [String: Any]()) { $0[$1] = gold[$1] }
-            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["document": name, "fields": fields], options: .sortedKeys), as: UTF8.self))
+            lines.append(
+                String(
+                    decoding: try JSONSerialization.data(withJSONObject: ["document": name, "fields": fields], options: .sortedKeys), as: UTF8.self))
         }
         let goldFile = ws.dir.appendingPathComponent("gold.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(to: goldFile, atomically: true, encoding: .utf8)
@@ -66,11 +71,15 @@ import QuarryTestSupport
             #expect(rows.contains { $0.hasPrefix(field + " ") }, "no line for \(field) in\n\(eval.stdout)")
         }
         #expect(eval.stdout.contains("3 gold documents; 0 without a row in invoices. Stored as run 1."), "\(eval.stdout)")
-        let runs = try #require(try CLI.run(["query", "SELECT count(*) AS n, min(kind) AS kind FROM runs", "--db", ws.db, "--format", "json"]).json as? [[String: Any]])
+        let runs = try #require(
+            try CLI.run(["query", "SELECT count(*) AS n, min(kind) AS kind FROM runs", "--db", ws.db, "--format", "json"]).json as? [[String: Any]])
         #expect(runs.first?["n"] as? Int == 1 && runs.first?["kind"] as? String == "eval")
-        let metrics = try #require(try CLI.run(["query", "SELECT count(*) AS n FROM metrics WHERE run_id = 1 AND field = 'total'",
-                                                "--db", ws.db, "--format", "json"]).json as? [[String: Any]])
-        #expect(metrics.first?["n"] as? Int == 4)   // precision, recall, F1, exact
+        let metrics = try #require(
+            try CLI.run([
+                "query", "SELECT count(*) AS n FROM metrics WHERE run_id = 1 AND field = 'total'",
+                "--db", ws.db, "--format", "json",
+            ]).json as? [[String: Any]])
+        #expect(metrics.first?["n"] as? Int == 4)  // precision, recall, F1, exact
     }
 
     @Test func evalOnAMissingTableSaysSo() throws {
@@ -95,7 +104,8 @@ import QuarryTestSupport
         for folder in ["Pipelines", "Fixtures/schemas"] {
             try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        try fm.copyItem(at: Paths.repository.appendingPathComponent("Pipelines/invoices.yaml"), to: root.appendingPathComponent("Pipelines/invoices.yaml"))
+        try fm.copyItem(
+            at: Paths.repository.appendingPathComponent("Pipelines/invoices.yaml"), to: root.appendingPathComponent("Pipelines/invoices.yaml"))
         try fm.copyItem(atPath: Self.invoiceSchema, toPath: root.appendingPathComponent("Fixtures/schemas/invoice.json").path)
         try fm.moveItem(atPath: ws.docs, toPath: root.appendingPathComponent("Fixtures/documents").path)
         let pipeline = root.appendingPathComponent("Pipelines/invoices.yaml").path

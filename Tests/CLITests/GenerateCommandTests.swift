@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuarryTestSupport
+import Testing
 
 /// `quarry generate` and `quarry tokenize` on the committed tiny GGUF model (any llama-family
 /// file given with --model), and their usage errors.
@@ -20,7 +20,8 @@ import QuarryTestSupport
         }
         #expect(report["tokens"] as? Int == 8 && (report["ids"] as? [Int])?.count == 8)
         // Greedy is deterministic; the same seed repeats a sampled run.
-        let again = try json(try CLI.run(["generate", "--model", Self.tiny, "--prompt", "The capital of France is", "--max-tokens", "8", "--json"]).stdout)
+        let again = try json(
+            try CLI.run(["generate", "--model", Self.tiny, "--prompt", "The capital of France is", "--max-tokens", "8", "--json"]).stdout)
         #expect(again["ids"] as? [Int] == report["ids"] as? [Int])
         let sampled = ["generate", "--model", Self.tiny, "--prompt", "Hi", "--max-tokens", "8", "--temperature", "1", "--seed", "5", "--json"]
         #expect(try json(try CLI.run(sampled).stdout)["ids"] as? [Int] == json(try CLI.run(sampled).stdout)["ids"] as? [Int])
@@ -30,11 +31,14 @@ import QuarryTestSupport
         let directory = try Paths.scratch("quarry-generate")
         defer { try? FileManager.default.removeItem(at: directory) }
         let schema = directory.appendingPathComponent("s.json").path
-        try #"{"properties": {"name": {"type": "string"}, "n": {"type": "integer"}}, "required": ["name", "n"]}"#.write(toFile: schema, atomically: true, encoding: .utf8)
+        try #"{"properties": {"name": {"type": "string"}, "n": {"type": "integer"}}, "required": ["name", "n"]}"#.write(
+            toFile: schema, atomically: true, encoding: .utf8)
         let source = directory.appendingPathComponent("doc.txt").path
         try "Invoice from Acme Corp, 3 items.".write(toFile: source, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["generate", "--model", Self.tiny, "--chat", "--prompt", "Who?", "--schema", schema, "--ground", source,
-                               "--max-tokens", "200", "--json"])
+        let run = try CLI.run([
+            "generate", "--model", Self.tiny, "--chat", "--prompt", "Who?", "--schema", schema, "--ground", source,
+            "--max-tokens", "200", "--json",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try json(run.stdout)
         #expect(report["stop_reason"] as? String == "complete")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuarryTestSupport
+import Testing
 
 /// `quarry tune` and `quarry train` through the command line.
 @Suite struct TuneCommandTests {
@@ -14,13 +14,16 @@ import QuarryTestSupport
     @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func tuneReportsTheNewVersionAndModelsListShowsIt() throws {
         let ws = try workspace()
-        let tune = try CLI.run(["tune", "--schema", Self.sroieSchema, "--table", "receipts", "--steps", "3", "--samples", "4",
-                                "--held-back", "0.34", ws.docs, "--db", ws.db, "--json"])
+        let tune = try CLI.run([
+            "tune", "--schema", Self.sroieSchema, "--table", "receipts", "--steps", "3", "--samples", "4",
+            "--held-back", "0.34", ws.docs, "--db", ws.db, "--json",
+        ])
         #expect(tune.status == 0, "\(tune.stderr)")
         let report = try #require(tune.json as? [String: Any], "\(tune.stdout)")
         #expect(report["version"] as? String == "receipts-v1" && report["table"] as? String == "receipts")
         #expect(report["method"] as? String == "tao" && report["documents"] as? Int == 3 && report["held_back"] as? Int == 1)
-        let before = try #require(report["before"] as? [String: Any]), after = try #require(report["after"] as? [String: Any])
+        let before = try #require(report["before"] as? [String: Any])
+        let after = try #require(report["after"] as? [String: Any])
         #expect(before["mean_reward"] is Double && after["mean_reward"] is Double && after["valid_rows"] is Double)
         #expect((report["steps"] as? [[String: Any]])?.count == 3)
         let promoted = try #require(report["promoted"] as? Bool)

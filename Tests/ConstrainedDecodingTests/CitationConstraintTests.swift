@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConstrainedDecoding
 
 @Suite struct CitationConstraintTests {

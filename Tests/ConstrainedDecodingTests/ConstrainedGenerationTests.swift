@@ -1,9 +1,10 @@
 import Foundation
 import Models
+import QuarryTestSupport
 import Testing
+
 @testable import ConstrainedDecoding
 @testable import Schema
-import QuarryTestSupport
 
 /// Constrained decoding with a real model and its real vocabulary: whatever the (random) weights
 /// prefer, every output parses, conforms to its random schema and, grounded, copies the document.
@@ -21,13 +22,15 @@ import QuarryTestSupport
             let schema = try Schema.parse(schemaText)
             let document = ConstraintFixtures.randomDocument(&g)
             let grounded = round % 2 == 1
-            let constraint = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos,
-                                            grounding: grounded ? GroundingText(document) : nil)
+            let constraint = JSONConstraint(
+                schema: schema, vocabulary: vocabulary, endOfSequence: model.tokenizer.eos,
+                grounding: grounded ? GroundingText(document) : nil)
             let session = model.session(capacity: 1024)
-            let result = try model.generate(prompt: prompt, in: session, maxTokens: 600,
-                                            sampling: SamplingOptions(temperature: 1.5, topK: 0, topP: 1, seed: g.next()),
-                                            constraint: constraint)
-            guard result.stopReason == .complete else { continue }   // long outputs may hit the token budget
+            let result = try model.generate(
+                prompt: prompt, in: session, maxTokens: 600,
+                sampling: SamplingOptions(temperature: 1.5, topK: 0, topP: 1, seed: g.next()),
+                constraint: constraint)
+            guard result.stopReason == .complete else { continue }  // long outputs may hit the token budget
             complete += 1
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.text.utf8)) as? [String: Any], "\(result.text)")
             #expect(Array(json.keys).sorted() == schema.fields.map(\.name).sorted(), "\(result.text)")
@@ -37,7 +40,8 @@ import QuarryTestSupport
             if grounded {
                 for field in schema.fields {
                     guard case .scalar(let type) = field.kind, type.base == .string, type.enumValues == nil,
-                          let text = json[field.name] as? String else { continue }
+                        let text = json[field.name] as? String
+                    else { continue }
                     #expect(document.contains(text), "\(field.name): \(text)")
                 }
             }

@@ -1,5 +1,6 @@
-import Models
 import Foundation
+import Models
+
 @testable import ConstrainedDecoding
 @testable import Schema
 
@@ -7,26 +8,32 @@ import Foundation
 /// documents, random walks under a constraint, and a JSON reader that keeps key order.
 enum ConstraintFixtures {
     /// Field names the random schemas draw from (their pieces are in the vocabulary).
-    static let names = ["vendor", "customer", "invoice_number", "invoice_date", "due_date", "total", "tax", "currency",
-                        "paid", "parties", "line_items", "description", "quantity", "amount", "notes", "status",
-                        "code", "country", "city", "email", "a", "b_1", "x", "_y", "Total2", "when", "number", "date", "count",
-                        "tags", "item", "lines"]
+    static let names = [
+        "vendor", "customer", "invoice_number", "invoice_date", "due_date", "total", "tax", "currency",
+        "paid", "parties", "line_items", "description", "quantity", "amount", "notes", "status",
+        "code", "country", "city", "email", "a", "b_1", "x", "_y", "Total2", "when", "number", "date", "count",
+        "tags", "item", "lines",
+    ]
 
-    static let words = ["the", "of", "Acme", "GmbH", "invoice", "Total", "EUR", "USD", "March", "2024", "Berlin",
-                        "Größe", "café", "€", "😀", "中文", "naïve", "N/A", "yes", "no", "Net 30", "Ltd.", "#12",
-                        "Straße", "x", "a\"b", "back\\slash", "O'Neil", "50%", "INV-", "PO-", "@", "mail@example.com", ".com", "abc"]
+    static let words = [
+        "the", "of", "Acme", "GmbH", "invoice", "Total", "EUR", "USD", "March", "2024", "Berlin",
+        "Größe", "café", "€", "😀", "中文", "naïve", "N/A", "yes", "no", "Net 30", "Ltd.", "#12",
+        "Straße", "x", "a\"b", "back\\slash", "O'Neil", "50%", "INV-", "PO-", "@", "mail@example.com", ".com", "abc",
+    ]
 
     /// Every single byte (id = byte), then multi-byte chunks that straddle grammar boundaries,
     /// then two control tokens; the last id is end-of-sequence.
     static let vocabulary: (tokens: [[UInt8]?], eos: Int) = {
-        var chunks: [String] = ["{\"", "\":", "\": ", ": ", "\", \"", "\"}", "\"]", "\", ", ", \"", "}, {\"", "[{\"", "}]",
-                                "\"}]", "\"]}", "]}", "}}", "null", "nu", "ll", "null, \"", "null}", "true", "false", "tr", "ue",
-                                "fa", "lse", "true, \"", "[]", "[", ", ", "[\"", "[1", "12", "345", "2024", "-0", ".5", "0.",
-                                "99", "100", "2024-", "-03-", "-02-", "-1", "14", "29", "30", "31", "T12:", ":00Z", ":30:00",
-                                "+01:00", "\\\"", "\\\\", "\\n", "\\t", "\\u00", "e9", "\\u20ac", "\\ud83d", "\\ude00",
-                                "\\u", "D83D", "\\/", " the", " of", "ing", "  ", " ", "\n", "\t", " \"", "\" ", "\"\"",
-                                "1\"", "0,", "5}", "\"2024-03-14\"", "2024-03-14", "Acme GmbH", " GmbH\"", "EUR\"", "\"EUR",
-                                "USD", "GBP", "yes\"", "\"no\"", "é", "€", "😀", "中", "文", "Größe", "ß", "ö", "f6", "e\u{301}"]
+        var chunks: [String] = [
+            "{\"", "\":", "\": ", ": ", "\", \"", "\"}", "\"]", "\", ", ", \"", "}, {\"", "[{\"", "}]",
+            "\"}]", "\"]}", "]}", "}}", "null", "nu", "ll", "null, \"", "null}", "true", "false", "tr", "ue",
+            "fa", "lse", "true, \"", "[]", "[", ", ", "[\"", "[1", "12", "345", "2024", "-0", ".5", "0.",
+            "99", "100", "2024-", "-03-", "-02-", "-1", "14", "29", "30", "31", "T12:", ":00Z", ":30:00",
+            "+01:00", "\\\"", "\\\\", "\\n", "\\t", "\\u00", "e9", "\\u20ac", "\\ud83d", "\\ude00",
+            "\\u", "D83D", "\\/", " the", " of", "ing", "  ", " ", "\n", "\t", " \"", "\" ", "\"\"",
+            "1\"", "0,", "5}", "\"2024-03-14\"", "2024-03-14", "Acme GmbH", " GmbH\"", "EUR\"", "\"EUR",
+            "USD", "GBP", "yes\"", "\"no\"", "é", "€", "😀", "中", "文", "Größe", "ß", "ö", "f6", "e\u{301}",
+        ]
         for name in names {
             chunks += [name, "\"\(name)\": ", ", \"\(name)\": ", "\(name)\"", "{\"\(name)"]
             if name.count > 3 { chunks += [String(name.prefix(3)), String(name.dropFirst(3)), String(name.dropFirst(3)) + "\": "] }
@@ -40,7 +47,7 @@ enum ConstraintFixtures {
             tokens.append(split)
         }
         tokens += [nil, nil]
-        tokens.append(nil)   // end of sequence
+        tokens.append(nil)  // end of sequence
         return (tokens, tokens.count - 1)
     }()
 
@@ -68,7 +75,9 @@ enum ConstraintFixtures {
                     if Bool.random(using: &g) { innerRequired.append("\"\(sub)\"") }
                 }
                 guard !inner.isEmpty else { continue }
-                properties.append("\"\(name)\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\(inner.joined(separator: ", "))}, \"required\": [\(innerRequired.joined(separator: ", "))]}}")
+                properties.append(
+                    "\"\(name)\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\(inner.joined(separator: ", "))}, \"required\": [\(innerRequired.joined(separator: ", "))]}}"
+                )
             } else if kind >= 7 {
                 properties.append("\"\(name)\": " + randomList(&g))
             } else {
@@ -89,17 +98,21 @@ enum ConstraintFixtures {
     static func randomScalar(_ g: inout SeededGenerator) -> String {
         switch Int.random(in: 0..<13, using: &g) {
         case 11:
-            let patterns = [#"^[A-Z]{3}$"#, #"^[A-Z0-9-]+$"#, #"\\d{4}"#, #"^(INV|PO)-\\d+$"#, #"^[^@]+$"#, #"a|b"#, #"^\\S+$"#,
-                            #"^x*y?z$"#, #"^.{2,5}$"#, #"^[a-z]+( [a-z]+)*$"#, #"(?i)abc"#, #"\\bfoo"#, #"^\\p{L}+$"#, #"é|€"#]
+            let patterns = [
+                #"^[A-Z]{3}$"#, #"^[A-Z0-9-]+$"#, #"\\d{4}"#, #"^(INV|PO)-\\d+$"#, #"^[^@]+$"#, #"a|b"#, #"^\\S+$"#,
+                #"^x*y?z$"#, #"^.{2,5}$"#, #"^[a-z]+( [a-z]+)*$"#, #"(?i)abc"#, #"\\bfoo"#, #"^\\p{L}+$"#, #"é|€"#,
+            ]
             let length = Int.random(in: 0..<3, using: &g) == 0 ? ", \"maxLength\": \(Int.random(in: 3...8, using: &g))" : ""
             return "{\"type\": \"string\", \"pattern\": \"\(patterns[Int.random(in: 0..<patterns.count, using: &g)])\"\(length)}"
         case 12: return "{\"type\": \"string\", \"format\": \"email\"}"
         case 0: return "{\"type\": \"string\"}"
         case 1: return "{\"type\": \"string\", \"maxLength\": \(Int.random(in: 1...8, using: &g))}"
-        case 2: return "{\"type\": \"string\", \"minLength\": \(Int.random(in: 1...3, using: &g)), \"maxLength\": \(Int.random(in: 3...6, using: &g))}"
+        case 2:
+            return "{\"type\": \"string\", \"minLength\": \(Int.random(in: 1...3, using: &g)), \"maxLength\": \(Int.random(in: 3...6, using: &g))}"
         case 3:
             let options = ["EUR", "USD", "GBP", "yes", "no", "N/A", "Größe", "a\\\"b", "x y", "€", "E", "EU"].shuffled(using: &g)
-            return "{\"type\": \"string\", \"enum\": [\(options.prefix(Int.random(in: 1...4, using: &g)).map { "\"\($0)\"" }.joined(separator: ", "))]}"
+            return
+                "{\"type\": \"string\", \"enum\": [\(options.prefix(Int.random(in: 1...4, using: &g)).map { "\"\($0)\"" }.joined(separator: ", "))]}"
         case 4: return "{\"type\": \"string\", \"format\": \"date\"}"
         case 5: return "{\"type\": \"string\", \"format\": \"date-time\"}"
         case 6: return "{\"type\": \"number\"}"
@@ -110,8 +123,11 @@ enum ConstraintFixtures {
             return "{\"type\": \"number\"" + (which != 1 ? ", \"minimum\": \(lo)" : "") + (which != 0 ? ", \"maximum\": \(hi)" : "") + "}"
         case 8:
             let which = Int.random(in: 0..<4, using: &g)
-            return which == 0 ? "{\"type\": \"integer\"}" : which == 1 ? "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 31}"
-                : which == 2 ? "{\"type\": \"integer\", \"enum\": [\"1\", \"12\", \"1.5\"]}" : "{\"type\": \"integer\", \"maximum\": -3}"
+            return which == 0
+                ? "{\"type\": \"integer\"}"
+                : which == 1
+                    ? "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 31}"
+                    : which == 2 ? "{\"type\": \"integer\", \"enum\": [\"1\", \"12\", \"1.5\"]}" : "{\"type\": \"integer\", \"maximum\": -3}"
         case 9: return "{\"type\": \"boolean\"}"
         default: return "{\"type\": \"number\", \"enum\": [\"2.5\", \"10\", \"-3\", \"1.50\"]}"
         }
@@ -168,7 +184,10 @@ enum ConstraintFixtures {
                 var r = g.unit() * total
                 for id in ids {
                     r -= closingWeight[id]
-                    if r < 0 { chosen = id; break }
+                    if r < 0 {
+                        chosen = id
+                        break
+                    }
                 }
             }
             c.accept(chosen)

@@ -1,6 +1,7 @@
-import Models
 import Foundation
+import Models
 import Testing
+
 @testable import ConstrainedDecoding
 @testable import Schema
 
@@ -37,7 +38,8 @@ import Testing
             for bias in [false, true] {
                 var c = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: eos, grounding: grounding)
                 let result = F.walk(&c, &g, bias: bias)
-                #expect(result?.ended == true, "round \(round) bias \(bias): \(result.map { "\($0)" } ?? "dead end") at \(c.text)\n\(text)\n\(document)")
+                #expect(
+                    result?.ended == true, "round \(round) bias \(bias): \(result.map { "\($0)" } ?? "dead end") at \(c.text)\n\(text)\n\(document)")
                 let problems = Self.problems(c, schema: schema, document: document)
                 #expect(problems.isEmpty, "round \(round) bias \(bias): \(problems)\n\(c.text)\n\(text)\n\(document)")
             }
@@ -54,12 +56,16 @@ import Testing
             while steps < 400 {
                 let allowed = Set(F.allowed(&c))
                 if steps % 3 == 0 {
-                    let stepping = Set((0..<F.vocabulary.tokens.count).filter { id in
-                        var copy = c
-                        copy.accept(id)
-                        return copy.rejectedTokens == c.rejectedTokens
-                    })
-                    #expect(allowed == stepping, "round \(round) at \(c.text): only in mask \(allowed.subtracting(stepping).map { F.vocabulary.tokens[$0] ?? [] }), only by stepping \(stepping.subtracting(allowed).map { F.vocabulary.tokens[$0] ?? [] })")
+                    let stepping = Set(
+                        (0..<F.vocabulary.tokens.count).filter { id in
+                            var copy = c
+                            copy.accept(id)
+                            return copy.rejectedTokens == c.rejectedTokens
+                        })
+                    #expect(
+                        allowed == stepping,
+                        "round \(round) at \(c.text): only in mask \(allowed.subtracting(stepping).map { F.vocabulary.tokens[$0] ?? [] }), only by stepping \(stepping.subtracting(allowed).map { F.vocabulary.tokens[$0] ?? [] })"
+                    )
                 }
                 guard let next = allowed.randomElement(using: &g), next != eos else { break }
                 c.accept(next)
@@ -70,7 +76,8 @@ import Testing
 
     // MARK: - Exact cases
 
-    static let invoice = try! Schema.parse("""
+    static let invoice = try! Schema.parse(
+        """
         {"type": "object", "properties": {
           "number": {"type": "string"},
           "currency": {"type": "string", "enum": ["EUR", "USD", "EURO"]},
@@ -99,7 +106,10 @@ import Testing
 
     func allows(_ prefix: String, _ token: String, schema: Schema = Self.invoice, grounding: GroundingText? = nil) -> Bool {
         var c = reading(prefix, schema: schema, grounding: grounding)
-        guard let id = F.id(token) else { Issue.record("no token \(token)"); return false }
+        guard let id = F.id(token) else {
+            Issue.record("no token \(token)")
+            return false
+        }
         return F.allowed(&c).contains(id)
     }
 
@@ -138,17 +148,17 @@ import Testing
 
     @Test func numbersFollowTheirTypeAndBounds() {
         let start = "{\"number\": \"A\", \"currency\": null, \"date\": null, \"total\": "
-        #expect(nextBytes(start) == "0123456789")                          // minimum 0: no sign; required: no null
-        #expect(nextBytes(start + "0") == ",.")                           // no leading zeros
-        #expect(nextBytes(start + "10") == ",.0")                         // 100 fits, 101 does not
+        #expect(nextBytes(start) == "0123456789")  // minimum 0: no sign; required: no null
+        #expect(nextBytes(start + "0") == ",.")  // no leading zeros
+        #expect(nextBytes(start + "10") == ",.0")  // 100 fits, 101 does not
         #expect(nextBytes(start + "100") == ",." && nextBytes(start + "100.") == "0")
         #expect(nextBytes(start + "99.99999") == ",0123456789")
-        #expect(nextBytes(start + "99.999999") == ",")                    // six decimals at most
+        #expect(nextBytes(start + "99.999999") == ",")  // six decimals at most
         let count = start + "5, \"count\": "
         #expect(nextBytes(count) == "-0123456789n")
         #expect(nextBytes(count + "-") == "0123456789")
-        #expect(nextBytes(count + "12") == ",0123456789")                 // an integer has no point
-        #expect(nextBytes(count + "123456789012345") == ",")              // fifteen digits at most
+        #expect(nextBytes(count + "12") == ",0123456789")  // an integer has no point
+        #expect(nextBytes(count + "123456789012345") == ",")  // fifteen digits at most
         #expect(nextBytes(count + "1, \"paid\": ") == "fnt")
         #expect(allows(count + "1, \"paid\": ", "true") && allows(count + "1, \"paid\": ", "true, \""))
     }
@@ -157,17 +167,17 @@ import Testing
         #expect(nextBytes("{\"number\": ") == "\"")
         #expect(nextBytes("{\"number\": \"A\", \"currency\": ").contains("n"))
         let tags = "{\"number\": \"A\", \"currency\": null, \"date\": null, \"total\": 1, \"count\": null, \"paid\": null, \"tags\": "
-        #expect(nextBytes(tags) == "[")                                   // required list: no null
-        #expect(nextBytes(tags + "[") == "\"")                            // nor empty
+        #expect(nextBytes(tags) == "[")  // required list: no null
+        #expect(nextBytes(tags + "[") == "\"")  // nor empty
     }
 
     @Test func itemCountsAndItemLengths() {
         let tags = "{\"number\": \"A\", \"currency\": null, \"date\": null, \"total\": 1, \"count\": null, \"paid\": null, \"tags\": [\""
-        #expect(nextBytes(tags + "abc").hasPrefix("\""))                 // maxLength 3: only the quote
+        #expect(nextBytes(tags + "abc").hasPrefix("\""))  // maxLength 3: only the quote
         #expect(nextBytes(tags + "abc") == "\"")
-        #expect(nextBytes(tags + "a\"") == ",")                           // minItems 2
+        #expect(nextBytes(tags + "a\"") == ",")  // minItems 2
         #expect(nextBytes(tags + "a\", \"b\"") == ",]")
-        #expect(nextBytes(tags + "a\", \"b\", \"c\"") == "]")             // maxItems 3
+        #expect(nextBytes(tags + "a\", \"b\", \"c\"") == "]")  // maxItems 3
         #expect(nextBytes(tags + "a\", \"b\"]") == "}")
     }
 
@@ -186,14 +196,14 @@ import Testing
 
     @Test func stringsRejectStrayWhitespaceControlsAndBadEscapes() {
         let start = "{\"number\": \""
-        #expect(!nextBytes(start).contains(" ") && !nextBytes(start).contains("\""))   // no leading space, not empty
+        #expect(!nextBytes(start).contains(" ") && !nextBytes(start).contains("\""))  // no leading space, not empty
         #expect(!nextBytes(start + "a ").contains(" ") && !nextBytes(start + "a ").contains("\""))
         #expect(!allows(start + "a", "  ") && allows(start + "a", " the"))
         #expect(!nextBytes(start + "a").contains("\n") && !nextBytes(start + "a").contains("\t"))
-        #expect(Set(nextBytes(start + "a\\", escapes: true)) == Set("\"/\\fnrtu"))     // \b is a control character
-        #expect(allows(start + "a", "\\n") && Set(nextBytes(start + "\\", escapes: true)) == Set("\"/\\u"))   // no leading newline
+        #expect(Set(nextBytes(start + "a\\", escapes: true)) == Set("\"/\\fnrtu"))  // \b is a control character
+        #expect(allows(start + "a", "\\n") && Set(nextBytes(start + "\\", escapes: true)) == Set("\"/\\u"))  // no leading newline
         #expect(Set(nextBytes(start + "a\\u12")) == Set("0123456789abcdefABCDEF"))
-        #expect(Set(nextBytes(start + "a\\ud")) == Set("0123456789abAB"))                   // no lone low surrogate
+        #expect(Set(nextBytes(start + "a\\ud")) == Set("0123456789abAB"))  // no lone low surrogate
         #expect(nextBytes(start + "a\\ud83d", escapes: true) == "\\" && nextBytes(start + "a\\ud83d\\") == "u")
         #expect(Set(nextBytes(start + "a\\ud83d\\u")) == Set("dD"))
         #expect(allows(start + "a\\ud83d", "\\ude00"))
@@ -207,14 +217,15 @@ import Testing
         c.accept(0xE2)
         let inside = Set(F.allowed(&c))
         #expect(inside.contains(0x82) && !inside.contains(0x41) && !inside.contains(F.id("\"}")!))
-        c.accept(0x82); c.accept(0xAC)
+        c.accept(0x82)
+        c.accept(0xAC)
         #expect(c.text == "{\"number\": \"a€" && c.rejectedTokens == 0)
         var e0 = reading(start)
-        e0.accept(0xE0)                    // E0 needs A0...BF next (no overlong forms)
+        e0.accept(0xE0)  // E0 needs A0...BF next (no overlong forms)
         let afterE0 = Set(F.allowed(&e0))
         #expect(afterE0.contains(0xA0) && !afterE0.contains(0x80))
         var ed = reading(start)
-        ed.accept(0xED)                    // ED A0 would start a surrogate
+        ed.accept(0xED)  // ED A0 would start a surrogate
         let afterED = Set(F.allowed(&ed))
         #expect(afterED.contains(0x9F) && !afterED.contains(0xA0))
     }
@@ -233,7 +244,8 @@ import Testing
     }
 
     @Test func groundedStringsAreCopiedFromTheDocument() throws {
-        let schema = try Schema.parse("""
+        let schema = try Schema.parse(
+            """
             {"type": "object", "properties": {"vendor": {"type": "string"}, "date": {"type": "string", "format": "date"},
               "currency": {"type": "string", "enum": ["EUR", "USD"]}, "total": {"type": "number"},
               "lines": {"type": "array", "items": {"type": "object", "properties": {"item": {"type": "string", "maxLength": 4}}}}},
@@ -245,25 +257,26 @@ import Testing
         #expect(nextBytes("{\"vendor\": \"", schema: schema, grounding: grounding, escapes: true) == ",.02345:ABEGHMRTU\\abcehilmnorstu")
         #expect(nextBytes("{\"vendor\": \"Ac", schema: schema, grounding: grounding) == "\"m")
         #expect(nextBytes("{\"vendor\": \"Acme", schema: schema, grounding: grounding) == " \"")
-        #expect(nextBytes("{\"vendor\": \"Acme ", schema: schema, grounding: grounding, escapes: true) == "\\")   // \" only
+        #expect(nextBytes("{\"vendor\": \"Acme ", schema: schema, grounding: grounding, escapes: true) == "\\")  // \" only
         #expect(nextBytes("{\"vendor\": \"Acme \\", schema: schema, grounding: grounding) == "\"u")
-        #expect(nextBytes("{\"vendor\": \"GmbH", schema: schema, grounding: grounding, escapes: true) == "\"\\")   // \n next
-        #expect(nextBytes("{\"vendor\": \"GmbH\\", schema: schema, grounding: grounding) == "nu")           // not a trailing newline: Berlin follows
+        #expect(nextBytes("{\"vendor\": \"GmbH", schema: schema, grounding: grounding, escapes: true) == "\"\\")  // \n next
+        #expect(nextBytes("{\"vendor\": \"GmbH\\", schema: schema, grounding: grounding) == "nu")  // not a trailing newline: Berlin follows
         #expect(allows("{\"vendor\": \"GmbH\\n", "Berlin\"", schema: schema, grounding: grounding))
         #expect(nextBytes("{\"vendor\": \"EUR", schema: schema, grounding: grounding, escapes: true) == "\"\\")
         let date = "{\"vendor\": \"Acme\", \"date\": \""
         #expect(allows(date, "March", schema: schema, grounding: grounding) && !allows(date, "2024-", schema: schema, grounding: grounding))
         let currency = date + "March 3, 2024\", \"currency\": \""
-        #expect(nextBytes(currency, schema: schema, grounding: grounding) == "EU")                          // enums are not grounded
+        #expect(nextBytes(currency, schema: schema, grounding: grounding) == "EU")  // enums are not grounded
         let item = currency + "USD\", \"total\": 1, \"lines\": [{\"item\": \"Gr"
-        #expect(nextBytes(item, schema: schema, grounding: grounding, escapes: true) == "\"\\")     // ö, \u00f6 or \u00F6
+        #expect(nextBytes(item, schema: schema, grounding: grounding, escapes: true) == "\"\\")  // ö, \u00f6 or \u00F6
         #expect(allows(item, "ö", schema: schema, grounding: grounding) && allows(item + "\\u00", "f6", schema: schema, grounding: grounding))
         #expect(!allows(item + "\\u00", "e9", schema: schema, grounding: grounding))
-        #expect(nextBytes(item + "öß", schema: schema, grounding: grounding) == "\"")                        // maxLength 4
+        #expect(nextBytes(item + "öß", schema: schema, grounding: grounding) == "\"")  // maxLength 4
     }
 
     @Test func patternsAndEmailsAreEnforced() throws {
-        let schema = try Schema.parse(#"""
+        let schema = try Schema.parse(
+            #"""
             {"properties": {"currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
               "code": {"type": "string", "pattern": "\\d{4}", "maxLength": 5},
               "ref": {"type": "string", "pattern": "^(INV|PO)-\\d+$"},
@@ -276,7 +289,7 @@ import Testing
         #expect(nextBytes("{\"currency\": \"", schema: schema) == upper)
         #expect(nextBytes("{\"currency\": \"EU", schema: schema) == upper && nextBytes("{\"currency\": \"EUR", schema: schema) == "\"")
         let code = "{\"currency\": \"EUR\", \"code\": \""
-        #expect(nextBytes(code + "a", schema: schema) == "0123456789")                  // four digits still fit in five
+        #expect(nextBytes(code + "a", schema: schema) == "0123456789")  // four digits still fit in five
         #expect(nextBytes(code + "a1234", schema: schema) == "\"" && nextBytes(code + "12", schema: schema) == "0123456789")
         let ref = code + "1234\", \"ref\": \""
         #expect(nextBytes(ref, schema: schema) == "IP" && nextBytes(ref + "PO", schema: schema) == "-")
@@ -284,7 +297,7 @@ import Testing
         let words = ref + "INV-1\", \"words\": \""
         #expect(nextBytes(words + "net", schema: schema) == " \"abcdefghijklmnopqrstuvwxyz")
         #expect(nextBytes(words + "net ", schema: schema) == "abcdefghijklmnopqrstuvwxyz")
-        #expect(allows(words + "net", "\\t", schema: schema))                                   // read as a space, as the validator will
+        #expect(allows(words + "net", "\\t", schema: schema))  // read as a space, as the validator will
         let mail = words + "net thirty\", \"mail\": \""
         #expect(!nextBytes(mail, schema: schema).contains("@") && nextBytes(mail + "a", schema: schema).contains("@"))
         #expect(!nextBytes(mail + "a@", schema: schema).contains("@") && !nextBytes(mail + "a@b", schema: schema).contains("\""))
@@ -297,13 +310,16 @@ import Testing
         for supported in [#"^[A-Z]{3}$"#, #"\d+(\.\d{1,2})?"#, #"^(?:a|b)*c$"#, #"[^\s@]+@x\.org"#, #"\x41\u00e9\x{1F600}"#, #"^a{2,}?$"#] {
             #expect(RegexNFA.compile(supported) != nil, "\(supported)")
         }
-        for unsupported in [#"(?i)abc"#, #"\bword"#, #"(a)\1"#, #"a(?=b)"#, #"\p{L}"#, #"a*+"#, #"[a-z&&[^x]]"#, #"[^\d]"#, #"a^b"#, #"(^a)"#, #"a{2"#] {
+        for unsupported in [
+            #"(?i)abc"#, #"\bword"#, #"(a)\1"#, #"a(?=b)"#, #"\p{L}"#, #"a*+"#, #"[a-z&&[^x]]"#, #"[^\d]"#, #"a^b"#, #"(^a)"#, #"a{2"#,
+        ] {
             #expect(RegexNFA.compile(unsupported) == nil, "\(unsupported)")
         }
     }
 
     @Test func aDocumentWithoutTextLeavesGroundedFieldsNull() throws {
-        let schema = try Schema.parse(#"{"properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "string"}}}, "required": ["a", "b"]}"#)
+        let schema = try Schema.parse(
+            #"{"properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "string"}}}, "required": ["a", "b"]}"#)
         let grounding = GroundingText(" \n ")
         #expect(nextBytes("{\"a\": ", schema: schema, grounding: grounding) == "n")
         #expect(nextBytes("{\"a\": null, \"b\": ", schema: schema, grounding: grounding) == "[n")
@@ -326,10 +342,13 @@ import Testing
         let groundedPaths = Set(c.groundedFields)
         for v in report?.violations ?? [] {
             let path = v.field.replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression)
-            if v.rule == "minLength" && (combining || document != nil) { continue }     // graphemes, or not enforced
-            if v.rule == "format" && groundedPaths.contains(path) { continue }         // the document's own spelling
+            if v.rule == "minLength" && (combining || document != nil) { continue }  // graphemes, or not enforced
+            if v.rule == "format" && groundedPaths.contains(path) { continue }  // the document's own spelling
             if v.rule == "pattern", let type = scalarType(schema.fields, path.split(separator: ".").map(String.init)),
-               document != nil || !enforcesPattern(type) { continue }                    // left to the validator
+                document != nil || !enforcesPattern(type)
+            {
+                continue
+            }  // left to the validator
             found.append("\(v)")
         }
         if let document {

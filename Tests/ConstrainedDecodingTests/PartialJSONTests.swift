@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConstrainedDecoding
 
 /// Reading what a generation cut off by its token budget finished.

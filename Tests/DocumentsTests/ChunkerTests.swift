@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Documents
 
 @Suite struct ChunkerTests {
@@ -24,7 +25,10 @@ import Testing
 
     @Test func invariantsHoldOnVariedText() {
         var rng = SystemRandomNumberGenerator()
-        let words = ["Invoice", "total:", "1,234.50", "Müller", "請求書", "🧾", "e\u{301}", "end.", "Net", "30.", "\n", "\n\n", "averyveryverylongwordwithoutanybreaks"]
+        let words = [
+            "Invoice", "total:", "1,234.50", "Müller", "請求書", "🧾", "e\u{301}", "end.", "Net", "30.", "\n", "\n\n",
+            "averyveryverylongwordwithoutanybreaks",
+        ]
         for _ in 0..<200 {
             let text = (0..<Int.random(in: 0...400, using: &rng)).map { _ in words.randomElement(using: &rng)! }
                 .joined(separator: Bool.random(using: &rng) ? " " : "")
@@ -33,7 +37,7 @@ import Testing
     }
 
     @Test func prefersParagraphsThenSentences() {
-        let para1 = String(repeating: "Alpha beta gamma. ", count: 10)   // 180 code points
+        let para1 = String(repeating: "Alpha beta gamma. ", count: 10)  // 180 code points
         let text = para1 + "\n\n" + String(repeating: "Delta epsilon. ", count: 10)
         let chunks = Chunker(maxLength: 250, minLength: 100).chunks(of: Page(number: 1, text: text))
         #expect(chunks.count == 2)
@@ -85,7 +89,7 @@ import Testing
 
     @Test func aSingleHugeWordIsCutHard() {
         let document = Document(kind: .text, pages: [Page(number: 1, text: String(repeating: "a", count: 900))])
-        let fitted = Chunker().chunks(of: document, tokenLimit: 10) { ($0.count + 99) / 100 }   // 100 characters a token
+        let fitted = Chunker().chunks(of: document, tokenLimit: 10) { ($0.count + 99) / 100 }  // 100 characters a token
         #expect(fitted.allSatisfy { $0.text.count <= 1000 && ($0.text.count + 99) / 100 <= 10 })
         #expect(fitted.map(\.text).joined() == String(repeating: "a", count: 900))
     }

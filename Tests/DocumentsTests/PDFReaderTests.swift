@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Documents
 import QuarryTestSupport
+import Testing
+
+@testable import Documents
 
 @Suite struct PDFReaderTests {
     func read(_ relative: String, password: String? = nil) throws -> Document {
@@ -52,8 +53,10 @@ import QuarryTestSupport
         let original = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("documents/invoice-pelican-freight-pf-18-1225.pdf")))
         let dir = try Paths.scratch("quarry-pdf")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (name, bytes) in [("truncated.pdf", original.prefix(original.count / 3)), ("fake.pdf", Data("hello".utf8)),
-                              ("empty.pdf", Data())] {
+        for (name, bytes) in [
+            ("truncated.pdf", original.prefix(original.count / 3)), ("fake.pdf", Data("hello".utf8)),
+            ("empty.pdf", Data()),
+        ] {
             let path = dir.appendingPathComponent(name).path
             try bytes.write(to: URL(fileURLWithPath: path))
             do {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Documents
 
 @Suite struct PageLayoutTests {

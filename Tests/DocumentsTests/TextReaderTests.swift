@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Documents
 import QuarryTestSupport
+import Testing
+
+@testable import Documents
 
 @Suite struct TextReaderTests {
     func read(_ bytes: [UInt8], name: String = "note.txt") throws -> Document {

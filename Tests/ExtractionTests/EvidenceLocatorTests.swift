@@ -1,15 +1,18 @@
 import Documents
 import Foundation
-import Testing
-@testable import Extraction
 import Schema
+import Testing
+
+@testable import Extraction
 
 /// Finding generated values in the document, and cutting documents into prompt passages.
 @Suite struct EvidenceLocatorTests {
-    static let document = Document(kind: .text, pages: [
-        Page(number: 1, text: "INVOICE  No. INV-0042\nDate: 14 March 2024\nBill to: Acme\nCorp Ltd"),
-        Page(number: 2, text: "Subtotal 1,200.00\nTotal due: $1,250.50\nThank you"),
-    ])
+    static let document = Document(
+        kind: .text,
+        pages: [
+            Page(number: 1, text: "INVOICE  No. INV-0042\nDate: 14 March 2024\nBill to: Acme\nCorp Ltd"),
+            Page(number: 2, text: "Subtotal 1,200.00\nTotal due: $1,250.50\nThank you"),
+        ])
 
     func locator(preferring pages: [Int] = []) -> EvidenceLocator {
         EvidenceLocator(document: Self.document, preferredPages: pages, dates: .dayFirst)
@@ -30,12 +33,16 @@ import Schema
         let total = try #require(locator().place(of: .number(1250.5), raw: nil, type: ScalarType(base: .number)))
         #expect(total.page.number == 2)
         #expect(EvidenceLocator.evidence("total", valueIndex: 0, at: total).quote.contains("1,250.50"))
-        let date = try #require(locator().place(of: .date(LocalDate(iso: "2024-03-14")!), raw: nil,
-                                                type: ScalarType(base: .string, format: .date)))
+        let date = try #require(
+            locator().place(
+                of: .date(LocalDate(iso: "2024-03-14")!), raw: nil,
+                type: ScalarType(base: .string, format: .date)))
         #expect(EvidenceLocator.evidence("date", valueIndex: 0, at: date).quote == "14 March 2024")
         // The raw text the model copied wins over the value.
-        let copied = try #require(locator().place(of: .date(LocalDate(iso: "2024-03-14")!), raw: "14 March 2024",
-                                                  type: ScalarType(base: .string, format: .date)))
+        let copied = try #require(
+            locator().place(
+                of: .date(LocalDate(iso: "2024-03-14")!), raw: "14 March 2024",
+                type: ScalarType(base: .string, format: .date)))
         #expect(copied.range == EvidenceLocator.offsets(Self.document.pages[0].text.range(of: "14 March 2024")!, in: Self.document.pages[0].text))
         #expect(locator().place(of: .number(999), raw: nil, type: ScalarType(base: .number)) == nil)
     }

@@ -1,10 +1,11 @@
 import Documents
 import Foundation
 import Models
-import Testing
-@testable import Extraction
-import Schema
 import QuarryTestSupport
+import Schema
+import Testing
+
+@testable import Extraction
 
 /// The LLM extractor as a policy: rows always parse and validate, every value has evidence in the
 /// document, log-probabilities can be recomputed. The tiny random model (committed with the
@@ -20,7 +21,9 @@ import QuarryTestSupport
     }
 
     /// A small schema keeps the tiny model's prompts short (its vocabulary is mostly single bytes).
-    static let small = try! Schema.parse(#"{"properties": {"shop": {"type": "string"}, "paid": {"type": "number"}, "day": {"type": "string", "format": "date"}}, "required": ["shop"]}"#)
+    static let small = try! Schema.parse(
+        #"{"properties": {"shop": {"type": "string"}, "paid": {"type": "number"}, "day": {"type": "string", "format": "date"}}, "required": ["shop"]}"#
+    )
 
     func check(_ candidate: Candidate, _ document: Document, schema: Schema = Self.schema, validator: Validator) {
         let text = document.pages[0].text
@@ -40,7 +43,7 @@ import QuarryTestSupport
         let model = try #require(Self.tiny)
         var options = LanguageModelExtractor.Options()
         options.maxTokens = 48
-        options.contextTokens = 640   // rotary positions extend past the 256 it was made with
+        options.contextTokens = 640  // rotary positions extend past the 256 it was made with
         let extractor = LanguageModelExtractor(schema: Self.small, model: model, options: options)
         let validator = try Validator(schema: Self.small)
         let document = try Self.receipt("receipt-maple-and-tide-coffee-1.txt")

@@ -1,9 +1,10 @@
 import Documents
 import Foundation
 import Models
-import Testing
-@testable import Extraction
 import Schema
+import Testing
+
+@testable import Extraction
 
 /// A deterministic embedder for tests that need no model: hashed word counts, normalised.
 struct HashingEmbedder: TextEmbedder {
@@ -12,8 +13,8 @@ struct HashingEmbedder: TextEmbedder {
         texts.map { text in
             var v = [Float](repeating: 0, count: 64)
             for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-                var h: UInt64 = 1469598103934665603
-                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+                var h: UInt64 = 1_469_598_103_934_665_603
+                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
                 v[Int(h % 64)] += 1
             }
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -23,7 +24,8 @@ struct HashingEmbedder: TextEmbedder {
 }
 
 @Suite struct SpanExtractorTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"type": "object", "properties": {
           "invoice_number": {"type": "string", "description": "The invoice number."},
           "invoice_date": {"type": "string", "format": "date", "description": "The date of the invoice."},
@@ -36,21 +38,25 @@ struct HashingEmbedder: TextEmbedder {
             "amount": {"type": "number", "description": "The line total."}}}}}}
         """)
 
-    static let document = Document(kind: .text, pages: [
-        Page(number: 1, text: """
-            ACME TRADING LTD                 INVOICE
-            12 Harbour Road, Portsmouth
-            Invoice No: INV-2024-0042
-            Invoice Date: 14 March 2024
-            Bill to: Northwind Supplies Inc.
+    static let document = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    ACME TRADING LTD                 INVOICE
+                    12 Harbour Road, Portsmouth
+                    Invoice No: INV-2024-0042
+                    Invoice Date: 14 March 2024
+                    Bill to: Northwind Supplies Inc.
 
-            Description      Quantity   Amount
-            Widgets          4          50.00
-            Gadget covers    2          10.00
-            Total due (GBP)             60.00
-            """),
-        Page(number: 2, text: "Payment within 30 days to Acme Trading Ltd. Thank you, Northwind Supplies Inc."),
-    ])
+                    Description      Quantity   Amount
+                    Widgets          4          50.00
+                    Gadget covers    2          10.00
+                    Total due (GBP)             60.00
+                    """),
+            Page(number: 2, text: "Payment within 30 days to Acme Trading Ltd. Thank you, Northwind Supplies Inc."),
+        ])
 
     @Test func evidenceQuotesAreVerbatimAtTheirOffsets() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
@@ -139,10 +145,13 @@ struct HashingEmbedder: TextEmbedder {
             #expect(analytic.count == theta.count)
             for k in theta.indices {
                 let h = 1e-5
-                var plus = theta, minus = theta
-                plus[k] += h; minus[k] -= h
-                let numeric = (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
-                    - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
+                var plus = theta
+                var minus = theta
+                plus[k] += h
+                minus[k] -= h
+                let numeric =
+                    (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
+                        - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
                 #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
             }
         }
@@ -151,7 +160,8 @@ struct HashingEmbedder: TextEmbedder {
     @Test func samplingIsSeededAndTemperatureSpreadsChoices() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
-        var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
+        var a = SeededGenerator(seed: 11)
+        var b = SeededGenerator(seed: 11)
         let first = extractor.sample(prepared, count: 10, temperature: 1, using: &a).map(\.decisions)
         let second = extractor.sample(prepared, count: 10, temperature: 1, using: &b).map(\.decisions)
         #expect(first == second)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Extraction
 import Schema
+import Testing
+
+@testable import Extraction
 
 /// Span extractor parameters decoded from JSON text, as a model version stored in the database holds them.
 @Suite struct SpanParametersTests {

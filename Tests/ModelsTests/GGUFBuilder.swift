@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Models
 
 /// Writes small GGUF files by hand for tests, including deliberately broken ones.

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Models
-import Tensors
 import QuarryTestSupport
+import Tensors
+import Testing
+
+@testable import Models
 
 @Suite struct GGUFFileTests {
     func floats(_ values: [Float]) -> [UInt8] { values.flatMap { GGUFBuilder.le($0.bitPattern) } }
@@ -11,19 +12,27 @@ import QuarryTestSupport
     func sample() -> GGUFBuilder {
         var b = GGUFBuilder()
         b.add("general.architecture", .string("llama"))
-        b.add("u8", .uint8(200)); b.add("i8", .int8(-5)); b.add("u16", .uint16(60000)); b.add("i16", .int16(-300))
-        b.add("u32", .uint32(4_000_000_000)); b.add("i32", .int32(-7)); b.add("u64", .uint64(1 << 40)); b.add("i64", .int64(-(1 << 40)))
-        b.add("f32", .float32(0.5)); b.add("f64", .float64(-2.25)); b.add("yes", .bool(true))
+        b.add("u8", .uint8(200))
+        b.add("i8", .int8(-5))
+        b.add("u16", .uint16(60000))
+        b.add("i16", .int16(-300))
+        b.add("u32", .uint32(4_000_000_000))
+        b.add("i32", .int32(-7))
+        b.add("u64", .uint64(1 << 40))
+        b.add("i64", .int64(-(1 << 40)))
+        b.add("f32", .float32(0.5))
+        b.add("f64", .float64(-2.25))
+        b.add("yes", .bool(true))
         b.add("names", .array([.string("a"), .string("ü"), .string("")]))
         b.add("scores", .array([.float32(1.5), .float32(-2)]))
         b.add("types", .array([.int32(1), .int32(3)]))
         b.add("nested", .array([.array([.uint8(1), .uint8(2)]), .array([.string("x")])]))
         b.tensor("w", [3, 2], type: 0, data: floats([1, 2, 3, 4, 5, 6]))
-        b.tensor("h", [2], type: 1, data: [0x00, 0x3C, 0x00, 0xC0])        // 1.0, -2.0
-        b.tensor("b", [2], type: 30, data: [0x80, 0x3F, 0x40, 0x40])       // 1.0, 3.0
+        b.tensor("h", [2], type: 1, data: [0x00, 0x3C, 0x00, 0xC0])  // 1.0, -2.0
+        b.tensor("b", [2], type: 30, data: [0x80, 0x3F, 0x40, 0x40])  // 1.0, 3.0
         b.tensor("q", [32, 2], type: 8, data: [UInt8](repeating: 1, count: 68))
-        b.tensor("new", [8], type: 99, data: [UInt8](repeating: 0, count: 8))    // a type GGML does not define (yet)
-        b.tensor("q5", [32], type: 6, data: [UInt8](repeating: 0, count: 22))   // Q5_0: not read by Quarry
+        b.tensor("new", [8], type: 99, data: [UInt8](repeating: 0, count: 8))  // a type GGML does not define (yet)
+        b.tensor("q5", [32], type: 6, data: [UInt8](repeating: 0, count: 22))  // Q5_0: not read by Quarry
         return b
     }
 
@@ -119,34 +128,46 @@ import QuarryTestSupport
         b.magic = Array("GGUG".utf8)
         #expect(try reason(b.bytes())?.contains("not a GGUF file") == true)
         for version: UInt32 in [1, 4, 0x0300_0000] {
-            b = sample(); b.version = version
+            b = sample()
+            b.version = version
             #expect(try reason(b.bytes()) == "GGUF version \(version) is not supported (only versions 2 and 3 are)")
         }
-        b = sample(); b.version = 2
+        b = sample()
+        b.version = 2
         #expect(try reason(b.bytes()) == nil)
 
-        b = GGUFBuilder(); b.tensor("m", [4], type: 0, data: floats([1, 2, 3, 4]), offset: 8)
+        b = GGUFBuilder()
+        b.tensor("m", [4], type: 0, data: floats([1, 2, 3, 4]), offset: 8)
         #expect(try reason(b.bytes())?.contains("tensor m starts at data offset 8, not a multiple of the alignment 32") == true)
 
-        b = GGUFBuilder(); b.tensor("odd", [40], type: 8, data: [UInt8](repeating: 0, count: 68))
+        b = GGUFBuilder()
+        b.tensor("odd", [40], type: 8, data: [UInt8](repeating: 0, count: 68))
         #expect(try reason(b.bytes())?.contains("not a whole number of 32-weight blocks") == true)
 
-        b = GGUFBuilder(); b.tensor("k", [128, 2], type: 12, data: [UInt8](repeating: 0, count: 144))
+        b = GGUFBuilder()
+        b.tensor("k", [128, 2], type: 12, data: [UInt8](repeating: 0, count: 144))
         #expect(try reason(b.bytes())?.contains("tensor k of type Q4_K") == true)
 
-        b = GGUFBuilder(); b.tensor("far", [4], type: 0, data: floats([1, 2, 3, 4]))
-        var bytes = b.bytes(); bytes.removeLast()
+        b = GGUFBuilder()
+        b.tensor("far", [4], type: 0, data: floats([1, 2, 3, 4]))
+        var bytes = b.bytes()
+        bytes.removeLast()
         #expect(try reason(bytes)?.contains("tensor far lies at bytes") == true)
 
-        b = GGUFBuilder(); b.add("k", .uint8(1)); b.add("k", .uint8(2))
+        b = GGUFBuilder()
+        b.add("k", .uint8(1))
+        b.add("k", .uint8(2))
         #expect(try reason(b.bytes()) == "metadata key k appears twice")
 
-        b = GGUFBuilder(); b.add("general.alignment", .uint32(24))
+        b = GGUFBuilder()
+        b.add("general.alignment", .uint32(24))
         #expect(try reason(b.bytes())?.contains("general.alignment") == true)
 
         // An unknown value type, and an array claiming far more elements than the file holds.
         bytes = GGUFBuilder.le(UInt32(0x4655_4747)) + GGUFBuilder.le(UInt32(3)) + GGUFBuilder.le(UInt64(0)) + GGUFBuilder.le(UInt64(1))
-        #expect(try reason(bytes + GGUFBuilder.string("x") + GGUFBuilder.le(UInt32(13)) + [0, 0, 0, 0]) == "metadata x has unknown value type 13 (at byte 33)")
+        #expect(
+            try reason(bytes + GGUFBuilder.string("x") + GGUFBuilder.le(UInt32(13)) + [0, 0, 0, 0])
+                == "metadata x has unknown value type 13 (at byte 33)")
         let huge = bytes + GGUFBuilder.string("arr") + GGUFBuilder.le(UInt32(9)) + GGUFBuilder.le(UInt32(8)) + GGUFBuilder.le(UInt64(1) << 60)
         #expect(try reason(huge)?.contains("claims 1152921504606846976 elements") == true)
         // Arrays nested without end.
@@ -160,8 +181,10 @@ import QuarryTestSupport
         let file = try GGUFFile(path: path)
         #expect(file.version == golden.version && file.alignment == golden.alignment && file.dataOffset == golden.data_offset)
         #expect(file.tensors.count == golden.tensor_count && file.metadata.count == golden.kv_count)
-        let typeNames: [UInt32: String] = [0: "UINT8", 1: "INT8", 2: "UINT16", 3: "INT16", 4: "UINT32", 5: "INT32", 6: "FLOAT32",
-                                           7: "BOOL", 8: "STRING", 9: "ARRAY", 10: "UINT64", 11: "INT64", 12: "FLOAT64"]
+        let typeNames: [UInt32: String] = [
+            0: "UINT8", 1: "INT8", 2: "UINT16", 3: "INT16", 4: "UINT32", 5: "INT32", 6: "FLOAT32",
+            7: "BOOL", 8: "STRING", 9: "ARRAY", 10: "UINT64", 11: "INT64", 12: "FLOAT64",
+        ]
         func same(_ value: GGUFFile.Value, _ expected: LLMGolden.Scalar) -> Bool {
             switch (value, expected) {
             case (.string(let s), .string(let e)): s == e
@@ -202,8 +225,8 @@ import QuarryTestSupport
         // Every tensor type the file holds is one Quarry reads; the float ones convert.
         for name in file.tensorNames { #expect(try file.data(of: name).info.type != nil) }
         #expect(try file.floats(of: "blk.0.attn_norm.weight").count == 256)
-        #expect(try file.floats(of: "blk.0.attn_k.weight").count == 256 * 128)      // F16
-        #expect(try file.floats(of: "blk.1.attn_v.weight").count == 256 * 128)      // BF16
+        #expect(try file.floats(of: "blk.0.attn_k.weight").count == 256 * 128)  // F16
+        #expect(try file.floats(of: "blk.1.attn_v.weight").count == 256 * 128)  // BF16
         #expect { try file.floats(of: "output.weight") } throws: { "\($0)".contains("Q6_K") }
     }
 

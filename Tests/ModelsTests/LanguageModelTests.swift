@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import QuarryTestSupport
+import Testing
+
+@testable import Models
 
 /// The llama forward pass against llama.cpp (llm.json, made by scripts/reference/make_llm_golden.py):
 /// logits at the prompt's last position and greedy continuations, for the committed tiny model
@@ -19,7 +20,9 @@ import QuarryTestSupport
 
     /// The largest |Δlogit| over the golden's top and random ids, and whether greedy decoding
     /// reproduces llama.cpp's continuation, for one prompt and one prefill path.
-    func compare(_ model: LanguageModel, _ golden: LLMGolden.ForwardCase, batchThreshold: Int) throws -> (difference: Float, greedyMatches: Bool, agreeing: Int) {
+    func compare(_ model: LanguageModel, _ golden: LLMGolden.ForwardCase, batchThreshold: Int) throws -> (
+        difference: Float, greedyMatches: Bool, agreeing: Int
+    ) {
         model.network.blasBatchThreshold = batchThreshold
         defer { model.network.blasBatchThreshold = 8 }
         let session = model.session()
@@ -45,7 +48,9 @@ import QuarryTestSupport
         for threshold in [Int.max, 8] {
             for forward in golden.forward {
                 let result = try compare(model, forward, batchThreshold: threshold)
-                print("tiny-llama, prefill \(threshold == Int.max ? "token by token" : "batched"): max |Δlogit| \(result.difference), greedy agrees for \(result.agreeing) of \(forward.greedy.count) tokens (\(forward.prompt.debugDescription))")
+                print(
+                    "tiny-llama, prefill \(threshold == Int.max ? "token by token" : "batched"): max |Δlogit| \(result.difference), greedy agrees for \(result.agreeing) of \(forward.greedy.count) tokens (\(forward.prompt.debugDescription))"
+                )
                 #expect(result.difference < 0.3, "\(forward.prompt.debugDescription)")
                 #expect(result.agreeing >= 1, "\(forward.prompt.debugDescription)")
             }
@@ -69,7 +74,9 @@ import QuarryTestSupport
         var identical = 0
         for forward in golden.forward {
             let result = try compare(model, forward, batchThreshold: 8)
-            print("SmolLM2: max |Δlogit| \(result.difference), greedy agrees for \(result.agreeing) of \(forward.greedy.count) tokens (\(forward.prompt.debugDescription))")
+            print(
+                "SmolLM2: max |Δlogit| \(result.difference), greedy agrees for \(result.agreeing) of \(forward.greedy.count) tokens (\(forward.prompt.debugDescription))"
+            )
             #expect(result.difference < 0.8)
             #expect(result.agreeing >= 4, "\(forward.prompt.debugDescription)")
             if result.greedyMatches { identical += 1 }

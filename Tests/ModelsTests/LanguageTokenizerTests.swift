@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import QuarryTestSupport
+import Testing
+
+@testable import Models
 
 @Suite struct LanguageTokenizerTests {
     static let tiny: LanguageTokenizer? = try? LanguageTokenizer(gguf: GGUFFile(path: Paths.tinyModel))
@@ -31,10 +32,13 @@ import QuarryTestSupport
         for c in golden.tokenize {
             let ids = tokenizer.encode(c.text, addSpecial: c.add_special, parseSpecial: c.parse_special)
             #expect(ids == c.ids, "\(golden.name): \(c.text.debugDescription) add_special \(c.add_special) parse_special \(c.parse_special)")
-            let plain = tokenizer.decodeBytes(c.ids), special = tokenizer.decodeBytes(c.ids, renderSpecial: true)
-            #expect(c.decoded_hex.map { $0 == hex(plain) } ?? (String(decoding: plain, as: UTF8.self) == c.decoded), "\(golden.name): decode \(c.ids)")
-            #expect(c.decoded_special_hex.map { $0 == hex(special) } ?? (String(decoding: special, as: UTF8.self) == c.decoded_special),
-                    "\(golden.name): decode with specials \(c.ids)")
+            let plain = tokenizer.decodeBytes(c.ids)
+            let special = tokenizer.decodeBytes(c.ids, renderSpecial: true)
+            #expect(
+                c.decoded_hex.map { $0 == hex(plain) } ?? (String(decoding: plain, as: UTF8.self) == c.decoded), "\(golden.name): decode \(c.ids)")
+            #expect(
+                c.decoded_special_hex.map { $0 == hex(special) } ?? (String(decoding: special, as: UTF8.self) == c.decoded_special),
+                "\(golden.name): decode with specials \(c.ids)")
             if ids == c.ids { matched += 1 }
         }
         print("\(golden.name): \(matched) of \(golden.tokenize.count) tokenisations match llama.cpp \(LLMGolden.file?.llama_cpp_python ?? "")")
@@ -81,21 +85,27 @@ import QuarryTestSupport
     @Test func chatTemplatesAreRecognisedOrRefused() throws {
         let tiny = try #require(Self.tiny)
         let messages = [ChatMessage(role: "user", content: "Hi")]
-        #expect(try tiny.chatPrompt(messages, addGenerationPrompt: true)
+        #expect(
+            try tiny.chatPrompt(messages, addGenerationPrompt: true)
                 == "<|im_start|>system\nYou are Quarry's tiny test model.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
-        #expect(try tiny.chatPrompt([ChatMessage(role: "system", content: "S")] + messages, addGenerationPrompt: false)
+        #expect(
+            try tiny.chatPrompt([ChatMessage(role: "system", content: "S")] + messages, addGenerationPrompt: false)
                 == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n")
         #expect(ChatMLTemplate().render(messages, addGenerationPrompt: false) == "<|im_start|>user\nHi<|im_end|>\n")
 
-        let qwen2 = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\\nYou are a helpful assistant<|im_end|>\\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+        let qwen2 =
+            "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\\nYou are a helpful assistant<|im_end|>\\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
         #expect(ChatMLTemplate(template: qwen2)?.defaultSystem == "You are a helpful assistant")
         // A newline after an expression reaches the output: not plain ChatML any more.
-        let stray = "{% for message in messages %}\n{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}\n{% endfor %}"
+        let stray =
+            "{% for message in messages %}\n{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}\n{% endfor %}"
         #expect(ChatMLTemplate(template: stray) == nil)
         #expect(ChatMLTemplate(template: stray.replacingOccurrences(of: "}}\n{%", with: "}}{%")) == ChatMLTemplate())
-        let llama2 = "{% for message in messages %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}"
+        let llama2 =
+            "{% for message in messages %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}"
         #expect(ChatMLTemplate(template: llama2) == nil)
-        let filtered = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] | trim + '<|im_end|>\\n'}}{% endfor %}"
+        let filtered =
+            "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] | trim + '<|im_end|>\\n'}}{% endfor %}"
         #expect(ChatMLTemplate(template: filtered) == nil)
     }
 
@@ -124,25 +134,29 @@ import QuarryTestSupport
     @Test func tokensAreKeyedByBytesNotByCanonicalEquivalence() throws {
         // "▁é" (precomposed) and "▁e" + U+0301 are equal Swift strings but distinct tokens.
         let texts = ["<unk>", "<s>", "</s>", "▁", "é", "e", "\u{301}", "▁é", "▁e", "▁e\u{301}"]
-        let t = try tokenizer([("tokenizer.ggml.model", .string("llama")), ("tokenizer.ggml.tokens", strings(texts)),
-                               ("tokenizer.ggml.scores", .array(texts.indices.map { .float32(-Float($0)) })),
-                               ("tokenizer.ggml.token_type", .array([2, 3, 3, 1, 1, 1, 1, 1, 1, 1].map { .int32($0) }))])
+        let t = try tokenizer([
+            ("tokenizer.ggml.model", .string("llama")), ("tokenizer.ggml.tokens", strings(texts)),
+            ("tokenizer.ggml.scores", .array(texts.indices.map { .float32(-Float($0)) })),
+            ("tokenizer.ggml.token_type", .array([2, 3, 3, 1, 1, 1, 1, 1, 1, 1].map { .int32($0) })),
+        ])
         #expect(t.encode("é", addSpecial: false, parseSpecial: false) == [7])
         #expect(t.encode("e\u{301}", addSpecial: false, parseSpecial: false) == [9])
         #expect(t.encode("é", addSpecial: true, parseSpecial: false) == [1, 7])
-        #expect(t.decode([1, 7]) == " é" && t.decode([7]) == "é")        // the space prefix comes off the first token only
+        #expect(t.decode([1, 7]) == " é" && t.decode([7]) == "é")  // the space prefix comes off the first token only
     }
 
     @Test func bytePairMergesFollowRanks() throws {
         // Byte-level spellings: Ġ is the space. Merges: "a b" before "b c", then "ab c".
         let texts = ["a", "b", "c", "Ġ", "ab", "bc", "abc", "Ġa", "<|end|>"]
-        let t = try tokenizer([("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("gpt-2")),
-                               ("tokenizer.ggml.tokens", strings(texts)), ("tokenizer.ggml.merges", strings(["a b", "b c", "ab c", "Ġ a"])),
-                               ("tokenizer.ggml.token_type", .array([1, 1, 1, 1, 1, 1, 1, 1, 3].map { .int32($0) })),
-                               ("tokenizer.ggml.eos_token_id", .uint32(8))])
+        let t = try tokenizer([
+            ("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("gpt-2")),
+            ("tokenizer.ggml.tokens", strings(texts)), ("tokenizer.ggml.merges", strings(["a b", "b c", "ab c", "Ġ a"])),
+            ("tokenizer.ggml.token_type", .array([1, 1, 1, 1, 1, 1, 1, 1, 3].map { .int32($0) })),
+            ("tokenizer.ggml.eos_token_id", .uint32(8)),
+        ])
         #expect(t.encode("abc", addSpecial: false, parseSpecial: false) == [6])
         #expect(t.encode("bcab", addSpecial: false, parseSpecial: false) == [5, 4])
-        #expect(t.encode(" abc a", addSpecial: false, parseSpecial: false) == [3, 6, 7])   // "a b" outranks "Ġ a"
+        #expect(t.encode(" abc a", addSpecial: false, parseSpecial: false) == [3, 6, 7])  // "a b" outranks "Ġ a"
         #expect(t.encode("cab<|end|>", addSpecial: true, parseSpecial: true) == [2, 4, 8])
         #expect(t.decode([7, 5, 8]) == " abc" && t.decode([7, 5, 8], renderSpecial: true) == " abc<|end|>")
         #expect(t.eos == 8 && t.bos == nil && !t.addBOS && t.isEndOfGeneration(8))
@@ -150,9 +164,15 @@ import QuarryTestSupport
 
     @Test func unsupportedOrIncompleteVocabulariesAreRefused() throws {
         let tokens: (String, GGUFFile.Value) = ("tokenizer.ggml.tokens", strings(["a", "b"]))
-        #expect { try tokenizer([("tokenizer.ggml.model", .string("bert")), tokens]) } throws: { "\($0)".contains("tokenizer model bert is not supported") }
-        #expect { try tokenizer([("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("nonesuch")), tokens,
-                                 ("tokenizer.ggml.merges", strings([]))]) } throws: { "\($0)".contains("pre-tokenizer nonesuch") }
+        #expect { try tokenizer([("tokenizer.ggml.model", .string("bert")), tokens]) } throws: {
+            "\($0)".contains("tokenizer model bert is not supported")
+        }
+        #expect {
+            try tokenizer([
+                ("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("nonesuch")), tokens,
+                ("tokenizer.ggml.merges", strings([])),
+            ])
+        } throws: { "\($0)".contains("pre-tokenizer nonesuch") }
         #expect { try tokenizer([("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("qwen2")), tokens]) } throws: {
             "\($0)".contains("no tokenizer.ggml.merges")
         }

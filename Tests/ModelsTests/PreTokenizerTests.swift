@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 
 /// The pre-tokenizer scanners on strings where llama.cpp's regular expressions are subtle.
@@ -12,12 +13,12 @@ import Testing
 
     @Test func gpt2() {
         #expect(words(.gpt2, "Hello world's  123 !!") == ["Hello", " world", "'s", " ", " 123", " !!"])
-        #expect(words(.gpt2, "I'LL don't   x") == ["I", "'", "LL", " don", "'t", "  ", " x"])   // contractions are lower-case only
-        #expect(words(.gpt2, "a\n\n b  ") == ["a", "\n\n", " b", "  "])                      // trailing whitespace stays whole
-        #expect(words(.gpt2, "x1y²") == ["x", "1", "y", "²"])                                 // ² is \p{N}
+        #expect(words(.gpt2, "I'LL don't   x") == ["I", "'", "LL", " don", "'t", "  ", " x"])  // contractions are lower-case only
+        #expect(words(.gpt2, "a\n\n b  ") == ["a", "\n\n", " b", "  "])  // trailing whitespace stays whole
+        #expect(words(.gpt2, "x1y²") == ["x", "1", "y", "²"])  // ² is \p{N}
         #expect(words(.gpt2, "naïve 東京") == ["naïve", " 東京"])
-        #expect(words(.gpt2, "e\u{301}") == ["e", "\u{301}"])                                 // a combining mark is not \p{L}
-        #expect(words(.gpt2, "\u{A0}x") == ["\u{A0}", "x"])                                    // only U+0020 joins a word
+        #expect(words(.gpt2, "e\u{301}") == ["e", "\u{301}"])  // a combining mark is not \p{L}
+        #expect(words(.gpt2, "\u{A0}x") == ["\u{A0}", "x"])  // only U+0020 joins a word
         #expect(words(.gpt2, "") == [])
     }
 
@@ -29,8 +30,8 @@ import Testing
     @Test func llama3() {
         #expect(words(.llama3, "I'LL 1234567 ok") == ["I", "'LL", " ", "123", "456", "7", " ok"])
         #expect(words(.llama3, "(hello) x\n\n  y") == ["(hello", ")", " x", "\n\n", " ", " y"])
-        #expect(words(.llama3, "a  \n b") == ["a", "  \n", " b"])                            // \s*[\r\n]+
-        #expect(words(.llama3, "?!\n\nx") == ["?!\n\n", "x"])                                 // punctuation takes trailing newlines
+        #expect(words(.llama3, "a  \n b") == ["a", "  \n", " b"])  // \s*[\r\n]+
+        #expect(words(.llama3, "?!\n\nx") == ["?!\n\n", "x"])  // punctuation takes trailing newlines
         #expect(words(.llama3, "   ") == ["   "])
         #expect(words(.llama3, " ") == [" "])
     }
@@ -43,7 +44,7 @@ import Testing
     @Test func fallback() {
         // Punctuation runs first, then GPT-2, then digit runs, then groups of three digits.
         #expect(words(.fallback, "a+b=12345!") == ["a", "+", "b", "=", "123", "45", "!"])
-        #expect(words(.fallback, "x `y`") == ["x", " `", "y", "`"])                         // ` is not in the first class
+        #expect(words(.fallback, "x `y`") == ["x", " `", "y", "`"])  // ` is not in the first class
     }
 
     @Test func unicodeFlagsFollowLlamaCpp() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Models
 
 @Suite struct SafetensorsTests {
@@ -16,16 +17,19 @@ import Testing
     func floats(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } } }
 
     @Test func readsF32F16AndBF16Tensors() throws {
-        let f16: [UInt8] = [0x00, 0x3C, 0x00, 0xC0]          // 1.0, -2.0
-        let bf16: [UInt8] = [0x80, 0x3F, 0x40, 0x40]         // 1.0, 3.0
+        let f16: [UInt8] = [0x00, 0x3C, 0x00, 0xC0]  // 1.0, -2.0
+        let bf16: [UInt8] = [0x80, 0x3F, 0x40, 0x40]  // 1.0, 3.0
         let data = floats([1, 2, 3, 4, 5, 6]) + f16 + bf16
-        let header = #"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"h":{"dtype":"F16","shape":[2],"data_offsets":[24,28]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[28,32]}}"#
+        let header =
+            #"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"h":{"dtype":"F16","shape":[2],"data_offsets":[24,28]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[28,32]}}"#
         let st = try SafetensorsFile(path: try file(header, data))
         #expect(st.metadata["format"] == "pt")
         #expect(try st.matrix("w", rows: 2, cols: 3).values == [1, 2, 3, 4, 5, 6])
         #expect(try st.floats("h") == [1, -2])
         #expect(try st.floats("b") == [1, 3])
-        #expect(throws: ModelError.badTensor(path: st.path, name: "w", reason: "shape [2, 3], expected [3, 2]")) { try st.matrix("w", rows: 3, cols: 2) }
+        #expect(throws: ModelError.badTensor(path: st.path, name: "w", reason: "shape [2, 3], expected [3, 2]")) {
+            try st.matrix("w", rows: 3, cols: 2)
+        }
         #expect(throws: ModelError.badTensor(path: st.path, name: "nope", reason: "not in the file")) { try st.floats("nope") }
     }
 
@@ -37,7 +41,9 @@ import Testing
             return reason.contains("truncated")
         }
         let headerCut = try file(header, [], trimTo: 20)
-        #expect { try SafetensorsFile(path: headerCut) } throws: { ($0 as? ModelError).map { if case .malformed = $0 { true } else { false } } ?? false }
+        #expect { try SafetensorsFile(path: headerCut) } throws: {
+            ($0 as? ModelError).map { if case .malformed = $0 { true } else { false } } ?? false
+        }
         let notJSON = try file("{not json", [])
         #expect(throws: ModelError.malformed(path: notJSON, reason: "the header is not a JSON object")) { try SafetensorsFile(path: notJSON) }
         let wrongSize = try file(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}}"#, floats([1, 2, 3]))

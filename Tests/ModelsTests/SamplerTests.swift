@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Models
 
 /// Token choice: greedy, seeded sampling, top-k / top-p cuts, constraint masks and log-probabilities.

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import QuarryTestSupport
+import Testing
+
+@testable import Models
 
 @Suite struct TokenizerTests {
     /// A small vocabulary for rules that do not need the real one.
@@ -14,9 +15,9 @@ import QuarryTestSupport
         let t = try tiny()
         #expect(t.tokenize("unaffable") == [5, 6, 7])
         #expect(t.tokenize("UNAFFABLE, Café!") == [5, 6, 7, 9, 8, 10])
-        #expect(t.tokenize("unx") == [1])                       // an unmatched rest makes the word unknown
+        #expect(t.tokenize("unx") == [1])  // an unmatched rest makes the word unknown
         #expect(t.tokenize(String(repeating: "a", count: 101)) == [1])
-        #expect(t.tokenize("[CLS] a[SEP]") == [2, 11, 3])         // special tokens are matched verbatim
+        #expect(t.tokenize("[CLS] a[SEP]") == [2, 11, 3])  // special tokens are matched verbatim
         #expect(t.tokenize(" \t\n\u{200B}") == [])
         #expect(t.encode("ab ab ab", maxLength: 4) == [2, 11, 12, 3])
     }

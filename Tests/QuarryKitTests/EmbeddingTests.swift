@@ -1,10 +1,11 @@
-import Foundation
-import Testing
-import Models
-import Store
-@testable import QuarryKit
 import Assistant
+import Foundation
+import Models
 import QuarryTestSupport
+import Store
+import Testing
+
+@testable import QuarryKit
 
 @Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct EmbeddingTests {
@@ -34,7 +35,7 @@ struct EmbeddingTests {
         #expect(plain.embedded == 0 && plain.chunks > 0)
         #expect(try ws.store.documentsMissingVectors(model: encoder.name).count == 2)
         let later = try Ingestor(store: ws.store, encoder: encoder).ingest([ws.docs.path])
-        #expect(later.unchanged == 2 && later.embedded > plain.chunks)   // the long chunk was split to fit
+        #expect(later.unchanged == 2 && later.embedded > plain.chunks)  // the long chunk was split to fit
         #expect(try ws.store.documentsMissingVectors(model: encoder.name).isEmpty)
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import Store
-@testable import QuarryKit
 import QuarryTestSupport
+import Store
+import Testing
+
+@testable import QuarryKit
 
 /// A scratch folder with a copy of some fixtures and a database.
 struct ScratchWorkspace {
@@ -28,8 +29,10 @@ struct ScratchWorkspace {
 }
 
 @Suite struct IngestorTests {
-    static let sample = ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt",
-                         "documents/invoice-nightjar-studio-nj-2024-007.md", "edge-cases/scanned-page.pdf"]
+    static let sample = [
+        "documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt",
+        "documents/invoice-nightjar-studio-nj-2024-007.md", "edge-cases/scanned-page.pdf",
+    ]
 
     @Test func ingestsAndASecondRunChangesNothing() throws {
         let ws = try ScratchWorkspace(fixtures: Self.sample)
@@ -81,7 +84,7 @@ struct ScratchWorkspace {
     @Test func anInterruptedRunResumes() throws {
         let ws = try ScratchWorkspace(fixtures: Self.sample)
         let files = try FileManager.default.contentsOfDirectory(atPath: ws.docs.path).sorted()
-        _ = try ws.ingest([ws.docs.appendingPathComponent(files[0]).path])   // the run "stopped" after one file
+        _ = try ws.ingest([ws.docs.appendingPathComponent(files[0]).path])  // the run "stopped" after one file
         let resumed = try ws.ingest()
         #expect(resumed.unchanged == 1 && resumed.ingested == 3)
     }

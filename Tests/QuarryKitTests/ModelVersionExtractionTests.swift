@@ -1,11 +1,12 @@
-import Foundation
-import Testing
 import Documents
 import Extraction
+import Foundation
+import QuarryTestSupport
 import Schema
 import Store
+import Testing
+
 @testable import QuarryKit
-import QuarryTestSupport
 
 /// Extraction with stored model versions (promoted, or named by `--model`) and the usage log it keeps.
 @Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
@@ -23,14 +24,17 @@ struct ModelVersionExtractionTests {
     /// Stores a version whose `total` is never answered (its null always wins), so its rows differ
     /// from the zero-shot prior's; `extraWeight` gives `vendor` one weight too many.
     @discardableResult
-    func addVersion(_ ws: ScratchWorkspace, _ id: String, table: String = "invoices", extractor: String = "span",
-                    extraWeight: Bool = false) throws -> ModelVersion {
+    func addVersion(
+        _ ws: ScratchWorkspace, _ id: String, table: String = "invoices", extractor: String = "span",
+        extraWeight: Bool = false
+    ) throws -> ModelVersion {
         var parameters = SpanParameters.zeroShot(for: try Schema.load(Self.schemaPath))
         parameters.version = "set-by-the-tuning-run"
         parameters.fields["total"]?.nullScore = 1e6
         if extraWeight { parameters.fields["vendor"]?.weights.append(0) }
-        let version = ModelVersion(id: id, table: table, extractor: extractor, method: "tao", base: nil, schemaSHA256: "ab12",
-                                   parameters: String(decoding: try parameters.encoded(), as: UTF8.self), inputs: [])
+        let version = ModelVersion(
+            id: id, table: table, extractor: extractor, method: "tao", base: nil, schemaSHA256: "ab12",
+            parameters: String(decoding: try parameters.encoded(), as: UTF8.self), inputs: [])
         try ws.store.addModelVersion(version)
         return version
     }
@@ -66,9 +70,11 @@ struct ModelVersionExtractionTests {
 
         // Every run logs every document of the request, re-extracted or not, with the schema's hash.
         let sha = SourceFile.sha256(of: try Data(contentsOf: URL(fileURLWithPath: Self.schemaPath)))
-        #expect(try query(ws, "SELECT count(*), count(DISTINCT document_id), min(schema_sha256), max(schema_sha256) FROM usage_log")
+        #expect(
+            try query(ws, "SELECT count(*), count(DISTINCT document_id), min(schema_sha256), max(schema_sha256) FROM usage_log")
                 == [[.integer(12), .integer(2), .text(sha), .text(sha)]])
-        #expect(try query(ws, "SELECT model, count(*) FROM usage_log GROUP BY model ORDER BY min(id)")
+        #expect(
+            try query(ws, "SELECT model, count(*) FROM usage_log GROUP BY model ORDER BY min(id)")
                 == [[.text(zeroShot.model), .integer(6)], [.text(promoted.model), .integer(6)]])
 
         let used = try UsageLog.documents(table: "invoices", in: ws.store)
@@ -89,13 +95,18 @@ struct ModelVersionExtractionTests {
 
         // A version of another table serves when its parameters fit the schema.
         #expect(try extract(ws, model: "receipts-v1").model == "span/receipts-v1/\(encoder.name)")
-        for (model, reason) in [("invoices-llm", "is for the llm extractor, not span"),
-                                ("invoices-v9", "no parameter file or model version named invoices-v9")] {
+        for (model, reason) in [
+            ("invoices-llm", "is for the llm extractor, not span"),
+            ("invoices-v9", "no parameter file or model version named invoices-v9"),
+        ] {
             do {
                 _ = try extract(ws, model: model)
                 Issue.record("--model \(model) was accepted")
             } catch {
-                guard case .invalidOption("model", let message) = error else { Issue.record("\(model): \(error)"); continue }
+                guard case .invalidOption("model", let message) = error else {
+                    Issue.record("\(model): \(error)")
+                    continue
+                }
                 #expect(message.contains(model) && message.contains(reason), "\(message)")
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import QuarryKit
 import QuarryTestSupport
+import Testing
+
+@testable import QuarryKit
 
 @Suite struct PipelineTests {
     func load(_ yaml: String) throws -> Pipeline {
@@ -12,17 +13,24 @@ import QuarryTestSupport
     }
 
     func error(_ yaml: String) -> String {
-        do { _ = try load(yaml); return "no error" } catch { return "\(error)" }
+        do {
+            _ = try load(yaml)
+            return "no error"
+        } catch { return "\(error)" }
     }
 
     @Test func readsStagesAndResolvesPathsAgainstTheFile() throws {
         let p = try load("name: demo\nstages:\n  - ingest:\n      paths: [docs, /abs/x]\n      password: pw\n      embed: false\n")
         #expect(p.name == "demo")
-        guard case .ingest(let paths, let password, let embed) = p.stages.first else { Issue.record("no ingest stage"); return }
+        guard case .ingest(let paths, let password, let embed) = p.stages.first else {
+            Issue.record("no ingest stage")
+            return
+        }
         #expect(paths[0].hasSuffix("/docs") && paths[0].hasPrefix(URL(fileURLWithPath: p.file).deletingLastPathComponent().path))
         #expect(paths[1] == "/abs/x" && password == "pw" && !embed)
         guard case .ingest(_, _, let byDefault) = try load("stages:\n  - ingest: {paths: a}\n").stages.first else {
-            Issue.record("no ingest stage"); return
+            Issue.record("no ingest stage")
+            return
         }
         #expect(byDefault)
     }
@@ -41,12 +49,16 @@ import QuarryTestSupport
 
     @Test func theBundledPipelineIsValid() throws {
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/fixtures.yaml").path)
-        guard case .ingest(let paths, _, _) = p.stages.first else { Issue.record("no ingest stage"); return }
+        guard case .ingest(let paths, _, _) = p.stages.first else {
+            Issue.record("no ingest stage")
+            return
+        }
         #expect(FileManager.default.fileExists(atPath: paths[0]))
     }
 
     @Test func readsAnExtractStage() throws {
-        let p = try load("""
+        let p = try load(
+            """
             stages:
               - extract:
                   schema: schemas/invoice.json
@@ -58,7 +70,10 @@ import QuarryTestSupport
                   password: pw
                   replace: true
             """)
-        guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return }
+        guard case .extract(let request) = p.stages.first else {
+            Issue.record("no extract stage")
+            return
+        }
         let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().path
         #expect(request.schemaPath == folder + "/schemas/invoice.json")
         #expect(request.parametersPath == folder + "/tuned/params.json")
@@ -68,13 +83,16 @@ import QuarryTestSupport
 
         // Only schema, table and paths are required; dates default to auto (nil), paths may be one path.
         guard case .extract(let minimal) = try load("stages:\n  - extract: {schema: s.json, table: t, paths: docs}\n").stages.first else {
-            Issue.record("no extract stage"); return
+            Issue.record("no extract stage")
+            return
         }
         #expect(minimal.paths == [URL(fileURLWithPath: minimal.schemaPath).deletingLastPathComponent().path + "/docs"])
         #expect(minimal.dates == nil && minimal.extractor == .span && minimal.parametersPath == nil && !minimal.replace)
         guard case .extract(let monthFirst) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: month-first}\n").stages.first,
-              case .extract(let auto) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: auto}\n").stages.first else {
-            Issue.record("no extract stage"); return
+            case .extract(let auto) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: auto}\n").stages.first
+        else {
+            Issue.record("no extract stage")
+            return
         }
         #expect(monthFirst.dates == .monthFirst && auto.dates == nil)
     }
@@ -82,7 +100,10 @@ import QuarryTestSupport
     @Test func aSpanModelThatIsNoFileIsAModelVersionID() throws {
         func model(_ extractor: String, _ value: String) throws -> String? {
             let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, extractor: \(extractor), model: \(value)}\n")
-            guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return nil }
+            guard case .extract(let request) = p.stages.first else {
+                Issue.record("no extract stage")
+                return nil
+            }
             return request.parametersPath
         }
         #expect(try model("span", "invoices-v2") == "invoices-v2")
@@ -90,13 +111,17 @@ import QuarryTestSupport
         #expect(try model("llm", "model.gguf")?.hasSuffix("/model.gguf") == true)
         // A file beside the pipeline is still a file.
         let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, model: job.yaml}\n")
-        guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return }
+        guard case .extract(let request) = p.stages.first else {
+            Issue.record("no extract stage")
+            return
+        }
         #expect(request.parametersPath?.hasSuffix("/job.yaml") == true && FileManager.default.fileExists(atPath: request.parametersPath ?? ""))
     }
 
     @Test func extractStageErrorsNameTheLineAndKey() {
         let missingSchema = error("name: x\nstages:\n  - ingest: {paths: a}\n  - extract:\n      table: t\n      paths: [a]\n")
-        #expect(missingSchema.contains("job.yaml:5") && missingSchema.contains("key 'extract.schema'")
+        #expect(
+            missingSchema.contains("job.yaml:5") && missingSchema.contains("key 'extract.schema'")
                 && missingSchema.contains("needs `schema`"), "\(missingSchema)")
         let missingTable = error("stages:\n  - extract:\n      schema: s.json\n      paths: [a]\n")
         #expect(missingTable.contains("job.yaml:3") && missingTable.contains("key 'extract.table'"), "\(missingTable)")
@@ -109,7 +134,8 @@ import QuarryTestSupport
         #expect(unknown.contains("dates, extractor, model, password, paths, replace, schema, table"), "\(unknown)")
 
         let dates = error("stages:\n  - extract:\n      schema: s.json\n      table: t\n      paths: [a]\n      dates: european\n")
-        #expect(dates.contains("job.yaml:6") && dates.contains("key 'extract.dates'") && dates.contains("auto, day-first or month-first")
+        #expect(
+            dates.contains("job.yaml:6") && dates.contains("key 'extract.dates'") && dates.contains("auto, day-first or month-first")
                 && dates.contains("'european'"), "\(dates)")
         let extractor = error("stages:\n  - extract: {schema: s, table: t, paths: a, extractor: gpt}\n")
         #expect(extractor.contains("job.yaml:2") && extractor.contains("extract.extractor") && extractor.contains("available: span, llm"))
@@ -124,7 +150,8 @@ import QuarryTestSupport
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices.yaml").path)
         #expect(p.name == "invoices" && p.stages.count == 2)
         guard case .ingest(let paths, _, _) = p.stages.first, case .extract(let request) = p.stages.last else {
-            Issue.record("expected ingest, then extract"); return
+            Issue.record("expected ingest, then extract")
+            return
         }
         #expect(request.table == "invoices" && request.paths == paths)
         #expect(request.schemaPath == Paths.fixture("schemas/invoice.json"))

@@ -1,17 +1,20 @@
-import Foundation
-import Testing
 import Documents
-import Store
-@testable import QuarryKit
+import Foundation
 import QuarryTestSupport
+import Store
+import Testing
+
+@testable import QuarryKit
 
 /// `TableExtraction` over a few fixtures copied to a scratch folder, with the installed encoder.
 @Suite(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
 struct TableExtractionTests {
     let encoder = TestModels.encoder!
     /// A PDF with non-ASCII text, a plain-text receipt and a Markdown invoice.
-    static let sample = ["documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt",
-                         "documents/invoice-nightjar-studio-nj-2024-007.md"]
+    static let sample = [
+        "documents/invoice-kestrel-maschinenbau-2024-0815.pdf", "documents/receipt-weber-baustoffe-1.txt",
+        "documents/invoice-nightjar-studio-nj-2024-007.md",
+    ]
     static let invoiceSchema = Paths.fixture("schemas/invoice.json")
 
     func extract(_ ws: ScratchWorkspace, schema: String = Self.invoiceSchema, replace: Bool = false) throws(QuarryError) -> ExtractReport {
@@ -61,10 +64,15 @@ struct TableExtractionTests {
             for evidence in row.evidence {
                 let page = try #require(pages.first { $0.number == evidence.location.page }, "\(record.path) page \(evidence.location.page)")
                 let text = Array(page.text.unicodeScalars)
-                #expect(0 <= evidence.location.start && evidence.location.start < evidence.location.end && evidence.location.end <= text.count, "\(evidence)")
-                guard 0 <= evidence.location.start, evidence.location.start <= evidence.location.end, evidence.location.end <= text.count else { continue }
-                #expect(String(String.UnicodeScalarView(text[evidence.location.start..<evidence.location.end])) == evidence.quote,
-                        "\(record.path): \(evidence.field)")
+                #expect(
+                    0 <= evidence.location.start && evidence.location.start < evidence.location.end && evidence.location.end <= text.count,
+                    "\(evidence)")
+                guard 0 <= evidence.location.start, evidence.location.start <= evidence.location.end, evidence.location.end <= text.count else {
+                    continue
+                }
+                #expect(
+                    String(String.UnicodeScalarView(text[evidence.location.start..<evidence.location.end])) == evidence.quote,
+                    "\(record.path): \(evidence.field)")
                 quotes += 1
             }
         }
@@ -108,7 +116,10 @@ struct TableExtractionTests {
             _ = try extract(ws, schema: retyped)
             Issue.record("an incompatible schema change was accepted")
         } catch {
-            guard case .store(.incompatibleTable(let name, _)) = error else { Issue.record("unexpected error \(error)"); return }
+            guard case .store(.incompatibleTable(let name, _)) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
             #expect(name == "invoices")
             #expect(error.description.contains("--replace") && error.description.contains("payment_terms"), "\(error)")
         }

@@ -1,11 +1,12 @@
 import Extraction
-import Schema
 import Foundation
+import QuarryTestSupport
+import Schema
 import Store
 import Testing
 import Tuning
+
 @testable import QuarryKit
-import QuarryTestSupport
 
 /// `TuningRun` on a few fixture receipts with the installed encoder: the versions it stores, their
 /// lineage and promotion, tuning from the usage log, supervised training, and what it refuses.
@@ -13,9 +14,11 @@ import QuarryTestSupport
 struct TuningRunTests {
     let encoder = TestModels.encoder!
     /// Three plain-text receipts and a Markdown invoice: quick to read and to prepare.
-    static let sample = ["documents/receipt-kopitiam-sri-melor-1.txt",
-                         "documents/receipt-maple-and-tide-coffee-1.txt", "documents/receipt-weber-baustoffe-1.txt",
-                         "documents/invoice-nightjar-studio-nj-2024-007.md"]
+    static let sample = [
+        "documents/receipt-kopitiam-sri-melor-1.txt",
+        "documents/receipt-maple-and-tide-coffee-1.txt", "documents/receipt-weber-baustoffe-1.txt",
+        "documents/invoice-nightjar-studio-nj-2024-007.md",
+    ]
     static let names = Set(sample.map { ($0 as NSString).lastPathComponent })
     static let schema = Paths.fixture("schemas/sroie.json")
 
@@ -66,11 +69,13 @@ struct TuningRunTests {
         #expect(report.documents == 4 && report.training == 2 && report.heldBack == 2)
         #expect(report.steps.count == 3 && report.steps.map(\.step) == [1, 2, 3])
         #expect(report.steps.allSatisfy { (0...1).contains($0.meanReward) && $0.kl >= 0 })
-        let before = try #require(report.before), after = try #require(report.after)
+        let before = try #require(report.before)
+        let after = try #require(report.after)
         #expect(before.documents == 2 && after.documents == 2)
         // Each judge's mean is over the documents it judged: a judge with nothing to judge on two
         // documents (set consistency on so small a set) abstains and has no mean.
-        #expect(Set(before.judges.keys).isSubset(of: ["validity", "grounding", "topic", "consistency", "set_consistency"])
+        #expect(
+            Set(before.judges.keys).isSubset(of: ["validity", "grounding", "topic", "consistency", "set_consistency"])
                 && before.judges["validity"] != nil && before.judges["consistency"] != nil, "\(before.judges.keys)")
         let gold = try #require(report.gold, "--gold reports field F1 on the held-back documents")
         #expect(gold.documents == 2)
@@ -85,7 +90,8 @@ struct TuningRunTests {
         #expect(try RewardConfiguration.parse(json: try #require(version.rewardConfig)) == first.rewards)
         let metrics = try Self.json(version.metrics)
         #expect(metrics["method"] as? String == "tao" && metrics["steps"] as? Int == 3)
-        let stored = try #require(metrics["before"] as? [String: Any]), storedAfter = try #require(metrics["after"] as? [String: Any])
+        let stored = try #require(metrics["before"] as? [String: Any])
+        let storedAfter = try #require(metrics["after"] as? [String: Any])
         // (JSONSerialization reads numbers as decimals on Linux: equal up to the last digits.)
         #expect(abs(try #require(stored["mean_reward"] as? Double) - before.meanReward) < 1e-12)
         #expect(abs(try #require(storedAfter["mean_reward"] as? Double) - after.meanReward) < 1e-12)
@@ -112,7 +118,8 @@ struct TuningRunTests {
             let stored = try #require(try ws.store.modelVersion(id: id))
             return try SpanParameters.decode(Data(stored.parameters.utf8), source: id, schema: schema)
         }
-        let v1 = try parameters("receipts-v1"), v2 = try parameters("receipts-v2")
+        let v1 = try parameters("receipts-v1")
+        let v2 = try parameters("receipts-v2")
         #expect(v2.fields == v1.fields, "an unmoved run keeps its base's weights")
 
         // --promote never stores the version and leaves the table on the one before. Started from
@@ -135,8 +142,9 @@ struct TuningRunTests {
             .run(ExtractRequest(schemaPath: Self.schema, table: "receipts", paths: [ws.docs.path]))
         #expect(extracted.documents == 4)
         // Another document in the corpus that no extraction into receipts read.
-        try FileManager.default.copyItem(at: Paths.fixtures.appendingPathComponent("documents/receipt-copperleaf-books-1.pdf"),
-                                         to: ws.dir.appendingPathComponent("copperleaf.pdf"))
+        try FileManager.default.copyItem(
+            at: Paths.fixtures.appendingPathComponent("documents/receipt-copperleaf-books-1.pdf"),
+            to: ws.dir.appendingPathComponent("copperleaf.pdf"))
         _ = try Ingestor(store: ws.store).ingest([ws.dir.appendingPathComponent("copperleaf.pdf").path])
 
         var usage = request(ws, paths: [])

@@ -1,9 +1,10 @@
 import Documents
 import Foundation
+import QuarryTestSupport
 import Store
 import Testing
+
 @testable import QuarryKit
-import QuarryTestSupport
 
 /// The service layer's own pieces: typed reports the faces format, and the workspace operations
 /// that used to live in the command line.
@@ -14,13 +15,19 @@ import QuarryTestSupport
 
     @Test func metricsBecomeFiguresWithoutParsingInTheFace() {
         let nested = JSONValue.parse(#"{"before": {"reward": 0.42, "f1": 0.5}, "after": {"reward": 0.61, "f1": 0.625}}"#)
-        #expect(MetricFigure.figures(nested) == [MetricFigure(name: "f1", before: 0.5, value: 0.625),
-                                                 MetricFigure(name: "reward", before: 0.42, value: 0.61)])
+        #expect(
+            MetricFigure.figures(nested) == [
+                MetricFigure(name: "f1", before: 0.5, value: 0.625),
+                MetricFigure(name: "reward", before: 0.42, value: 0.61),
+            ])
         // Top-level numbers count; booleans and text do not; `name: {before, after}` pairs do.
         let flat = JSONValue.parse(#"{"reward": 0.42, "tuned": true, "steps": 1, "note": "x", "f1": {"before": 0.1, "after": 0.2}}"#)
-        #expect(MetricFigure.figures(flat) == [MetricFigure(name: "f1", before: 0.1, value: 0.2),
-                                               MetricFigure(name: "reward", before: nil, value: 0.42),
-                                               MetricFigure(name: "steps", before: nil, value: 1)])
+        #expect(
+            MetricFigure.figures(flat) == [
+                MetricFigure(name: "f1", before: 0.1, value: 0.2),
+                MetricFigure(name: "reward", before: nil, value: 0.42),
+                MetricFigure(name: "steps", before: nil, value: 1),
+            ])
         #expect(MetricFigure.figures(JSONValue.parse("not json")).isEmpty && MetricFigure.figures(nil).isEmpty)
     }
 
@@ -44,8 +51,10 @@ import QuarryTestSupport
 
     @Test func theModelRegistryRefusesWhatTheCallerGotWrong() throws {
         let ws = try workspace()
-        for attempt: () throws -> Void in [{ _ = try ws.promote(Workspace.zeroShot) }, { _ = try ws.rollback(table: "receipts") },
-                                           { _ = try ws.modelVersion("receipts-v9") }] {
+        for attempt: () throws -> Void in [
+            { _ = try ws.promote(Workspace.zeroShot) }, { _ = try ws.rollback(table: "receipts") },
+            { _ = try ws.modelVersion("receipts-v9") },
+        ] {
             do {
                 try attempt()
                 Issue.record("accepted")
@@ -59,8 +68,10 @@ import QuarryTestSupport
     @Test func theLineageEndsWithTheZeroShotPriorOrSaysWhereItBreaks() throws {
         let ws = try workspace()
         func add(_ id: String, base: String?) throws {
-            try ws.store.addModelVersion(ModelVersion(id: id, table: "t", method: "tao", base: base, schemaSHA256: "ab",
-                                                      parameters: "{}", inputs: []))
+            try ws.store.addModelVersion(
+                ModelVersion(
+                    id: id, table: "t", method: "tao", base: base, schemaSHA256: "ab",
+                    parameters: "{}", inputs: []))
         }
         try add("t-v1", base: nil)
         try add("t-v2", base: "t-v1")
@@ -70,7 +81,7 @@ import QuarryTestSupport
         let change = try ws.promote("t-v2", reason: "better")
         #expect(change == PromotionChange(table: "t", from: nil, to: "t-v2"))
         #expect(try ws.modelVersions(table: "t").versions.filter(\.promoted).map(\.version.id) == ["t-v2"])
-        #expect(try ws.modelVersion("t-v2").spanSummary == nil)   // "{}" is no span parameter file
+        #expect(try ws.modelVersion("t-v2").spanSummary == nil)  // "{}" is no span parameter file
     }
 
     @Test func choicesReadAsTheyAreWritten() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Schema
 
 private func outcome(_ source: String, _ row: [String: Value] = [:], tolerance: Double = 0) throws -> RuleOutcome {
@@ -6,7 +7,10 @@ private func outcome(_ source: String, _ row: [String: Value] = [:], tolerance: 
 }
 
 private func parseError(_ source: String) -> String? {
-    do { _ = try Rule(source); return nil } catch { return error.description }
+    do {
+        _ = try Rule(source)
+        return nil
+    } catch { return error.description }
 }
 
 private func date(_ iso: String) -> Value { LocalDate(iso: iso).map(Value.date) ?? .null }
@@ -116,9 +120,11 @@ private let invoice: [String: Value] = [
             #expect(try outcome("invoice_date <= \"2024-02-15\"", invoice) == .passed)
             #expect(try outcome("start + 366 == end", ["start": date("2024-01-01"), "end": date("2025-01-01")]) == .passed)
             #expect(try outcome("start - 1 == end", ["start": date("2000-03-01"), "end": date("2000-02-29")]) == .passed)
-            #expect(try outcome("end_date > start_date", ["start_date": date("2024-05-02"), "end_date": date("2024-05-01")])
+            #expect(
+                try outcome("end_date > start_date", ["start_date": date("2024-05-02"), "end_date": date("2024-05-01")])
                     == .failed("end_date 2024-05-01 ≤ start_date 2024-05-02"))
-            #expect(try outcome("invoice_date + 0.5 > due_date", invoice)
+            #expect(
+                try outcome("invoice_date + 0.5 > due_date", invoice)
                     == .failed("invoice_date + 0.5 is not a valid date (2024-02-15 and 0.5 days)"))
             #expect(try outcome("due_date > 5", invoice) == .failed("cannot compare due_date 2024-03-16 (date) with 5 (number)"))
         }
@@ -129,10 +135,12 @@ private let invoice: [String: Value] = [
             #expect(try outcome("count(line_items) == 2", invoice) == .passed)
             #expect(try outcome("min(line_items.amount) == 40 and max(line_items.amount) == 60", invoice) == .passed)
             #expect(try outcome("\"Widget\" in line_items.description", invoice) == .passed)
-            #expect(try outcome("sum(line_items.amount) == total", invoice)
+            #expect(
+                try outcome("sum(line_items.amount) == total", invoice)
                     == .failed("sum(line_items.amount) = sum([40, 60]) = 100 ≠ total 110 (off by 10)"))
             #expect(try outcome("sum(items.amount) == 0 and count(items) == 0", ["items": .array([])]) == .passed)
-            #expect(try outcome("sum(line_items.description) > 0", invoice)
+            #expect(
+                try outcome("sum(line_items.description) > 0", invoice)
                     == .failed("sum(line_items.description) needs numbers, got \"Widget\""))
             #expect(try outcome("sum(total.amount) > 0", invoice) == .failed("total is 110, not an object or a list of objects"))
             let partial: [String: Value] = ["items": .array([.object(["amount": .number(1)]), .object([:])])]
@@ -160,7 +168,8 @@ private let invoice: [String: Value] = [
 
         @Test func failureMessagesQuoteTheValues() throws {
             #expect(try outcome("total == subtotal + tax", invoice) == .failed("total 110 ≠ subtotal + tax = 100 + 12 = 112 (off by 2)"))
-            #expect(try outcome("total == subtotal + tax ± 0.5", invoice)
+            #expect(
+                try outcome("total == subtotal + tax ± 0.5", invoice)
                     == .failed("total 110 ≠ subtotal + tax = 100 + 12 = 112 (off by 2, tolerance ± 0.5)"))
             #expect(try outcome("currency in [\"USD\", \"EUR\"]", invoice) == .failed("currency \"GBP\" not in [\"USD\", \"EUR\"]"))
             #expect(try outcome("not (tax < subtotal)", invoice) == .failed("tax 12 < subtotal 100"))
@@ -172,13 +181,16 @@ private let invoice: [String: Value] = [
 
         @Test func incompatibleTypesAndDivisionByZeroFailWithoutCrashing() throws {
             #expect(try outcome("currency < 5", invoice) == .failed("cannot compare currency \"GBP\" (text) with 5 (number)"))
-            #expect(try outcome("currency + 1 > 0", invoice)
+            #expect(
+                try outcome("currency + 1 > 0", invoice)
                     == .failed("cannot apply '+' to currency \"GBP\" (text) and 1 (number)"))
-            #expect(try outcome("total / quantity > 1", ["total": .number(10), "quantity": .integer(0)])
+            #expect(
+                try outcome("total / quantity > 1", ["total": .number(10), "quantity": .integer(0)])
                     == .failed("division by zero in total / quantity (quantity 0)"))
             #expect(try outcome("total", invoice) == .failed("total 110 is not true or false"))
             #expect(try outcome("currency in total", invoice) == .failed("'in' needs a list, got total 110"))
-            #expect(try outcome("max(total, currency) > 0", invoice)
+            #expect(
+                try outcome("max(total, currency) > 0", invoice)
                     == .failed("max cannot compare 110 (number) with \"GBP\" (text)"))
             #expect(try outcome("round(total, 0.5) > 0", invoice) == .failed("round needs 0 to 12 digits, got 0.5"))
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Schema
 import QuarryTestSupport
+import Testing
+
+@testable import Schema
 
 @Suite struct SchemaTests {
     static let invoice = """
@@ -27,9 +28,15 @@ import QuarryTestSupport
         #expect(schema.field("invoice_date")?.scalarType?.format == .date)
         #expect(schema.field("currency")?.scalarType?.enumValues == ["EUR", "USD", "GBP"])
         #expect(schema.field("total")?.scalarType == ScalarType(base: .number, minimum: 0))
-        guard case .list(let item, let minItems, _) = schema.field("parties")?.kind else { Issue.record("parties is not a list"); return }
+        guard case .list(let item, let minItems, _) = schema.field("parties")?.kind else {
+            Issue.record("parties is not a list")
+            return
+        }
         #expect(item.minLength == 2 && minItems == 1)
-        guard case .table(let lines) = schema.field("line_items")?.kind else { Issue.record("line_items is not a table"); return }
+        guard case .table(let lines) = schema.field("line_items")?.kind else {
+            Issue.record("line_items is not a table")
+            return
+        }
         #expect(lines.map(\.name) == ["description", "amount"] && lines[1].required)
         #expect(schema.rules.map(\.source) == ["total >= 0", "total == sum(line_items.amount)"])
         #expect(schema.rules[1].tolerance == 0.01 && schema.rules[1].message == "lines must add up")
@@ -41,23 +48,41 @@ import QuarryTestSupport
     }
 
     func error(_ text: String) -> String {
-        do { _ = try Schema.parse(text, file: "s.json"); return "no error" } catch { return error.description }
+        do {
+            _ = try Schema.parse(text, file: "s.json")
+            return "no error"
+        } catch { return error.description }
     }
 
     @Test func badSchemasNameTheJSONPointerAndTheReason() {
-        #expect(error("{\"properties\": {\"total\": {\"type\": \"money\"}}}") == "s.json: /properties/total/type: unsupported type money (use string, number, integer, boolean, or array)")
+        #expect(
+            error("{\"properties\": {\"total\": {\"type\": \"money\"}}}")
+                == "s.json: /properties/total/type: unsupported type money (use string, number, integer, boolean, or array)")
         #expect(error("{\"properties\": {\"d\": {\"type\": \"string\", \"format\": \"day\"}}}").contains("/properties/d/format: unknown format day"))
-        #expect(error("{\"properties\": {\"n\": {\"type\": \"string\", \"minimum\": 1}}}").contains("/properties/n/minimum: minimum applies to numbers only"))
+        #expect(
+            error("{\"properties\": {\"n\": {\"type\": \"string\", \"minimum\": 1}}}").contains(
+                "/properties/n/minimum: minimum applies to numbers only"))
         #expect(error("{\"properties\": {\"n\": {\"type\": \"number\", \"minimum\": 5, \"maximum\": 1}}}").contains("/properties/n/minimum"))
-        #expect(error("{\"properties\": {\"p\": {\"type\": \"string\", \"pattern\": \"([a-z\"}}}").contains("/properties/p/pattern: not a valid regular expression"))
-        #expect(error("{\"properties\": {\"a\": {\"type\": \"string\", \"colour\": \"red\"}}}").contains("/properties/a/colour: unsupported keyword colour"))
-        #expect(error("{\"properties\": {\"a\": {\"type\": \"string\"}}, \"required\": [\"b\"]}").contains("/required: required field b is not among the properties"))
-        #expect(error("{\"properties\": {\"total amount\": {\"type\": \"number\"}}}").contains("/properties/total amount: field names must be letters"))
+        #expect(
+            error("{\"properties\": {\"p\": {\"type\": \"string\", \"pattern\": \"([a-z\"}}}").contains(
+                "/properties/p/pattern: not a valid regular expression"))
+        #expect(
+            error("{\"properties\": {\"a\": {\"type\": \"string\", \"colour\": \"red\"}}}").contains(
+                "/properties/a/colour: unsupported keyword colour"))
+        #expect(
+            error("{\"properties\": {\"a\": {\"type\": \"string\"}}, \"required\": [\"b\"]}").contains(
+                "/required: required field b is not among the properties"))
+        #expect(
+            error("{\"properties\": {\"total amount\": {\"type\": \"number\"}}}").contains("/properties/total amount: field names must be letters"))
         #expect(error("{\"properties\": {\"id\": {\"type\": \"number\"}}}").contains("reserved"))
         #expect(error("{\"properties\": {\"a\": {\"type\": \"array\"}}}").contains("/properties/a/items: an array needs items"))
-        #expect(error("{\"properties\": {\"a\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"b\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"c\": {\"type\": \"string\"}}}}}}}}}").contains("cannot be nested"))
+        #expect(
+            error(
+                "{\"properties\": {\"a\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"b\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"c\": {\"type\": \"string\"}}}}}}}}}"
+            ).contains("cannot be nested"))
         #expect(error("{\"type\": \"array\", \"properties\": {}}").contains("/type: the top level must be an object"))
-        #expect(error("{\"properties\": {\"a\": {\"type\": \"string\"}}, \"x-quarry-rules\": [{\"tolerance\": 1}]}").contains("/x-quarry-rules/0/rule"))
+        #expect(
+            error("{\"properties\": {\"a\": {\"type\": \"string\"}}, \"x-quarry-rules\": [{\"tolerance\": 1}]}").contains("/x-quarry-rules/0/rule"))
         #expect(error("").contains("empty"))
         #expect(error("{\"properties\": {\"a\": {\"type\": \"string\"}, \"A\": {\"type\": \"string\"}}}").contains("two fields named A"))
     }

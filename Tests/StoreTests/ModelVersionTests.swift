@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Store
 
 /// Model versions, their promotion history and the usage log.
@@ -10,9 +11,10 @@ import Testing
     init() throws { base = try StoreTests() }
 
     func version(_ id: String, table: String = "receipts", base: String? = nil, createdAt: String = "2024-05-01T10:00:00Z") -> ModelVersion {
-        ModelVersion(id: id, table: table, method: "tao", base: base, schemaSHA256: "ab12", parameters: #"{"version":"x"}"#,
-                     inputs: ["/docs/a.pdf", "/docs/b.txt"], rewardConfig: #"{"validity":1}"#,
-                     metrics: #"{"before":{"reward":0.4},"after":{"reward":0.6}}"#, createdAt: createdAt)
+        ModelVersion(
+            id: id, table: table, method: "tao", base: base, schemaSHA256: "ab12", parameters: #"{"version":"x"}"#,
+            inputs: ["/docs/a.pdf", "/docs/b.txt"], rewardConfig: #"{"validity":1}"#,
+            metrics: #"{"before":{"reward":0.4},"after":{"reward":0.6}}"#, createdAt: createdAt)
     }
 
     @Test func versionsRoundTripNewestFirstWithNumberedIDs() throws {
@@ -31,7 +33,8 @@ import Testing
         #expect(try store.modelVersion(id: "receipts-v9") == nil)
         #expect(try store.modelVersions().map(\.id) == ["invoices-v1", "receipts-v7", "receipts-v1"])
         #expect(try store.modelVersions(table: "RECEIPTS").map(\.id) == ["receipts-v7", "receipts-v1"])
-        #expect(try base.query("SELECT inputs, base FROM model_versions WHERE id = 'receipts-v1'")
+        #expect(
+            try base.query("SELECT inputs, base FROM model_versions WHERE id = 'receipts-v1'")
                 == [[.text(#"["/docs/a.pdf","/docs/b.txt"]"#), .null]])
 
         #expect(throws: StoreError.self) { try store.addModelVersion(v1) }
@@ -48,10 +51,19 @@ import Testing
         #expect(throws: StoreError.self) { try store.rollback(table: "receipts") }
 
         // Unknown ids and versions of another table are refused, naming the id.
-        do { try store.promote(version: "receipts-v9", table: "receipts"); Issue.record("accepted an unknown id") } catch {
-            guard case .unknownModelVersion("receipts-v9") = error else { Issue.record("\(error)"); return }
+        do {
+            try store.promote(version: "receipts-v9", table: "receipts")
+            Issue.record("accepted an unknown id")
+        } catch {
+            guard case .unknownModelVersion("receipts-v9") = error else {
+                Issue.record("\(error)")
+                return
+            }
         }
-        do { try store.promote(version: "invoices-v1", table: "receipts"); Issue.record("accepted another table's version") } catch {
+        do {
+            try store.promote(version: "invoices-v1", table: "receipts")
+            Issue.record("accepted another table's version")
+        } catch {
             #expect(error.description.contains("invoices-v1") && error.description.contains("receipts"), "\(error)")
         }
         #expect(try store.promotions(table: "receipts").isEmpty)
@@ -69,8 +81,14 @@ import Testing
         #expect(try store.promotedVersion(table: "receipts")?.id == "receipts-v1")
         #expect(try store.rollback(table: "receipts", reason: "worse on new receipts") == ("receipts-v1", nil))
         #expect(try store.promotedVersion(table: "receipts") == nil)
-        do { try store.rollback(table: "receipts"); Issue.record("rolled back past the zero-shot prior") } catch {
-            guard case .nothingToRollBack("receipts") = error else { Issue.record("\(error)"); return }
+        do {
+            try store.rollback(table: "receipts")
+            Issue.record("rolled back past the zero-shot prior")
+        } catch {
+            guard case .nothingToRollBack("receipts") = error else {
+                Issue.record("\(error)")
+                return
+            }
         }
         let history = try store.promotions(table: "receipts")
         #expect(history.map(\.version) == ["receipts-v1", "receipts-v2", "receipts-v1", nil])
@@ -95,7 +113,8 @@ import Testing
         #expect(try store.usedDocumentIDs(table: "receipts") == [b, a, c])
         #expect(try store.usedDocumentIDs(table: "invoices") == [c])
         #expect(try store.usedDocumentIDs(table: "contracts").isEmpty)
-        #expect(try base.query("SELECT count(*), count(DISTINCT model) FROM usage_log WHERE table_name = 'receipts'")
+        #expect(
+            try base.query("SELECT count(*), count(DISTINCT model) FROM usage_log WHERE table_name = 'receipts'")
                 == [[.integer(5), .integer(2)]])
 
         // Replacing a document drops its usage, as it drops everything derived from it.

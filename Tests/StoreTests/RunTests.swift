@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Store
 
 /// Evaluation runs and their metrics.
@@ -10,21 +11,28 @@ import Testing
     init() throws { base = try StoreTests() }
 
     @Test func runsAndMetricsRoundTripNewestFirst() throws {
-        let first = RunRecord(kind: "eval", table: "invoices", model: "span-v1", source: "Fixtures/gold.jsonl",
-                              startedAt: "2024-05-01T10:00:00Z", details: #"{"documents":3}"#)
-        let metrics = [Metric(field: "total", name: "f1", value: 0.75), Metric(field: "micro", name: "precision", value: 1),
-                       Metric(field: "due", name: "recall", value: .nan)]
+        let first = RunRecord(
+            kind: "eval", table: "invoices", model: "span-v1", source: "Fixtures/gold.jsonl",
+            startedAt: "2024-05-01T10:00:00Z", details: #"{"documents":3}"#)
+        let metrics = [
+            Metric(field: "total", name: "f1", value: 0.75), Metric(field: "micro", name: "precision", value: 1),
+            Metric(field: "due", name: "recall", value: .nan),
+        ]
         let id1 = try store.recordRun(first, metrics: metrics)
         let id2 = try store.recordRun(RunRecord(kind: "eval", table: "receipts", startedAt: "2024-05-02T10:00:00Z"), metrics: [])
-        let id3 = try store.recordRun(RunRecord(kind: "eval", table: "invoices", model: "span-v2", startedAt: "2024-05-03T09:00:00Z"),
-                                      metrics: [Metric(field: "macro", name: "f1", value: 0.5)])
+        let id3 = try store.recordRun(
+            RunRecord(kind: "eval", table: "invoices", model: "span-v2", startedAt: "2024-05-03T09:00:00Z"),
+            metrics: [Metric(field: "macro", name: "f1", value: 0.5)])
         #expect(Set([id1, id2, id3]).count == 3)
 
         #expect(try store.runs().map(\.id) == [id3, id2, id1])
         let invoices = try store.runs(table: "invoices")
         #expect(invoices.map(\.id) == [id3, id1])
-        #expect(invoices.last == RunRecord(id: id1, kind: "eval", table: "invoices", model: "span-v1", source: "Fixtures/gold.jsonl",
-                                           startedAt: "2024-05-01T10:00:00Z", details: #"{"documents":3}"#))
+        #expect(
+            invoices.last
+                == RunRecord(
+                    id: id1, kind: "eval", table: "invoices", model: "span-v1", source: "Fixtures/gold.jsonl",
+                    startedAt: "2024-05-01T10:00:00Z", details: #"{"documents":3}"#))
         #expect(try store.runs(table: "nothing").isEmpty)
 
         let stored = try store.metrics(runID: id1)

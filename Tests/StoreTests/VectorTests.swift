@@ -1,9 +1,10 @@
-import Foundation
-import Testing
 import Documents
-import Tensors
-@testable import Store
+import Foundation
 import QuarryTestSupport
+import Tensors
+import Testing
+
+@testable import Store
 
 @Suite struct VectorTests {
     let store: Store
@@ -19,7 +20,7 @@ import QuarryTestSupport
         var m = Matrix(rows: count, cols: d)
         for r in 0..<count {
             var row = (0..<d).map { _ -> Float in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return Float(Int64(bitPattern: state >> 11) % 2001) / 1000 - 1
             }
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -32,8 +33,9 @@ import QuarryTestSupport
     func storeDocument(_ path: String, pages: Int, vectors: Matrix?, model: String = "m") throws -> [Chunk] {
         let doc = Document(kind: .text, pages: (1...pages).map { Page(number: $0, text: "page \($0) of \(path)") })
         let chunks = Chunker().chunks(of: doc)
-        try store.replaceDocument(FileStamp(path: path, sha256: path, size: 1, mtime: 1), document: doc, chunks: chunks,
-                                  vectors: vectors.map { ChunkVectors(model: model, vectors: $0) })
+        try store.replaceDocument(
+            FileStamp(path: path, sha256: path, size: 1, mtime: 1), document: doc, chunks: chunks,
+            vectors: vectors.map { ChunkVectors(model: model, vectors: $0) })
         return chunks
     }
 
@@ -53,14 +55,17 @@ import QuarryTestSupport
 
     @Test func nearestChunksIsAnExactScanAcrossBlocks() throws {
         // More rows than one 4096-row block, so the block boundary is crossed.
-        let d = 16, perDocument = 1500, documents = 3
+        let d = 16
+        let perDocument = 1500
+        let documents = 3
         var all: [Matrix] = []
         for i in 0..<documents {
             let vectors = unitVectors(perDocument, d, seed: UInt64(i + 1))
             let doc = Document(kind: .text, pages: (1...perDocument).map { Page(number: $0, text: "p\($0)") })
             let chunks = Chunker().chunks(of: doc)
-            try store.replaceDocument(FileStamp(path: "/d\(i)", sha256: "\(i)", size: 1, mtime: 1), document: doc,
-                                      chunks: chunks, vectors: ChunkVectors(model: "m", vectors: vectors))
+            try store.replaceDocument(
+                FileStamp(path: "/d\(i)", sha256: "\(i)", size: 1, mtime: 1), document: doc,
+                chunks: chunks, vectors: ChunkVectors(model: "m", vectors: vectors))
             all.append(vectors)
         }
         let stacked = Matrix.stacking(all)
@@ -93,7 +98,7 @@ import QuarryTestSupport
         try store.replaceChunks(documentID: b, chunks: chunks, vectors: ChunkVectors(model: "m", vectors: unitVectors(chunks.count, 8, seed: 3)))
         #expect(try store.vectorCount(model: "m") == chunks.count)
         #expect(try !store.documentsMissingVectors(model: "m").contains(b))
-        #expect(try store.search("page").count == 3)   // the full-text index follows the chunks
+        #expect(try store.search("page").count == 3)  // the full-text index follows the chunks
     }
 
     @Test func hitsKeepTheGivenOrderAndSkipUnknownIDs() throws {

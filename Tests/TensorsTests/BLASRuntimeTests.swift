@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Tensors
 
 /// Choosing OpenBLAS kernels from CPU features, and reading what the library chose.
 @Suite struct BLASRuntimeTests {
     typealias Features = BLASRuntime.CPUFeatures
 
-    static let sse = "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm pni ssse3 sse4_1 sse4_2 popcnt"
+    static let sse =
+        "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm pni ssse3 sse4_1 sse4_2 popcnt"
     static let avxOnly = sse + " xsave avx"
     static let avx2 = sse + " xsave avx f16c fma bmi1 avx2 bmi2"
     static let skylakeX = avx2 + " avx512f avx512dq avx512cd avx512bw avx512vl"
@@ -32,21 +34,23 @@ import Testing
     }
 
     @Test func readsABareFlagList() {
-        #expect(Features(cpuinfo: Self.cooperlake).flags
-            == ["avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni", "avx512_bf16"])
+        #expect(
+            Features(cpuinfo: Self.cooperlake).flags
+                == ["avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni", "avx512_bf16"])
         #expect(Features(cpuinfo: "") == [])
         #expect(Features(cpuinfo: "avx512_bf16x avx2x") == [], "flags match whole words only")
     }
 
-    @Test(arguments: [
-        (cooperlake, "Cooperlake"), (skylakeX, "SkylakeX"), (avx2, "Haswell"),
-        (avxOnly, nil), (sse, nil), ("", nil),
-        // A feature missing from a set is never papered over.
-        (skylakeX.replacingOccurrences(of: "avx512vl", with: ""), "Haswell"),
-        (skylakeX + " avx512_bf16", "SkylakeX"),  // BF16 without VNNI is not a Cooper Lake
-        (avx2.replacingOccurrences(of: " fma", with: ""), nil),
-        (sse + " avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni avx512_bf16", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            (cooperlake, "Cooperlake"), (skylakeX, "SkylakeX"), (avx2, "Haswell"),
+            (avxOnly, nil), (sse, nil), ("", nil),
+            // A feature missing from a set is never papered over.
+            (skylakeX.replacingOccurrences(of: "avx512vl", with: ""), "Haswell"),
+            (skylakeX + " avx512_bf16", "SkylakeX"),  // BF16 without VNNI is not a Cooper Lake
+            (avx2.replacingOccurrences(of: " fma", with: ""), nil),
+            (sse + " avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni avx512_bf16", nil),
+        ] as [(String, String?)])
     func recommendsTheBestCoreTheCPUCanRun(flags: String, core: String?) {
         #expect(BLASRuntime.recommendedCore(flags: "flags\t: " + flags) == core)
         #expect(BLASRuntime.recommendedCore(flags: flags) == core)
@@ -61,9 +65,11 @@ import Testing
         #expect(BLASRuntime.canRun(core: "Prescott", with: []) == nil)
     }
 
-    @Test(arguments: ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Barcelona", "Opteron",
-                      "Opteron_SSE3", "Katmai", "Coppermine", "Northwood", "Banias", "Nano", "Bobcat",
-                      "Sandybridge", "Bulldozer", "Excavator", "Unknown", "generic", "PRESCOTT"])
+    @Test(arguments: [
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Barcelona", "Opteron",
+        "Opteron_SSE3", "Katmai", "Coppermine", "Northwood", "Banias", "Nano", "Bobcat",
+        "Sandybridge", "Bulldozer", "Excavator", "Unknown", "generic", "PRESCOTT",
+    ])
     func genericCores(name: String) {
         #expect(BLASRuntime.isGeneric(core: name))
     }
@@ -91,8 +97,8 @@ import Testing
 
     @Test func readsThisMachinesFeatures() {
         #if os(Linux) && arch(x86_64)
-        #expect(BLASRuntime.cpuFeatures.contains(.avx) || BLASRuntime.recommendedCore(for: BLASRuntime.cpuFeatures) == nil)
-        #expect(!BLASRuntime.cpuinfo.isEmpty)
+            #expect(BLASRuntime.cpuFeatures.contains(.avx) || BLASRuntime.recommendedCore(for: BLASRuntime.cpuFeatures) == nil)
+            #expect(!BLASRuntime.cpuinfo.isEmpty)
         #endif
     }
 }

@@ -1,17 +1,28 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Tensors
 
 /// Reference values made by `scripts/reference/make_quant_golden.py` with the `gguf` Python package
 /// (gguf.quants.quantize/dequantize) and a numpy port of ggml's activation quantisers and generic
 /// dot products.
 enum QuantGolden {
-    struct Activation: Decodable { let quants: String; let scales: [Float]; let sums: [Float]? }
+    struct Activation: Decodable {
+        let quants: String
+        let scales: [Float]
+        let sums: [Float]?
+    }
     struct Case: Decodable {
-        let type: String; let rows: Int; let columns: Int
-        let data: String; let x: String; let dequantized: String
-        let product: [Double]; let ggml: [Double]; let activation: Activation?
+        let type: String
+        let rows: Int
+        let columns: Int
+        let data: String
+        let x: String
+        let dequantized: String
+        let product: [Double]
+        let ggml: [Double]
+        let activation: Activation?
 
         var ggmlType: GGMLType? { GGMLType.allCases.first { $0.description == type } }
         var bytes: [UInt8] { [UInt8](Data(base64Encoded: data) ?? Data()) }
@@ -27,7 +38,8 @@ enum QuantGolden {
 
     static let cases: [Case] = {
         guard let url = Bundle.module.url(forResource: "quant", withExtension: "json", subdirectory: "Golden"),
-              let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
+            let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data)
+        else { return [] }
         return file.cases
     }()
 }
@@ -38,7 +50,7 @@ struct QuantData {
     init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
 
     mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return state >> 17
     }
     mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
@@ -62,7 +74,8 @@ struct QuantData {
                 let v = exact ? Float(Int(next() % 17) - 8) / 64 : uniform() * 0.1
                 out += withUnsafeBytes(of: HalfFloat.bfloat(from: v).littleEndian, Array.init)
             case .q4_0: out += half(scale(&self, 0.001, 0.02)) + (0..<16).map { _ in byte() }
-            case .q4_1: out += half(scale(&self, 0.001, 0.02)) + half(exact ? -8 * scale(&self, 0, 0) : uniform() * 0.1) + (0..<16).map { _ in byte() }
+            case .q4_1:
+                out += half(scale(&self, 0.001, 0.02)) + half(exact ? -8 * scale(&self, 0, 0) : uniform() * 0.1) + (0..<16).map { _ in byte() }
             case .q8_0: out += half(scale(&self, 0.0005, 0.002)) + (0..<32).map { _ in byte() }
             case .q4_K: out += half(scale(&self, 2e-4, 2e-3)) + half(scale(&self, 1e-4, 1e-3)) + (0..<140).map { _ in byte() }
             case .q6_K: out += (0..<208).map { _ in byte() } + half(scale(&self, 1e-4, 1e-3))
@@ -100,7 +113,8 @@ struct QuantData {
 
     /// Row by row with ggml's generic kernels (`GGMLDotReference`).
     func referenceProduct(_ type: GGMLType, _ bytes: [UInt8], rows: Int, columns: Int, _ x: [Float]) -> [Float] {
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: QuantizedActivation.byteCount(type.activationFormat, columns: columns), alignment: 64)
+        let scratch = UnsafeMutableRawPointer.allocate(
+            byteCount: QuantizedActivation.byteCount(type.activationFormat, columns: columns), alignment: 64)
         defer { scratch.deallocate() }
         let activation = QuantizedActivation(type.activationFormat, x, columns: columns, scratch: scratch)
         return bytes.withUnsafeBytes { raw in
@@ -124,8 +138,12 @@ struct QuantData {
 
     @Test func dequantisationMatchesGGUFBitForBit() {
         for golden in QuantGolden.cases {
-            guard let type = golden.ggmlType else { Issue.record("unknown type \(golden.type)"); continue }
-            let bytes = golden.bytes, expected = golden.expected
+            guard let type = golden.ggmlType else {
+                Issue.record("unknown type \(golden.type)")
+                continue
+            }
+            let bytes = golden.bytes
+            let expected = golden.expected
             #expect(bytes.count == golden.rows * golden.columns / type.blockSize * type.bytesPerBlock)
             let all = dequantized(type, bytes, rows: golden.rows, columns: golden.columns)
             #expect(all.map(\.bitPattern) == expected.map(\.bitPattern), "\(type): dequantize(rows:)")
@@ -158,7 +176,8 @@ struct QuantData {
     @Test func productsMatchGGML() {
         for golden in QuantGolden.cases {
             guard let type = golden.ggmlType else { continue }
-            let x = golden.vector, w = golden.expected
+            let x = golden.vector
+            let w = golden.expected
             for threads in [1, 2] {
                 let y = product(type, golden.bytes, rows: golden.rows, columns: golden.columns, x, threads: threads)
                 for r in 0..<golden.rows {
@@ -178,10 +197,12 @@ struct QuantData {
     @Test func productsApproximateTheExactProductWithinTheActivationRounding() {
         for golden in QuantGolden.cases {
             guard let type = golden.ggmlType else { continue }
-            let x = golden.vector, w = golden.expected, n = golden.columns
+            let x = golden.vector
+            let w = golden.expected
+            let n = golden.columns
             let y = product(type, golden.bytes, rows: golden.rows, columns: n, x)
             let format = type.activationFormat
-            var errors = [Double](repeating: 0, count: n)   // the bound on |x̂_j − x_j|
+            var errors = [Double](repeating: 0, count: n)  // the bound on |x̂_j − x_j|
             var blockD = [Double](repeating: 0, count: n)
             for start in stride(from: 0, to: n, by: format.blockSize) {
                 let block = start..<min(n, start + format.blockSize)
@@ -199,14 +220,17 @@ struct QuantData {
             }
             let bytes = golden.bytes
             for r in 0..<golden.rows {
-                var bound = 0.0, magnitude = 0.0
+                var bound = 0.0
+                var magnitude = 0.0
                 for j in 0..<n {
                     let wj = Double(w[r * n + j])
-                    bound += abs(wj) * errors[j]; magnitude += abs(wj * Double(x[j]))
+                    bound += abs(wj) * errors[j]
+                    magnitude += abs(wj * Double(x[j]))
                 }
                 if type == .q4_1 {
                     for b in 0..<n / 32 {
-                        let m = Double(HalfFloat.float(fromHalf: UInt16(bytes[r * n / 32 * 20 + 20 * b + 2]) | UInt16(bytes[r * n / 32 * 20 + 20 * b + 3]) << 8))
+                        let m = Double(
+                            HalfFloat.float(fromHalf: UInt16(bytes[r * n / 32 * 20 + 20 * b + 2]) | UInt16(bytes[r * n / 32 * 20 + 20 * b + 3]) << 8))
                         bound += abs(m) * 4 * blockD[32 * b]
                     }
                 }
@@ -238,7 +262,8 @@ struct QuantData {
     @Test(arguments: GGMLType.allCases)
     func kernelsAgreeWithGenericKernelsOnRandomData(type: GGMLType) {
         var data = QuantData(seed: UInt64(type.rawValue) + 100)
-        let rows = 13, columns = 1024
+        let rows = 13
+        let columns = 1024
         let bytes = data.matrix(type, rows: rows, columns: columns)
         let x = data.vector(columns)
         let w = dequantized(type, bytes, rows: rows, columns: columns)
@@ -280,7 +305,8 @@ struct QuantData {
     @Test func bulkDequantisationEqualsRowByRow() {
         var data = QuantData(seed: 11)
         for type in [GGMLType.q4_K, .q8_0, .f16] {
-            let rows = 300, columns = 256   // 76 800 values: dequantize(rows:) splits them over threads
+            let rows = 300
+            let columns = 256  // 76 800 values: dequantize(rows:) splits them over threads
             let bytes = data.matrix(type, rows: rows, columns: columns)
             let bulk = dequantized(type, bytes, rows: rows, columns: columns)
             bytes.withUnsafeBytes { raw in
@@ -314,8 +340,11 @@ struct QuantData {
         for bits in 0...UInt16.max {
             let expected = Float(Float16(bitPattern: bits))
             let value = HalfFloat.float(fromHalf: bits)
-            if expected.isNaN { #expect(value.isNaN) } else if value.bitPattern != expected.bitPattern {
-                Issue.record("half \(bits): \(value) vs \(expected)"); return
+            if expected.isNaN {
+                #expect(value.isNaN)
+            } else if value.bitPattern != expected.bitPattern {
+                Issue.record("half \(bits): \(value) vs \(expected)")
+                return
             }
         }
     }
@@ -328,13 +357,15 @@ struct QuantData {
         for i in 0..<300_000 {
             // Every exponent a half can reach (and some beyond), random mantissas, both signs, and
             // values exactly halfway between halves.
-            state = state &* 1664525 &+ 1013904223
+            state = state &* 1_664_525 &+ 1_013_904_223
             var bits = (state & 0x807f_ffff) | (UInt32(90 + i % 60) << 23)
             if i % 7 == 0 { bits = (bits & 0xffff_e000) | 0x1000 }
             let value = Float(bitPattern: bits)
-            let expected = Float(Float16(value)), rounded = activation.roundedToHalf(value)
+            let expected = Float(Float16(value))
+            let rounded = activation.roundedToHalf(value)
             guard rounded.bitPattern == expected.bitPattern else {
-                Issue.record("\(value): \(rounded) vs \(expected)"); return
+                Issue.record("\(value): \(rounded) vs \(expected)")
+                return
             }
         }
         for value: Float in [0, -0, 65504, 65519.99, 65520, -70000, .infinity, 6e-8, 2.98e-8, 2.99e-8] {
@@ -344,8 +375,8 @@ struct QuantData {
 
     @Test func bfloatRoundsToNearestEven() {
         #expect(HalfFloat.bfloat(from: 1) == 0x3f80)
-        #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f80_8000)) == 0x3f80)   // tie, to even
-        #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f81_8000)) == 0x3f82)   // tie, to even
+        #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f80_8000)) == 0x3f80)  // tie, to even
+        #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f81_8000)) == 0x3f82)  // tie, to even
         #expect(HalfFloat.bfloat(from: Float(bitPattern: 0x3f80_8001)) == 0x3f81)
         #expect(HalfFloat.bfloat(from: -2.5) == 0xc020)
         #expect(HalfFloat.float(fromBFloat: 0xc020) == -2.5)
@@ -378,10 +409,10 @@ struct QuantData {
     @Test func poolWakesSleepingWorkersAndCallers() {
         let pool = ComputePool(threads: 2)
         for round in 0..<10 {
-            usleep(1_000)   // longer than the spin: the worker is asleep when the call comes
+            usleep(1_000)  // longer than the spin: the worker is asleep when the call comes
             let seen = Atomic<Int>(0)
             pool.run { worker in
-                if round % 2 == 1, worker == 1 { usleep(1_000) }   // the caller outwaits its spin
+                if round % 2 == 1, worker == 1 { usleep(1_000) }  // the caller outwaits its spin
                 seen.add(1 << (worker * 8), ordering: .relaxed)
             }
             #expect(seen.load(ordering: .relaxed) == 0x0101)

@@ -1,29 +1,35 @@
 import Foundation
 import Testing
+
 @testable import Tensors
 
 @Suite struct TensorsTests {
     /// A deterministic pseudo-random matrix.
     func random(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {
         var state = seed
-        return Matrix(rows: rows, cols: cols, values: (0..<rows * cols).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) % 2000) / 1000 - 1
-        })
+        return Matrix(
+            rows: rows, cols: cols,
+            values: (0..<rows * cols).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Float(Int64(bitPattern: state >> 11) % 2000) / 1000 - 1
+            })
     }
 
     func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
         var out = Matrix(rows: a.rows, cols: b.cols)
-        for i in 0..<a.rows { for j in 0..<b.cols {
-            var s: Double = 0
-            for k in 0..<a.cols { s += Double(a[i, k]) * Double(b[k, j]) }
-            out[i, j] = Float(s)
-        } }
+        for i in 0..<a.rows {
+            for j in 0..<b.cols {
+                var s: Double = 0
+                for k in 0..<a.cols { s += Double(a[i, k]) * Double(b[k, j]) }
+                out[i, j] = Float(s)
+            }
+        }
         return out
     }
 
     @Test func productsAgreeWithTheDefinition() {
-        let a = random(7, 5, seed: 1), b = random(5, 3, seed: 2)
+        let a = random(7, 5, seed: 1)
+        let b = random(5, 3, seed: 2)
         let expected = naiveProduct(a, b)
         for (x, y) in zip(a.multiplied(by: b).values, expected.values) { #expect(abs(x - y) < 1e-5) }
         for (x, y) in zip(a.multiplied(byTransposed: b.transposed).values, expected.values) { #expect(abs(x - y) < 1e-5) }
@@ -90,7 +96,7 @@ import Testing
         #expect(abs(x[0] + x[1] + x[2] - 1) < 1e-6)
         #expect(x[2] > x[1] && x[1] > x[0])
         #expect(x[3] == 99 && x[7] == 99)
-        #expect(abs(x[4] - 1 / 3) < 1e-6)   // large equal values do not overflow
+        #expect(abs(x[4] - 1 / 3) < 1e-6)  // large equal values do not overflow
     }
 
     @Test func normalizeGivesUnitLengthAndKeepsZero() {

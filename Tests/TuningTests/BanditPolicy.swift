@@ -1,9 +1,10 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Synchronization
+
 @testable import Tuning
 
 /// A small policy whose right answers are known: every schema field picks one of its options by a
@@ -23,7 +24,8 @@ struct Bandit: ExtractorPolicy {
     let weights: [Double]
 
     /// Fields `a` (4 options), `b` (3 options) in that order, all logits 0 unless given.
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"a": {"type": "string", "description": "The first choice."},
                         "b": {"type": "string", "description": "The second choice."}}}
         """)
@@ -49,7 +51,8 @@ struct Bandit: ExtractorPolicy {
     /// The options of a document: every label of every field, in an order rotated by `rotation`
     /// (so that documents differ in where the options sit, not in what they are), one-hot features.
     func prepared(rotation: Int = 0) -> Prepared {
-        var all: [[String]] = [], features: [[[Double]]] = []
+        var all: [[String]] = []
+        var features: [[[Double]]] = []
         for field in labels {
             let order = field.indices.map { field[($0 + rotation) % field.count] }
             all.append(order)
@@ -89,20 +92,25 @@ struct Bandit: ExtractorPolicy {
     }
 
     func decode(_ prepared: Prepared) -> Candidate {
-        candidate(schema.fields.indices.map { f in
-            let s = scores(prepared, f)
-            return [s.indices.max { s[$0] < s[$1] || (s[$0] == s[$1] && $0 > $1) }!]
-        }, prepared)
+        candidate(
+            schema.fields.indices.map { f in
+                let s = scores(prepared, f)
+                return [s.indices.max { s[$0] < s[$1] || (s[$0] == s[$1] && $0 > $1) }!]
+            }, prepared)
     }
 
     func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate] {
         (0..<count).map { _ in
-            candidate(schema.fields.indices.map { f in
-                let p = logProbabilities(prepared, f).map { exp($0 / temperature) }
-                var u = generator.unit() * p.reduce(0, +)
-                for (i, pi) in p.enumerated() { u -= pi; if u < 0 { return [i] } }
-                return [p.count - 1]
-            }, prepared)
+            candidate(
+                schema.fields.indices.map { f in
+                    let p = logProbabilities(prepared, f).map { exp($0 / temperature) }
+                    var u = generator.unit() * p.reduce(0, +)
+                    for (i, pi) in p.enumerated() {
+                        u -= pi
+                        if u < 0 { return [i] }
+                    }
+                    return [p.count - 1]
+                }, prepared)
         }
     }
 
@@ -137,7 +145,9 @@ struct PreferenceReward: Reward {
     var notebook: Notebook? = nil
 
     init(preferred: [String: String], constant: Double = 0.5, noting notebook: Notebook? = nil) {
-        self.preferred = preferred; self.constant = constant; self.notebook = notebook
+        self.preferred = preferred
+        self.constant = constant
+        self.notebook = notebook
     }
 
     func score(_ context: RewardContext) -> RewardScore {

@@ -1,14 +1,17 @@
 import Foundation
-import Testing
-@testable import Tuning
 import Schema
+import Testing
+
+@testable import Tuning
 
 @Suite struct EvaluationTests {
-    static let scalars = try! Schema.parse("""
+    static let scalars = try! Schema.parse(
+        """
         {"properties": {"vendor": {"type": "string"}, "invoice_date": {"type": "string", "format": "date"},
                         "total": {"type": "number"}}}
         """)
-    static let nested = try! Schema.parse("""
+    static let nested = try! Schema.parse(
+        """
         {"properties": {"parties": {"type": "array", "items": {"type": "string"}},
                         "line_items": {"type": "array", "items": {"type": "object",
                            "properties": {"description": {"type": "string"}, "amount": {"type": "number"}}}}}}
@@ -23,7 +26,8 @@ import Schema
     static func approx(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
 
     @Test func scalarsCountHitsMissesAndExactDocuments() throws {
-        let gold = try Self.gold("""
+        let gold = try Self.gold(
+            """
             {"document": "a.pdf", "fields": {"vendor": "Acme Corp., Inc.", "invoice_date": "2024-03-01", "total": 100}}
             {"document": "b.pdf", "fields": {"vendor": "Beta GmbH", "invoice_date": null, "total": "50.00"}}
             """, Self.scalars)
@@ -55,7 +59,8 @@ import Schema
     }
 
     @Test func listsAreMultisets() throws {
-        let gold = try Self.gold("""
+        let gold = try Self.gold(
+            """
             {"document": "nda.pdf", "fields": {"parties": ["Acme Inc.", "Beta LLC", "Beta LLC"]}}
             """, Self.nested)
         let predicted: [String: [String: Value]] = ["nda.pdf": ["parties": .array([.string("acme inc"), .string("Beta LLC"), .string("Gamma")])]]
@@ -71,25 +76,33 @@ import Schema
     }
 
     @Test func tablesAreScoredColumnByColumn() throws {
-        let gold = try Self.gold("""
+        let gold = try Self.gold(
+            """
             {"document": "inv.pdf", "fields": {"line_items": [{"description": "Widget", "amount": 10}, \
             {"description": "Gadget", "amount": "5.50"}, {"description": "Service fee", "amount": null}]}}
             """, Self.nested)
         let row = { (d: Value, a: Value) in Value.object(["description": d, "amount": a]) }
-        let predicted: [String: [String: Value]] = ["inv.pdf": ["line_items": .array([
-            row(.string("widget"), .number(10)), row(.string("Gizmo"), .number(5.5)), row(.null, .number(3)),
-        ])]]
+        let predicted: [String: [String: Value]] = [
+            "inv.pdf": [
+                "line_items": .array([
+                    row(.string("widget"), .number(10)), row(.string("Gizmo"), .number(5.5)), row(.null, .number(3)),
+                ])
+            ]
+        ]
         let report = Evaluator.evaluate(schema: Self.nested, predicted: predicted, gold: gold)
         #expect(report.fields.map(\.field) == ["parties", "line_items.description", "line_items.amount"])
-        #expect(report.field("line_items.description")
+        #expect(
+            report.field("line_items.description")
                 == FieldScore(field: "line_items.description", truePositives: 1, falsePositives: 1, falseNegatives: 2, exactMatches: 0, documents: 1))
-        #expect(report.field("line_items.amount")
+        #expect(
+            report.field("line_items.amount")
                 == FieldScore(field: "line_items.amount", truePositives: 2, falsePositives: 1, falseNegatives: 0, exactMatches: 0, documents: 1))
         #expect(report.field("line_items") == nil)
     }
 
     @Test func missingDocumentsCountAsFalseNegatives() throws {
-        let gold = try Self.gold("""
+        let gold = try Self.gold(
+            """
             {"document": "a.pdf", "fields": {"vendor": "Acme", "total": 1}}
 
             {"document": "c.pdf", "fields": {"vendor": "Cobalt", "invoice_date": "2024-05-01", "total": 3}}
@@ -97,14 +110,14 @@ import Schema
         let report = Evaluator.evaluate(schema: Self.scalars, predicted: ["a.pdf": ["vendor": .string("Acme"), "total": .integer(1)]], gold: gold)
         #expect(report.documents == 2 && report.missing == ["c.pdf"])
         #expect(report.micro == FieldScore(field: "micro", truePositives: 2, falsePositives: 0, falseNegatives: 3, exactMatches: 3, documents: 6))
-        #expect(report.field("invoice_date")?.exactMatches == 1)   // a.pdf: nothing predicted, nothing in gold
+        #expect(report.field("invoice_date")?.exactMatches == 1)  // a.pdf: nothing predicted, nothing in gold
     }
 
     @Test func documentsMatchByFileNameThenByStem() {
         let index = Evaluator.DocumentIndex(["/data/cuad/foo_agreement.pdf", "/x/Bar Contract.txt", "/x/other.pdf", "/x/other.txt"])
         #expect(index.match("FOO_AGREEMENT.PDF") == "/data/cuad/foo_agreement.pdf")
         #expect(index.match("bar contract.PDF") == "/x/Bar Contract.txt")
-        #expect(index.match("OTHER.TXT") == "/x/other.txt")   // the exact name wins over the stem
+        #expect(index.match("OTHER.TXT") == "/x/other.txt")  // the exact name wins over the stem
         #expect(index.match("missing.pdf") == nil)
         #expect(Evaluator.DocumentIndex.stem("x_04_07_2020-ex-99.01-joint filing agreement") == "x_04_07_2020-ex-99.01-joint filing agreement")
         #expect(Evaluator.DocumentIndex(["ex-99.01-joint filing agreement.pdf"]).match("EX-99.01-JOINT FILING AGREEMENT") != nil)
@@ -126,12 +139,12 @@ import Schema
         func same(_ a: Value, _ b: Value) -> Bool { ValueMatch.same(.init(a), .init(b)) }
         #expect(same(.number(1234.5), .integer(1234)) == false)
         #expect(same(.number(5.004), .integer(5)))
-        #expect(same(.number(1_000_000_000), .number(1_000_000_500)))        // relative 1e-6
+        #expect(same(.number(1_000_000_000), .number(1_000_000_500)))  // relative 1e-6
         #expect(!same(.number(1_000_000_000), .number(1_000_002_000)))
         #expect(same(.string("9.00"), .number(9)) && same(.number(9), .string("RM 9.00")))
         #expect(same(.string("2024-03-01"), Self.date("2024-03-01")))
         #expect(same(.string("14 March 2024"), Self.date("2024-03-14")))
-        #expect(!same(.string("03/04/2024"), Self.date("2024-03-04")))       // ambiguous text is not read as a date
+        #expect(!same(.string("03/04/2024"), Self.date("2024-03-04")))  // ambiguous text is not read as a date
         #expect(same(.boolean(true), .string("Yes")) && !same(.boolean(true), .boolean(false)))
         #expect(same(.string("3 Years"), .string("3 years")))
     }
@@ -144,7 +157,8 @@ import Schema
     }
 
     @Test func goldValuesAreNormalisedByTheSchema() throws {
-        let rows = try Self.gold("""
+        let rows = try Self.gold(
+            """
             {"document": "a.pdf", "fields": {"vendor": "  Acme \\n GmbH ", "invoice_date": "03/04/2024", "total": "$1,234.50"}}\r
             """, Self.scalars, dates: .dayFirst)
         #expect(rows.count == 1 && rows[0].document == "a.pdf")
@@ -155,18 +169,24 @@ import Schema
 
     @Test func goldErrorsNameTheLineAndTheField() {
         func error(_ text: String, _ schema: Schema = Self.scalars) -> String {
-            do { _ = try Self.gold(text, schema); return "no error" } catch { return "\(error)" }
+            do {
+                _ = try Self.gold(text, schema)
+                return "no error"
+            } catch { return "\(error)" }
         }
         let ok = #"{"document": "a.pdf", "fields": {}}"#
         #expect(error(ok + "\n\n" + #"{"document": "b.pdf", "fields": {"totl": 3}}"#).hasPrefix("gold.jsonl:3: unknown field \"totl\""))
         #expect(error(ok + "\n{\"document\": \"b.pdf\",") == "gold.jsonl:2: not valid JSON (each line holds one object)")
         #expect(error(#"{"fields": {}}"#) == "gold.jsonl:1: \"document\" must be the document's file name")
         #expect(error(#"{"document": "a.pdf", "field": {}}"#).hasPrefix("gold.jsonl:1: unknown key \"field\""))
-        #expect(error(#"{"document": "a.pdf", "fields": {"vendor": ["A", "B"]}}"#)
+        #expect(
+            error(#"{"document": "a.pdf", "fields": {"vendor": ["A", "B"]}}"#)
                 == "gold.jsonl:1: field vendor: expected one value, not a list or an object")
-        #expect(error(#"{"document": "a.pdf", "fields": {"line_items": [{"amount": 1}, {"amt": 2}]}}"#, Self.nested)
+        #expect(
+            error(#"{"document": "a.pdf", "fields": {"line_items": [{"amount": 1}, {"amt": 2}]}}"#, Self.nested)
                 .hasPrefix("gold.jsonl:1: unknown field \"line_items[1].amt\""))
-        #expect(error(#"{"document": "a.pdf", "fields": {"line_items": {"amount": 1}}}"#, Self.nested)
+        #expect(
+            error(#"{"document": "a.pdf", "fields": {"line_items": {"amount": 1}}}"#, Self.nested)
                 == "gold.jsonl:1: field line_items: expected a list of row objects")
         #expect(throws: TuningError.invalidGold(file: "/nonexistent/gold.jsonl", line: 0, reason: "the file cannot be read")) {
             try GoldFile.load("/nonexistent/gold.jsonl", schema: Self.scalars)
@@ -174,8 +194,12 @@ import Schema
     }
 
     @Test func reportsEncodeTheirScores() throws {
-        let report = EvaluationReport(fields: [FieldScore(field: "total", truePositives: 1, falsePositives: 1, falseNegatives: 0,
-                                                          exactMatches: 1, documents: 2)], documents: 2, missing: ["x.pdf"])
+        let report = EvaluationReport(
+            fields: [
+                FieldScore(
+                    field: "total", truePositives: 1, falsePositives: 1, falseNegatives: 0,
+                    exactMatches: 1, documents: 2)
+            ], documents: 2, missing: ["x.pdf"])
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
         let total = (json?["fields"] as? [[String: Any]])?.first
         #expect(total?["precision"] as? Double == 0.5 && total?["recall"] as? Double == 1)

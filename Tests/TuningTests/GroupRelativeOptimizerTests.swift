@@ -1,9 +1,10 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Testing
+
 @testable import Tuning
 
 /// The GRPO step on the bandit policy, whose right answer and probabilities are known exactly:
@@ -17,8 +18,10 @@ import Testing
     static let document = BanditDocuments.make(1)[0]
 
     /// `count` candidates the policy samples for a document, with their per-block rewards.
-    static func group(_ policy: Bandit, _ prepared: Bandit.Prepared, count: Int = 8, seed: UInt64,
-                      mix: RewardMix = preference) -> CandidateGroup<Bandit.Prepared> {
+    static func group(
+        _ policy: Bandit, _ prepared: Bandit.Prepared, count: Int = 8, seed: UInt64,
+        mix: RewardMix = preference
+    ) -> CandidateGroup<Bandit.Prepared> {
         var generator = SeededGenerator(seed: seed)
         let candidates = policy.sample(prepared, count: count, temperature: 1, using: &generator)
         let rewards = candidates.map { c in
@@ -41,7 +44,10 @@ import Testing
 
     static func settings(learningRate: Double = 0.1, klWeight: Double = 0, clip: Double = 0.2, epochs: Int = 1) -> Optimizer.Settings {
         var s = Optimizer.Settings()
-        s.learningRate = learningRate; s.klWeight = klWeight; s.clip = clip; s.epochs = epochs
+        s.learningRate = learningRate
+        s.klWeight = klWeight
+        s.clip = clip
+        s.epochs = epochs
         return s
     }
 
@@ -54,10 +60,13 @@ import Testing
         for candidate in policy.sample(prepared, count: 5, temperature: 1, using: &generator) {
             let g = policy.gradient(of: candidate, in: prepared)
             for k in policy.weights.indices {
-                var up = policy.weights, down = policy.weights
-                up[k] += 1e-5; down[k] -= 1e-5
-                let numeric = (policy.with(parameterVector: up).logProbability(of: candidate, in: prepared)
-                    - policy.with(parameterVector: down).logProbability(of: candidate, in: prepared)) / 2e-5
+                var up = policy.weights
+                var down = policy.weights
+                up[k] += 1e-5
+                down[k] -= 1e-5
+                let numeric =
+                    (policy.with(parameterVector: up).logProbability(of: candidate, in: prepared)
+                        - policy.with(parameterVector: down).logProbability(of: candidate, in: prepared)) / 2e-5
                 #expect(abs(numeric - g[k]) < 1e-6, "coordinate \(k): \(numeric) vs \(g[k])")
             }
         }
@@ -129,11 +138,13 @@ import Testing
         func moved(_ klWeight: Double) -> (kl: Double, p: Double, report: Double) {
             let (optimizer, reports) = Self.train(Self.settings(klWeight: klWeight, epochs: 2), steps: 30)
             // KL(π‖π_ref) of field a, exactly.
-            let now = optimizer.policy.logProbabilities(prepared, 0), reference = optimizer.reference.logProbabilities(prepared, 0)
+            let now = optimizer.policy.logProbabilities(prepared, 0)
+            let reference = optimizer.reference.logProbabilities(prepared, 0)
             let kl = zip(now, reference).reduce(0) { $0 + exp($1.0) * ($1.0 - $1.1) }
             return (kl, optimizer.policy.probability(of: "a2", field: 0, in: prepared), reports.last!.kl)
         }
-        let free = moved(0), held = moved(5)
+        let free = moved(0)
+        let held = moved(5)
         #expect(free.kl > 0.3, "without a penalty the policy should move far: KL \(free.kl)")
         #expect(held.kl < free.kl / 4, "KL with β = 5: \(held.kl), with β = 0: \(free.kl)")
         #expect(held.p < free.p && held.p > 0.25, "p(a2) with β = 5: \(held.p), with β = 0: \(free.p)")
@@ -158,8 +169,9 @@ import Testing
             var optimizer = Optimizer(policy: start, settings: Self.settings(learningRate: learningRate, clip: clip, epochs: epochs))
             let report = optimizer.step(groups)
             let ratio = positive.map { c in
-                exp(optimizer.policy.blockLogProbabilities(of: groups[0].candidates[c], in: prepared)[0]
-                    - start.blockLogProbabilities(of: groups[0].candidates[c], in: prepared)[0])
+                exp(
+                    optimizer.policy.blockLogProbabilities(of: groups[0].candidates[c], in: prepared)[0]
+                        - start.blockLogProbabilities(of: groups[0].candidates[c], in: prepared)[0])
             }.max()!
             return (ratio, report.clipped)
         }
@@ -176,7 +188,8 @@ import Testing
 
     // MARK: the span extractor's blocks
 
-    static let invoiceSchema = try! Schema.parse("""
+    static let invoiceSchema = try! Schema.parse(
+        """
         {"type": "object", "properties": {
           "invoice_number": {"type": "string", "description": "The invoice number."},
           "invoice_date": {"type": "string", "format": "date", "description": "The date of the invoice."},
@@ -186,19 +199,23 @@ import Testing
             "description": {"type": "string", "description": "What was sold."},
             "amount": {"type": "number", "description": "The line total."}}}}}}
         """)
-    static let invoice = Document(kind: .text, pages: [
-        Page(number: 1, text: """
-            ACME TRADING LTD                 INVOICE
-            Invoice No: INV-2024-0042
-            Invoice Date: 14 March 2024
-            Bill to: Northwind Supplies Inc.
+    static let invoice = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    ACME TRADING LTD                 INVOICE
+                    Invoice No: INV-2024-0042
+                    Invoice Date: 14 March 2024
+                    Bill to: Northwind Supplies Inc.
 
-            Description      Amount
-            Widgets          50.00
-            Gadget covers    10.00
-            Total due                   60.00
-            """),
-    ])
+                    Description      Amount
+                    Widgets          50.00
+                    Gadget covers    10.00
+                    Total due                   60.00
+                    """)
+        ])
 
     @Test func spanExtractorBlocksTileItsParametersAndTheirLogProbabilitiesSumToTheWhole() {
         let extractor = SpanExtractor(schema: Self.invoiceSchema, embedder: HashingEmbedder())
@@ -237,8 +254,10 @@ import Testing
             for (b, block) in blocks.enumerated() {
                 // The null score (the block's last parameter) and two weights.
                 for k in [block.range.lowerBound, block.range.lowerBound + 1, block.range.upperBound - 1] {
-                    var up = theta, down = theta
-                    up[k] += 1e-5; down[k] -= 1e-5
+                    var up = theta
+                    var down = theta
+                    up[k] += 1e-5
+                    down[k] -= 1e-5
                     let upParts = extractor.with(parameterVector: up).blockLogProbabilities(of: candidate, in: prepared)
                     let downParts = extractor.with(parameterVector: down).blockLogProbabilities(of: candidate, in: prepared)
                     let numeric = (upParts[b] - downParts[b]) / 2e-5

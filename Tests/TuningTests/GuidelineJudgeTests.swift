@@ -1,29 +1,39 @@
 import Documents
 import Extraction
+import QuarryTestSupport
 import Schema
 import Testing
+
 @testable import Tuning
-import QuarryTestSupport
 
 /// The guideline judge: an expert's sentences compiled into checks on the fields they name.
 @Suite struct GuidelineJudgeTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"parties": {"type": "array", "items": {"type": "string"}, "description": "The companies that sign the agreement"},
                         "term": {"type": "string", "description": "How long the obligations last"},
                         "governing_law": {"type": "string"}, "effective_date": {"type": "string", "format": "date"},
                         "fee": {"type": "number"}, "currency": {"type": "string"}}}
         """)
-    static let document = Document(kind: .text, pages: [Page(number: 1, text: """
-        MUTUAL NON-DISCLOSURE AGREEMENT
-        This Agreement is made between Acme Trading Ltd and Northwind Supplies Inc.
-        The Employee shall be employed for an initial period of two (2) years.
-        The obligations of confidentiality shall survive for three (3) years after disclosure.
-        Governing law: the State of Delaware
-        Fee: 2500 usd
-        """)])
+    static let document = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    MUTUAL NON-DISCLOSURE AGREEMENT
+                    This Agreement is made between Acme Trading Ltd and Northwind Supplies Inc.
+                    The Employee shall be employed for an initial period of two (2) years.
+                    The obligations of confidentiality shall survive for three (3) years after disclosure.
+                    Governing law: the State of Delaware
+                    Fee: 2500 usd
+                    """)
+        ])
 
-    func score(_ guidelines: [String], _ row: [String: Value], evidence: [(field: String, quote: String, after: String?)] = [],
-               cache: EmbeddingCache? = nil) -> RewardScore {
+    func score(
+        _ guidelines: [String], _ row: [String: Value], evidence: [(field: String, quote: String, after: String?)] = [],
+        cache: EmbeddingCache? = nil
+    ) -> RewardScore {
         let judge = GuidelineJudge(guidelines: guidelines, schema: Self.schema, cache: cache)
         #expect(judge.unrecognised.isEmpty, "\(judge.unrecognised)")
         return judge.score(Fixture.context(Self.document, Self.schema, Fixture.candidate(row, evidence: evidence, in: Self.document)))
@@ -37,7 +47,8 @@ import QuarryTestSupport
         #expect(cut.value == 0.5)
         #expect(cut.explanation.contains(guideline) && cut.explanation.contains("Acme Trading"), "\(cut.explanation)")
         // A bare suffix or a defined term names no party.
-        #expect(score([guideline], ["parties": .array([.string("Company"), .string("the Company"), .string("Acme Co.")])]).items["parties"]
+        #expect(
+            score([guideline], ["parties": .array([.string("Company"), .string("the Company"), .string("Acme Co.")])]).items["parties"]
                 == [0: 0, 1: 0, 2: 1])
         // And the opposite instruction.
         #expect(score(["Parties must not include the legal suffix"], ["parties": .array([.string("Acme Trading")])]).value == 1)
@@ -59,29 +70,39 @@ import QuarryTestSupport
         let candidate = Fixture.candidate(["term": .string("5 years")], evidence: [("term", "5 years", nil)], in: document)
         let context = Fixture.context(document, schema, candidate)
         let words = GuidelineJudge(guidelines: ["The term is the duration of secrecy obligations, not of employment"], schema: schema)
-        #expect(words.score(context).value == 1)   // "secrecy" is a word of the context
+        #expect(words.score(context).value == 1)  // "secrecy" is a word of the context
         // "Confidentiality" is not: without an encoder the judge cannot tell; with one that knows
         // the two are alike, it can.
         let paraphrase = ["The term refers to confidentiality, not employment"]
         #expect(GuidelineJudge(guidelines: paraphrase, schema: schema).score(context).value == 0.5)
         let encoder = GuidelineJudge(guidelines: paraphrase, schema: schema, cache: EmbeddingCache(embedder: SynonymEmbedder()))
         #expect(encoder.score(context).value > 0.9, "\(encoder.score(context))")
-        let contrary = GuidelineJudge(guidelines: ["The term refers to employment, not confidentiality"], schema: schema,
-                                      cache: EmbeddingCache(embedder: SynonymEmbedder()))
+        let contrary = GuidelineJudge(
+            guidelines: ["The term refers to employment, not confidentiality"], schema: schema,
+            cache: EmbeddingCache(embedder: SynonymEmbedder()))
         #expect(contrary.score(context).value < 0.1)
     }
 
     @Test(.enabled(if: TestModels.encoderInstalled, TestModels.encoderMissing))
     func theSentenceEncoderReadsParaphrases() throws {
-        let document = Document(kind: .text, pages: [Page(number: 1, text: """
-            The recipient shall keep the disclosed information secret for 5 years
-            The consultant is engaged for 2 years
-            """)])
+        let document = Document(
+            kind: .text,
+            pages: [
+                Page(
+                    number: 1,
+                    text: """
+                        The recipient shall keep the disclosed information secret for 5 years
+                        The consultant is engaged for 2 years
+                        """)
+            ])
         let schema = try Schema.parse(#"{"properties": {"term": {"type": "string"}}}"#)
-        let judge = GuidelineJudge(guidelines: ["The term refers to confidentiality, not employment"], schema: schema,
-                                   cache: EmbeddingCache(embedder: try #require(TestModels.encoder)))
-        let secret = judge.score(Fixture.context(document, schema, Fixture.candidate(["term": .string("5 years")], evidence: [("term", "5 years", nil)], in: document)))
-        let engaged = judge.score(Fixture.context(document, schema, Fixture.candidate(["term": .string("2 years")], evidence: [("term", "2 years", nil)], in: document)))
+        let judge = GuidelineJudge(
+            guidelines: ["The term refers to confidentiality, not employment"], schema: schema,
+            cache: EmbeddingCache(embedder: try #require(TestModels.encoder)))
+        let secret = judge.score(
+            Fixture.context(document, schema, Fixture.candidate(["term": .string("5 years")], evidence: [("term", "5 years", nil)], in: document)))
+        let engaged = judge.score(
+            Fixture.context(document, schema, Fixture.candidate(["term": .string("2 years")], evidence: [("term", "2 years", nil)], in: document)))
         print("guideline judge with all-MiniLM-L6-v2: confidentiality context \(secret.value), employment context \(engaged.value)")
         #expect(secret.value > engaged.value)
     }
@@ -104,8 +125,9 @@ import QuarryTestSupport
         #expect(score(["The term is at most 5 years"], ["term": .string("ten years")]).value == 0)
         #expect(score(["Currency starts with \"U\""], ["currency": .string("USD")]).value == 1)
         // Several guidelines: the explanation names the one that failed, the fields score the mean.
-        let mixed = score(["Currency is one of USD, EUR or GBP", "The currency is in upper case", "The fee is positive"],
-                          ["currency": .string("usd"), "fee": .number(10)])
+        let mixed = score(
+            ["Currency is one of USD, EUR or GBP", "The currency is in upper case", "The fee is positive"],
+            ["currency": .string("usd"), "fee": .number(10)])
         #expect(mixed.fields == ["currency": 0.5, "fee": 1] && mixed.value == 0.75)
         #expect(mixed.explanation.contains("1 of 3") && mixed.explanation.contains("upper case"), "\(mixed.explanation)")
     }
@@ -116,14 +138,18 @@ import QuarryTestSupport
         #expect(try fields("The governing law is at most 6 words") == ["governing_law"])
         #expect(try fields("The companies that sign include the legal suffix") == ["parties"])
         #expect(try fields("The law is at most 6 words") == ["governing_law"])
-        #expect(try GuidelineJudge.compile("The term is the duration of confidentiality, not of employment", schema: Self.schema).get().check
+        #expect(
+            try GuidelineJudge.compile("The term is the duration of confidentiality, not of employment", schema: Self.schema).get().check
                 == .about("confidentiality", not: "employment"))
         #expect(try GuidelineJudge.compile("Parties do not end with the legal suffix", schema: Self.schema).get().check == .legalSuffix(false))
     }
 
     @Test func unrecognisedGuidelinesAreReportedAndSkipped() {
-        let judge = GuidelineJudge(guidelines: ["Invoice numbers start with INV", "Be generous when reading the parties",
-                                                "Currency is one of USD, EUR or GBP"], schema: Self.schema)
+        let judge = GuidelineJudge(
+            guidelines: [
+                "Invoice numbers start with INV", "Be generous when reading the parties",
+                "Currency is one of USD, EUR or GBP",
+            ], schema: Self.schema)
         #expect(judge.guidelines.map(\.fields) == [["currency"]])
         #expect(judge.unrecognised.count == 2)
         #expect(judge.unrecognised[0].description.contains("names no field"), "\(judge.unrecognised[0])")

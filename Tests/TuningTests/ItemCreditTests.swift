@@ -1,9 +1,10 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Testing
+
 @testable import Extraction
 @testable import Tuning
 
@@ -18,10 +19,14 @@ import Testing
     static let document = Document(kind: .text, pages: [Page(number: 1, text: "names")])
 
     /// `steps` steps of `credit` on one document per step, scored by `judge`.
-    static func train(_ start: ListBandit, _ judge: any Reward, credit: ListCredit, steps: Int,
-                      repeating repeated: [String] = []) -> ListBandit {
+    static func train(
+        _ start: ListBandit, _ judge: any Reward, credit: ListCredit, steps: Int,
+        repeating repeated: [String] = []
+    ) -> ListBandit {
         var settings = Optimizer.Settings()
-        settings.klWeight = 0; settings.epochs = 1; settings.listCredit = credit
+        settings.klWeight = 0
+        settings.epochs = 1
+        settings.listCredit = credit
         var optimizer = Optimizer(policy: start, settings: settings)
         let mix = RewardMix([(judge, 1)])
         for step in 0..<steps {
@@ -29,10 +34,12 @@ import Testing
             let prepared = policy.prepared(repeating: repeated)
             var generator = SeededGenerator(seed: UInt64(step + 1))
             let candidates = policy.sample(prepared, count: 8, temperature: 1, using: &generator)
-            var rewards: [[Double]] = [], options: [[[Int: Double]]] = []
+            var rewards: [[Double]] = []
+            var options: [[[Int: Double]]] = []
             for (c, candidate) in candidates.enumerated() {
-                let context = RewardContext(document: document, schema: policy.schema, candidate: candidate,
-                                            siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
+                let context = RewardContext(
+                    document: document, schema: policy.schema, candidate: candidate,
+                    siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
                 let scored = mix.score(context)
                 rewards.append(mix.blockRewards(scored, blocks: policy.parameterBlocks))
                 options.append(mix.optionRewards(scored, of: candidate, schema: policy.schema, blocks: policy.parameterBlocks))
@@ -54,7 +61,8 @@ import Testing
         let included: [[Set<Int>]] = [[[0, 1]], [[0]], [[2]]]
         let rewards: [[[Int: Double]]] = [[[0: 1, 1: 0]], [[0: 1]], [[2: 0.5]]]
         let a = Optimizer.optionAdvantages(included: included, rewards: rewards)
-        let all = [1, 0, 1, 0.5], mean = 0.625
+        let all = [1, 0, 1, 0.5]
+        let mean = 0.625
         let sd = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 4).squareRoot()
         let expected = [0: (1 - mean) / sd, 1: (0 - mean) / sd, 2: (0.5 - mean) / sd]
         for (c, chosen) in included.enumerated() {
@@ -105,14 +113,15 @@ import Testing
         // their one item's score, so their shared weight moves the right way.
         let start = ListBandit(labels: Self.good + Self.bad)
         let prepared = start.prepared(repeating: ["good0", "bad0"])
-        let candidate = start.candidate([0, 6, 12, 13], prepared)   // good0, bad0, good0 again, bad0 again
+        let candidate = start.candidate([0, 6, 12, 13], prepared)  // good0, bad0, good0 again, bad0 again
         #expect(candidate.row["names"] == .array([.string("good0"), .string("bad0")]))
         #expect(candidate.decisionItems == [[0, 1, 0, 1]])
         let mix = RewardMix([(LikedNames(liked: Set(Self.good)), 1)])
         let scored = mix.score(RewardContext(document: Self.document, schema: start.schema, candidate: candidate))
         #expect(mix.optionRewards(scored, of: candidate, schema: start.schema, blocks: start.parameterBlocks) == [[0: 1, 12: 1, 6: 0, 13: 0]])
-        let tuned = Self.train(start, LikedNames(liked: Set(Self.good), constant: 0.5), credit: .items, steps: 15,
-                               repeating: ["good0", "bad0"])
+        let tuned = Self.train(
+            start, LikedNames(liked: Set(Self.good), constant: 0.5), credit: .items, steps: 15,
+            repeating: ["good0", "bad0"])
         #expect(tuned.probability(of: "good0") > 0.75 && tuned.probability(of: "bad0") < 0.25)
     }
 
@@ -128,7 +137,8 @@ import Testing
         let candidates = policy.sample(prepared, count: 8, temperature: 1, using: &generator)
         let rewards = candidates.map { $0.decisions[0][0] == 2 ? [1.0, 0.5] : [0.0, 0.5] }
         let items: [[[Int: Double]]] = candidates.map { _ in [[0: 1], [:]] }
-        var plain = GroupRelativeOptimizer(policy: policy), credited = GroupRelativeOptimizer(policy: policy)
+        var plain = GroupRelativeOptimizer(policy: policy)
+        var credited = GroupRelativeOptimizer(policy: policy)
         plain.step([CandidateGroup(prepared: prepared, candidates: candidates, rewards: rewards)])
         credited.step([CandidateGroup(prepared: prepared, candidates: candidates, rewards: rewards, optionRewards: items)])
         #expect(plain.policy.weights == credited.policy.weights)
@@ -136,21 +146,32 @@ import Testing
 
     // MARK: the judges' item scores and their mix
 
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"parties": {"type": "array", "items": {"type": "string"}, "description": "The companies that sign the agreement"},
                         "codes": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{3}$"}},
                         "term": {"type": "string"}}}
         """)
-    static let contract = Document(kind: .text, pages: [Page(number: 1, text: """
-        AGREEMENT between Acme Trading Ltd and Northwind Supplies
-        Codes: ABC and abcd
-        Term: two years
-        """)])
+    static let contract = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    AGREEMENT between Acme Trading Ltd and Northwind Supplies
+                    Codes: ABC and abcd
+                    Term: two years
+                    """)
+        ])
     static let parties = Fixture.candidate(
-        ["parties": .array([.string("Acme Trading Ltd"), .string("Northwind Supplies"), .string("Nowhere Corp")]),
-         "codes": .array([.string("ABC"), .string("abcd")]), "term": .string("two years")],
-        evidence: [("parties", "Acme Trading Ltd", nil), ("parties", "Northwind Supplies", nil),
-                   ("codes", "ABC", nil), ("codes", "abcd", nil), ("term", "two years", nil)],
+        [
+            "parties": .array([.string("Acme Trading Ltd"), .string("Northwind Supplies"), .string("Nowhere Corp")]),
+            "codes": .array([.string("ABC"), .string("abcd")]), "term": .string("two years"),
+        ],
+        evidence: [
+            ("parties", "Acme Trading Ltd", nil), ("parties", "Northwind Supplies", nil),
+            ("codes", "ABC", nil), ("codes", "abcd", nil), ("term", "two years", nil),
+        ],
         in: contract)
 
     static func context(_ candidate: Candidate, siblings: [Candidate] = []) -> RewardContext {
@@ -190,9 +211,11 @@ import Testing
                 RewardScore(value: field, fields: ["parties": field], items: items.isEmpty ? [:] : ["parties": items], explanation: "")
             }
         }
-        let mix = RewardMix([(Fixed(name: "a", field: 0.5, items: [0: 1, 1: 0]), 1),
-                             (Fixed(name: "b", field: 0.2, items: [0: 0.4]), 3),
-                             (Fixed(name: "whole", field: 0.9, items: [:]), 5)])
+        let mix = RewardMix([
+            (Fixed(name: "a", field: 0.5, items: [0: 1, 1: 0]), 1),
+            (Fixed(name: "b", field: 0.2, items: [0: 0.4]), 3),
+            (Fixed(name: "whole", field: 0.9, items: [:]), 5),
+        ])
         let scored = mix.score(Self.context(Self.parties))
         let items = mix.itemScores(scored)["parties"]
         // Item 0: (1·1 + 3·0.4) / 4; item 1: judge b skipped it and counts with its field score 0.2.
@@ -203,14 +226,20 @@ import Testing
 
     // MARK: the span extractor's list decisions
 
-    static let invoice = Document(kind: .text, pages: [Page(number: 1, text: """
-        ACME TRADING LTD                 INVOICE
-        Invoice No: INV-2024-0042
-        Invoice Date: 14 March 2024
-        Bill to: Northwind Supplies Inc.
-        Seller: ACME TRADING LTD
-        Total due                   60.00
-        """)])
+    static let invoice = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    ACME TRADING LTD                 INVOICE
+                    Invoice No: INV-2024-0042
+                    Invoice Date: 14 March 2024
+                    Bill to: Northwind Supplies Inc.
+                    Seller: ACME TRADING LTD
+                    Total due                   60.00
+                    """)
+        ])
 
     @Test func spanExtractorOptionDecisionsSumToTheListsBlockAndTheirGradientIsExact() {
         let extractor = SpanExtractor(schema: GroupRelativeOptimizerTests.invoiceSchema, embedder: HashingEmbedder())
@@ -234,8 +263,10 @@ import Testing
             }
             for block in extractor.parameterBlocks {
                 for k in [block.range.lowerBound, block.range.upperBound - 1] {
-                    var up = theta, down = theta
-                    up[k] += 1e-5; down[k] -= 1e-5
+                    var up = theta
+                    var down = theta
+                    up[k] += 1e-5
+                    down[k] -= 1e-5
                     let numeric = (objective(up) - objective(down)) / 2e-5
                     #expect(abs(numeric - g[k]) < 1e-4 * max(1, abs(numeric)), "coordinate \(k): \(numeric) vs \(g[k])")
                 }
@@ -245,17 +276,22 @@ import Testing
 
     @Test func spanExtractorDecisionsMapToTheItemsTheirValuesBecame() throws {
         // ACME TRADING LTD is written twice: two options, one list item.
-        let schema = try Schema.parse("""
+        let schema = try Schema.parse(
+            """
             {"properties": {"parties": {"type": "array", "items": {"type": "string"}, "description": "The companies named."}}}
             """)
         let extractor = SpanExtractor(schema: schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.invoice)
         let options = try #require(prepared.fields[0])
         let all = Array(options.values.indices)
-        let everything = extractor.with(parameterVector: extractor.parameterVector.enumerated().map { $0.offset == extractor.parameterVector.count - 1 ? -50 : $0.element })
+        let everything = extractor.with(
+            parameterVector: extractor.parameterVector.enumerated().map { $0.offset == extractor.parameterVector.count - 1 ? -50 : $0.element })
         let candidate = everything.decode(prepared)
         #expect(candidate.decisions[0] == all, "a very low null score includes every option")
-        guard case .array(let items) = candidate.row["parties"] else { Issue.record("no list"); return }
+        guard case .array(let items) = candidate.row["parties"] else {
+            Issue.record("no list")
+            return
+        }
         #expect(items.count < all.count, "the test needs options with equal values: \(options.values)")
         #expect(candidate.decisionItems[0].count == candidate.decisions[0].count)
         for (option, item) in zip(candidate.decisions[0], candidate.decisionItems[0]) {

@@ -1,8 +1,9 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
+
 @testable import Tuning
 
 /// A list policy whose right answers are known: one list field, `names`, whose options are
@@ -13,7 +14,8 @@ struct ListBandit: ExtractorPolicy {
     /// A document's options: the label of each.
     struct Prepared: Sendable { let labels: [String] }
 
-    static let namesSchema = try! Schema.parse("""
+    static let namesSchema = try! Schema.parse(
+        """
         {"properties": {"names": {"type": "array", "items": {"type": "string"}, "description": "The names."}}}
         """)
     let schema = ListBandit.namesSchema
@@ -40,15 +42,20 @@ struct ListBandit: ExtractorPolicy {
     func probability(of label: String) -> Double { 1 / (1 + exp(-weight(label))) }
 
     func candidate(_ included: [Int], _ prepared: Prepared) -> Candidate {
-        var items: [String] = [], decisionItems: [Int] = []
+        var items: [String] = []
+        var decisionItems: [Int] = []
         for i in included {
             let label = prepared.labels[i]
-            if let same = items.firstIndex(of: label) { decisionItems.append(same); continue }
+            if let same = items.firstIndex(of: label) {
+                decisionItems.append(same)
+                continue
+            }
             decisionItems.append(items.count)
             items.append(label)
         }
-        var c = Candidate(row: ["names": .array(items.map { .string($0) })], evidence: [], logProbability: 0,
-                          decisions: [included], decisionItems: [decisionItems])
+        var c = Candidate(
+            row: ["names": .array(items.map { .string($0) })], evidence: [], logProbability: 0,
+            decisions: [included], decisionItems: [decisionItems])
         c.logProbability = logProbability(of: c, in: prepared)
         return c
     }
@@ -65,10 +72,12 @@ struct ListBandit: ExtractorPolicy {
 
     func optionLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [[Double]] {
         let included = Set(candidate.decisions[0])
-        return [prepared.labels.indices.map { i in
-            let z = weight(prepared.labels[i])
-            return -log1p(exp(included.contains(i) ? -z : z))
-        }]
+        return [
+            prepared.labels.indices.map { i in
+                let z = weight(prepared.labels[i])
+                return -log1p(exp(included.contains(i) ? -z : z))
+            }
+        ]
     }
 
     func blockLogProbabilities(of candidate: Candidate, in prepared: Prepared) -> [Double] {
@@ -108,8 +117,9 @@ struct LikedNames: Reward {
         }
         let scores = items.map { item -> Double in if case .string(let s) = item, liked.contains(s) { 1 } else { 0 } }
         let field = constant ?? scores.reduce(0, +) / Double(scores.count)
-        return RewardScore(value: field, fields: ["names": field],
-                           items: ["names": Dictionary(uniqueKeysWithValues: scores.enumerated().map { ($0.offset, $0.element) })],
-                           explanation: "liked")
+        return RewardScore(
+            value: field, fields: ["names": field],
+            items: ["names": Dictionary(uniqueKeysWithValues: scores.enumerated().map { ($0.offset, $0.element) })],
+            explanation: "liked")
     }
 }

@@ -1,16 +1,20 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
+import Schema
 import Testing
+
 @testable import Tuning
 
 /// The reward configuration: weights by judge name with defaults, guidelines, JSON, and the mix it builds.
 @Suite struct RewardConfigurationTests {
     @Test func defaultsWeightEveryJudge() throws {
         let plain = try RewardConfiguration()
-        #expect(plain.resolvedWeights == ["validity": 1, "grounding": 1, "topic": 1, "consistency": 1, "set_consistency": 0.5,
-                                          "guidelines": 0, "language_model": 0])
+        #expect(
+            plain.resolvedWeights == [
+                "validity": 1, "grounding": 1, "topic": 1, "consistency": 1, "set_consistency": 0.5,
+                "guidelines": 0, "language_model": 0,
+            ])
         let guided = try RewardConfiguration(weights: ["topic": 2], guidelines: ["Party names include the legal suffix"])
         #expect(guided.weight(of: "guidelines") == 1 && guided.weight(of: "topic") == 2)
     }
@@ -41,8 +45,9 @@ import Testing
 
     @Test func buildsTheMixFromWhatIsAvailable() throws {
         let validator = try Validator(schema: GuidelineJudgeTests.schema)
-        let configuration = try RewardConfiguration(weights: ["language_model": 1],
-                                                    guidelines: ["The fee is positive", "Be kind"])
+        let configuration = try RewardConfiguration(
+            weights: ["language_model": 1],
+            guidelines: ["The fee is positive", "Be kind"])
         let bare = configuration.build(validator: validator)
         #expect(bare.mix.parts.map(\.reward.name) == ["validity", "grounding", "consistency", "guidelines"])
         #expect(Set(bare.leftOut.keys) == ["topic", "set_consistency", "language_model"])

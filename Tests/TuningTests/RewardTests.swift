@@ -1,15 +1,17 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
-import Testing
-@testable import Tuning
 import QuarryTestSupport
+import Schema
+import Testing
+
+@testable import Tuning
 
 /// The judges of tuning, each on its own: validity, grounding, self-consistency, and their mix.
 @Suite struct RewardTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"shop": {"type": "string"}, "date": {"type": "string", "format": "date"},
                         "total": {"type": "number", "minimum": 0}, "tags": {"type": "array", "items": {"type": "string"}}},
          "required": ["shop", "total"]}
@@ -20,21 +22,25 @@ import QuarryTestSupport
     static func evidence(_ field: String, _ quote: String, index: Int = 0) -> Evidence {
         let range = text.range(of: quote)!
         let start = text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound)
-        return Evidence(field: field, valueIndex: index, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
+        return Evidence(
+            field: field, valueIndex: index, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
     }
 
     static func candidate(_ row: [String: Value], _ evidence: [Evidence] = []) -> Candidate {
         Candidate(row: row, evidence: evidence, logProbability: 0, decisions: [])
     }
 
-    static let good = candidate(["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-14")!), "total": .number(59.69)],
-                                [evidence("shop", "Maple & Tide"), evidence("date", "14 March 2024"), evidence("total", "$59.69")])
+    static let good = candidate(
+        ["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-14")!), "total": .number(59.69)],
+        [evidence("shop", "Maple & Tide"), evidence("date", "14 March 2024"), evidence("total", "$59.69")])
 
     @Test func validityIsTheShareOfPassedChecks() throws {
         let reward = ValidityReward(validator: try Validator(schema: Self.schema))
         #expect(reward.score(RewardContext(document: Self.document, schema: Self.schema, candidate: Self.good)).value == 1)
-        let bad = reward.score(RewardContext(document: Self.document, schema: Self.schema,
-                                             candidate: Self.candidate(["total": .number(-3)])))
+        let bad = reward.score(
+            RewardContext(
+                document: Self.document, schema: Self.schema,
+                candidate: Self.candidate(["total": .number(-3)])))
         #expect(bad.value < 1 && bad.value > 0)
         #expect(bad.explanation.contains("shop") && bad.explanation.contains("total"), "\(bad.explanation)")
     }
@@ -44,9 +50,11 @@ import QuarryTestSupport
         #expect(judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: Self.good)).value == 1)
         // A value without evidence, a quote that is not at its offsets, a quote that reads as another value.
         var moved = Self.evidence("total", "$59.69")
-        moved = Evidence(field: "total", location: Location(page: 1, start: moved.location.start - 1, end: moved.location.end - 1), quote: moved.quote)
-        let wrong = Self.candidate(["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-15")!), "total": .number(59.69)],
-                                   [Self.evidence("date", "14 March 2024"), moved])
+        moved = Evidence(
+            field: "total", location: Location(page: 1, start: moved.location.start - 1, end: moved.location.end - 1), quote: moved.quote)
+        let wrong = Self.candidate(
+            ["shop": .string("Maple & Tide"), "date": .date(LocalDate(iso: "2024-03-15")!), "total": .number(59.69)],
+            [Self.evidence("date", "14 March 2024"), moved])
         let verdict = judge.score(RewardContext(document: Self.document, schema: Self.schema, candidate: wrong))
         #expect(verdict.value == 0 && verdict.fields == ["shop": 0, "date": 0, "total": 0])
         #expect(verdict.explanation.contains("3 of 3"))
@@ -58,7 +66,9 @@ import QuarryTestSupport
     @Test func consistencyRewardsTheMajority() {
         let judge = ConsistencyJudge()
         let other = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(13.95)])
-        let context = { (c: Candidate, siblings: [Candidate]) in RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings) }
+        let context = { (c: Candidate, siblings: [Candidate]) in
+            RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings)
+        }
         #expect(judge.score(context(Self.good, [])).value == 1)
         let majority = judge.score(context(Self.good, [Self.good, other]))
         let minority = judge.score(context(other, [Self.good, Self.good]))
@@ -69,7 +79,9 @@ import QuarryTestSupport
     @Test func consistencyJudgesListsByTheirItems() {
         let judge = ConsistencyJudge()
         func tags(_ items: [String]) -> Candidate { Self.candidate(["tags": .array(items.map(Value.string))]) }
-        let context = { (c: Candidate, siblings: [Candidate]) in RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings) }
+        let context = { (c: Candidate, siblings: [Candidate]) in
+            RewardContext(document: Self.document, schema: Self.schema, candidate: c, siblings: siblings)
+        }
         // No two lists are equal, but "Maple" is in all three and "Tide" in two of three.
         let verdict = judge.score(context(tags(["Maple", "Tide"]), [tags(["Maple"]), tags(["Maple", "Tide", "Oak"])]))
         #expect(abs(verdict.fields["tags"]! - (1 + 2.0 / 3) / 2) < 1e-12)

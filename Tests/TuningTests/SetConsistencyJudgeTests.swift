@@ -2,20 +2,24 @@ import Documents
 import Extraction
 import Schema
 import Testing
+
 @testable import Tuning
 
 /// The set consistency judge: a value is scored by how typical it is of the same field across
 /// the documents of the set.
 @Suite struct SetConsistencyJudgeTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"invoice_number": {"type": "string"}, "vendor": {"type": "string"},
                         "invoice_date": {"type": "string", "format": "date"}, "total": {"type": "number"},
                         "notes": {"type": "string"}, "paid": {"type": "boolean"}}}
         """)
     static let totals: [Double] = [120, 85.5, 430, 99, 1500, 260, 75, 310, 640, 150, 215, 98.4, 1210, 333, 47.25, 505, 720, 88, 190, 410]
-    static let vendors = ["Acme Trading Ltd", "Northwind Supplies Inc.", "KESTREL GMBH", "Maple & Tide", "x7-99", "Blue Heron Co",
-                          "Weber Baustoffe", "Harbour Lights", "Grey Stone Ltd", "Vega", "Orion Partners LLP", "12 Bakers",
-                          "Three Rivers Trading Company", "Zed", "Ace", "Lumen AG", "Q", "Fjord & Fell", "Pine", "Oak Tree"]
+    static let vendors = [
+        "Acme Trading Ltd", "Northwind Supplies Inc.", "KESTREL GMBH", "Maple & Tide", "x7-99", "Blue Heron Co",
+        "Weber Baustoffe", "Harbour Lights", "Grey Stone Ltd", "Vega", "Orion Partners LLP", "12 Bakers",
+        "Three Rivers Trading Company", "Zed", "Ace", "Lumen AG", "Q", "Fjord & Fell", "Pine", "Oak Tree",
+    ]
     /// Twenty rows as a policy might give them: numbers of one shape, totals spread over two decades,
     /// dates in 2023–2024, notes mostly absent, vendors of every shape.
     static let rows: [[String: Value]] = (0..<20).map { i in
@@ -38,11 +42,15 @@ import Testing
 
     @Test func typicalValuesScoreHigherThanOutliers() {
         // Vendors (of every shape) and booleans are not judged, nor notes (mostly absent).
-        let typical = verdict(["invoice_number": .string("INV-2024-1111"), "invoice_date": .date(LocalDate(iso: "2024-05-01")!),
-                               "total": .number(180), "vendor": .string("Acme"), "paid": .boolean(true)])
+        let typical = verdict([
+            "invoice_number": .string("INV-2024-1111"), "invoice_date": .date(LocalDate(iso: "2024-05-01")!),
+            "total": .number(180), "vendor": .string("Acme"), "paid": .boolean(true),
+        ])
         #expect(typical.value == 1 && typical.fields == ["invoice_number": 1, "invoice_date": 1, "total": 1], "\(typical)")
-        let outliers = verdict(["invoice_number": .string("14 March 2024"), "invoice_date": .date(LocalDate(iso: "1899-05-01")!),
-                                "total": .number(98_000_000), "vendor": .string("Acme"), "paid": .boolean(true)])
+        let outliers = verdict([
+            "invoice_number": .string("14 March 2024"), "invoice_date": .date(LocalDate(iso: "1899-05-01")!),
+            "total": .number(98_000_000), "vendor": .string("Acme"), "paid": .boolean(true),
+        ])
         #expect(outliers.fields.count == 3)
         #expect(outliers.fields.values.allSatisfy { $0 < 0.2 }, "\(outliers)")
         #expect(outliers.explanation.contains("invoice_number") && outliers.explanation.contains("shape"))

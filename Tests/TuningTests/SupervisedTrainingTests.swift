@@ -1,15 +1,17 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Testing
+
 @testable import Tuning
 
 /// Supervised training of a real span extractor (with the hashing embedder) on two small receipts
 /// whose gold answers the zero-shot prior gets partly wrong.
 @Suite struct SupervisedTrainingTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"shop": {"type": "string", "description": "The name of the shop."},
                         "date": {"type": "string", "format": "date", "description": "The date of the purchase."},
                         "total": {"type": "number", "description": "The total amount."},
@@ -25,14 +27,19 @@ import Testing
     }
 
     static let documents = [
-        receipt(shop: "Corner Bakery", date: "03/14/2024", items: [("Rye loaf", "4.50"), ("Cinnamon roll", "3.25")],
-                balance: "7.75", reference: "CB-20931"),
-        receipt(shop: "Harbour Fishmongers", date: "05/02/2024", items: [("Mackerel", "6.80"), ("Prawns", "12.40"), ("Lemon", "0.60")],
-                balance: "19.80", reference: "HF-77120"),
+        receipt(
+            shop: "Corner Bakery", date: "03/14/2024", items: [("Rye loaf", "4.50"), ("Cinnamon roll", "3.25")],
+            balance: "7.75", reference: "CB-20931"),
+        receipt(
+            shop: "Harbour Fishmongers", date: "05/02/2024", items: [("Mackerel", "6.80"), ("Prawns", "12.40"), ("Lemon", "0.60")],
+            balance: "19.80", reference: "HF-77120"),
     ]
     static let gold: [[String: Value]] = [
         ["shop": .string("Corner Bakery"), "date": .date(LocalDate(iso: "2024-03-14")!), "total": .number(7.75), "reference": .string("CB-20931")],
-        ["shop": .string("Harbour Fishmongers"), "date": .date(LocalDate(iso: "2024-05-02")!), "total": .number(19.8), "reference": .string("HF-77120")],
+        [
+            "shop": .string("Harbour Fishmongers"), "date": .date(LocalDate(iso: "2024-05-02")!), "total": .number(19.8),
+            "reference": .string("HF-77120"),
+        ],
     ]
 
     static func wrong(_ extractor: SpanExtractor, _ prepared: [SpanExtractor.Prepared]) -> [String] {
@@ -63,9 +70,10 @@ import Testing
         let falls = zip(curve, curve.dropFirst()).filter { $1 < $0 - 1e-6 }.count
         #expect(falls <= curve.count / 10, "\(falls) falls in \(curve)")
         // The likelihood is of the gold targets under the trained weights.
-        let final = zip(prepared, Self.gold).map { p, row in
-            trained.logProbability(of: trained.target(matching: row, in: p).candidate, in: p)
-        }.reduce(0, +) / 2
+        let final =
+            zip(prepared, Self.gold).map { p, row in
+                trained.logProbability(of: trained.target(matching: row, in: p).candidate, in: p)
+            }.reduce(0, +) / 2
         #expect(final >= curve.last! - 0.05, "\(final) vs \(curve.last!)")
     }
 

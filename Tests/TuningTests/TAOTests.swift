@@ -1,10 +1,11 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Synchronization
 import Testing
+
 @testable import Tuning
 
 /// The TAO loop on the bandit policy: determinism under a seed, the reward rising, the held-back
@@ -19,19 +20,27 @@ import Testing
 
     static func settings(seed: UInt64 = 1, steps: Int = 20) -> Loop.Settings {
         var s = Loop.Settings()
-        s.samples = 6; s.steps = steps; s.batchSize = 3; s.heldBack = 0.25; s.seed = seed; s.patience = 100
+        s.samples = 6
+        s.steps = steps
+        s.batchSize = 3
+        s.heldBack = 0.25
+        s.seed = seed
+        s.patience = 100
         s.optimizer.learningRate = 0.15
         return s
     }
 
-    static func run(_ settings: Loop.Settings, preferred: [String: String] = ["a": "a2"],
-                    factory: Loop.RewardFactory? = nil) -> Loop.Result {
+    static func run(
+        _ settings: Loop.Settings, preferred: [String: String] = ["a": "a2"],
+        factory: Loop.RewardFactory? = nil
+    ) -> Loop.Result {
         let mix = RewardMix([(PreferenceReward(preferred: preferred), 1)])
         return TAO(policy: start, settings: settings, rewards: factory ?? { _ in mix }).run(documents: documents, prepared: prepared)
     }
 
     @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnother() {
-        let one = Self.run(Self.settings(seed: 7)), two = Self.run(Self.settings(seed: 7))
+        let one = Self.run(Self.settings(seed: 7))
+        let two = Self.run(Self.settings(seed: 7))
         #expect(one.policy.parameterVector == two.policy.parameterVector)
         #expect(one.steps.map(\.meanReward) == two.steps.map(\.meanReward))
         #expect(one.steps.map(\.kl) == two.steps.map(\.kl) && one.steps.map(\.clipped) == two.steps.map(\.clipped))
@@ -54,8 +63,9 @@ import Testing
         let last = result.steps.suffix(4).map(\.meanReward).reduce(0, +) / 4
         #expect(last > first + 0.1, "mean reward \(first) → \(last)")
         // Held back: the start decodes a0 (field a scores 0, b 0.5); the tuned policy a2.
-        #expect(abs(result.before.meanReward - 0.25) < 1e-12 && abs(result.after.meanReward - 0.75) < 1e-12,
-                "\(result.before.meanReward) → \(result.after.meanReward)")
+        #expect(
+            abs(result.before.meanReward - 0.25) < 1e-12 && abs(result.after.meanReward - 0.75) < 1e-12,
+            "\(result.before.meanReward) → \(result.after.meanReward)")
         #expect(result.after.judges["preference"] == 0.75 && result.before.documents == 2)
         #expect(result.before.validRows == 1, "no validity judge: every row counts as valid")
         for d in result.heldBack { #expect(result.policy.decode(Self.prepared[d]).row["a"] == .string("a2")) }
@@ -87,7 +97,10 @@ import Testing
         let calls = Locked(0)
         let result = Self.run(Self.settings(steps: 6)) { rows in
             // The first mix is the evaluation's; every later one is a step's.
-            let call = calls.update { n in n += 1; return n }
+            let call = calls.update { n in
+                n += 1
+                return n
+            }
             return RewardMix([(PreferenceReward(preferred: ["a": "a2"], noting: call > 1 ? notebook : nil), 1)])
         }
         #expect(calls.value == 7)
@@ -151,20 +164,27 @@ import Testing
         // same seed gives the same version, bit for bit.
         let schema = SupervisedTrainingTests.schema
         let validator = try Validator(schema: schema)
-        let documents = SupervisedTrainingTests.documents + [
-            SupervisedTrainingTests.receipt(shop: "Pine Street Deli", date: "06/11/2024", items: [("Bagel", "2.20"), ("Coffee", "3.10")],
-                                            balance: "5.30", reference: "PS-1188"),
-            SupervisedTrainingTests.receipt(shop: "Quayside Books", date: "07/19/2024", items: [("Atlas", "24.00")],
-                                            balance: "24.00", reference: "QB-4410"),
-        ]
+        let documents =
+            SupervisedTrainingTests.documents + [
+                SupervisedTrainingTests.receipt(
+                    shop: "Pine Street Deli", date: "06/11/2024", items: [("Bagel", "2.20"), ("Coffee", "3.10")],
+                    balance: "5.30", reference: "PS-1188"),
+                SupervisedTrainingTests.receipt(
+                    shop: "Quayside Books", date: "07/19/2024", items: [("Atlas", "24.00")],
+                    balance: "24.00", reference: "QB-4410"),
+            ]
         func tune() -> TAO<SpanExtractor>.Result {
             let policy = SpanExtractor(schema: schema, embedder: HashingEmbedder())
             var settings = TAO<SpanExtractor>.Settings()
-            settings.samples = 6; settings.steps = 4; settings.batchSize = 3; settings.heldBack = 0.25
+            settings.samples = 6
+            settings.steps = 4
+            settings.batchSize = 3
+            settings.heldBack = 0.25
             let rewards = RewardConfiguration().factory(for: SpanExtractor.self, validator: validator, embedder: HashingEmbedder())
             return TAO(policy: policy, settings: settings, rewards: rewards).run(documents: documents, prepared: documents.map(policy.prepare))
         }
-        let one = tune(), two = tune()
+        let one = tune()
+        let two = tune()
         #expect(one.steps.map(\.meanReward) == two.steps.map(\.meanReward))
         #expect(one.before == two.before && one.after == two.after)
         #expect(one.policy.parameterVector == two.policy.parameterVector)
@@ -174,8 +194,9 @@ import Testing
     @Test func aJudgesScoreDoesNotDependOnTheOrderADictionaryIterates() {
         // Dictionaries with the same contents iterate in different orders from one instance to the
         // next; a mean summed in that order differs in its last bits, and TAO's advantages with it.
-        var means = Set<Double>(), reasoned = Set<Double>()
-        var kept: [[String: Double]] = []   // alive, so that each table has its own storage
+        var means = Set<Double>()
+        var reasoned = Set<Double>()
+        var kept: [[String: Double]] = []  // alive, so that each table has its own storage
         for _ in 0..<64 {
             var fields: [String: Double] = [:]
             for (name, score) in [("company", 0.1), ("date", 0.7), ("address", 0.3333333), ("total", 0.2)] { fields[name] = score }

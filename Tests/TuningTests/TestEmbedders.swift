@@ -1,7 +1,7 @@
 import Extraction
-import Schema
 import Foundation
 import Models
+import Schema
 import Synchronization
 
 /// A deterministic embedder for tests that need no model: hashed counts of lower-case words with
@@ -19,8 +19,8 @@ final class HashingEmbedder: TextEmbedder {
             var v = [Float](repeating: 0, count: 256)
             for raw in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
                 let word = raw.count > 3 && raw.hasSuffix("s") ? raw.dropLast() : raw
-                var h: UInt64 = 1469598103934665603
-                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+                var h: UInt64 = 1_469_598_103_934_665_603
+                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
                 v[Int(h % 256)] += 1
             }
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()

@@ -1,24 +1,32 @@
 import Documents
 import Extraction
-import Schema
 import Foundation
-import Testing
-@testable import Tuning
 import QuarryTestSupport
+import Schema
+import Testing
+
+@testable import Tuning
 
 /// The topic judge: a value's surroundings are about its field, more than about the other fields.
 @Suite struct TopicJudgeTests {
-    static let schema = try! Schema.parse("""
+    static let schema = try! Schema.parse(
+        """
         {"properties": {"invoice_number": {"type": "string", "description": "The invoice number"},
                         "invoice_date": {"type": "string", "format": "date", "description": "The date of the invoice"},
                         "total": {"type": "number", "description": "The total amount due"}}}
         """)
-    static let document = Document(kind: .text, pages: [Page(number: 1, text: """
-        ACME TRADING LTD
-        Invoice No: INV-2024-0042
-        Invoice Date: 14 March 2024
-        Total due (GBP)             60.00
-        """)])
+    static let document = Document(
+        kind: .text,
+        pages: [
+            Page(
+                number: 1,
+                text: """
+                    ACME TRADING LTD
+                    Invoice No: INV-2024-0042
+                    Invoice Date: 14 March 2024
+                    Total due (GBP)             60.00
+                    """)
+        ])
     static let good = Fixture.candidate(
         ["invoice_number": .string("INV-2024-0042"), "invoice_date": .date(LocalDate(iso: "2024-03-14")!), "total": .number(60)],
         evidence: [("invoice_number", "INV-2024-0042", nil), ("invoice_date", "14 March 2024", nil), ("total", "60.00", nil)],
@@ -68,8 +76,10 @@ import QuarryTestSupport
         let one = try Schema.parse(#"{"properties": {"total": {"type": "number", "description": "The total amount due"}}}"#)
         let document = Document(kind: .text, pages: [Page(number: 1, text: "Total due: 60.00\nPhone: 555 0100")])
         let judge = TopicJudge(embedder: HashingEmbedder())
-        let right = judge.score(Fixture.context(document, one, Fixture.candidate(["total": .number(60)], evidence: [("total", "60.00", nil)], in: document)))
-        let wrong = judge.score(Fixture.context(document, one, Fixture.candidate(["total": .number(555)], evidence: [("total", "555", nil)], in: document)))
+        let right = judge.score(
+            Fixture.context(document, one, Fixture.candidate(["total": .number(60)], evidence: [("total", "60.00", nil)], in: document)))
+        let wrong = judge.score(
+            Fixture.context(document, one, Fixture.candidate(["total": .number(555)], evidence: [("total", "555", nil)], in: document)))
         #expect(right.value > 0.9 && wrong.value < 0.5, "\(right) \(wrong)")
     }
 
@@ -80,8 +90,11 @@ import QuarryTestSupport
         let afterFirst = embedder.texts
         // The same candidate again, and a sibling sharing its evidence: nothing new to embed.
         #expect(judge.score(Fixture.context(Self.document, Self.schema, Self.good)) == first)
-        _ = judge.score(Fixture.context(Self.document, Self.schema, Fixture.candidate(
-            ["total": .number(60)], evidence: [("total", "60.00", nil)], in: Self.document)))
+        _ = judge.score(
+            Fixture.context(
+                Self.document, Self.schema,
+                Fixture.candidate(
+                    ["total": .number(60)], evidence: [("total", "60.00", nil)], in: Self.document)))
         #expect(embedder.texts == afterFirst)
         // Many tasks at once agree with the serial answer.
         let verdicts = await withTaskGroup(of: RewardScore.self) { group in
