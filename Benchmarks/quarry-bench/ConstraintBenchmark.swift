@@ -178,14 +178,8 @@ import Foundation
                 var c = JSONConstraint(schema: schema, vocabulary: vocabulary, endOfSequence: eos, grounding: grounded ? document : nil)
                 c.cachesMasks = false
                 // U+FFFF stands for a lone lead byte (E2, the start of "€").
-                for b in prefix.utf8 {
-                    c.accept(byteToken[b == 0xEF ? 0xE2 : Int(b)])
-                    if b == 0xEF { break }
-                }
-                guard c.rejectedTokens == 0 else {
-                    print("\(name): prefix rejected")
-                    continue
-                }
+                for b in prefix.utf8 { c.accept(byteToken[b == 0xEF ? 0xE2 : Int(b)]); if b == 0xEF { break } }
+                guard c.rejectedTokens == 0 else { print("\(name): prefix rejected"); continue }
                 var mask = [Bool](repeating: true, count: vocabulary.count)
                 var best = UInt64.max
                 for _ in 0..<20 {

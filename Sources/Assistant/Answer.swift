@@ -19,14 +19,8 @@ public struct Citation: Sendable, Equatable, Codable {
         source: Int, document: String, documentID: Int64, location: Location, quote: String, box: Box? = nil,
         table: String? = nil, row: Int64? = nil
     ) {
-        self.source = source
-        self.document = document
-        self.documentID = documentID
-        self.location = location
-        self.quote = quote
-        self.box = box
-        self.table = table
-        self.row = row
+        self.source = source; self.document = document; self.documentID = documentID; self.location = location
+        self.quote = quote; self.box = box; self.table = table; self.row = row
     }
 
     init(source: Int, _ passage: Passage) {
@@ -48,13 +42,10 @@ public struct Citation: Sendable, Equatable, Codable {
     public func encode(to encoder: any Encoder) throws {
         try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(source, forKey: .source)
-        try c.encode(document, forKey: .document)
+        try c.encode(source, forKey: .source); try c.encode(document, forKey: .document)
         try c.encode(documentID, forKey: .documentID)
-        try c.encode(quote, forKey: .quote)
-        try c.encode(box, forKey: .box)
-        try c.encode(table, forKey: .table)
-        try c.encode(row, forKey: .row)
+        try c.encode(quote, forKey: .quote); try c.encode(box, forKey: .box)
+        try c.encode(table, forKey: .table); try c.encode(row, forKey: .row)
     }
 
     func with(box: Box?) -> Citation {
@@ -89,27 +80,17 @@ public struct Answer: Sendable, Equatable, Codable {
         question: String, answer: String, citations: [Citation], confidence: Double, refused: Bool,
         reason: String? = nil, mode: AnswerMode, sql: String? = nil
     ) {
-        self.question = question
-        self.answer = answer
-        self.citations = citations
-        self.confidence = confidence
-        self.refused = refused
-        self.reason = reason
-        self.mode = mode
-        self.sql = sql
+        self.question = question; self.answer = answer; self.citations = citations; self.confidence = confidence
+        self.refused = refused; self.reason = reason; self.mode = mode; self.sql = sql
     }
 
     /// Every key is written, `reason` as null when there is none, so scripts see one shape.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(question, forKey: .question)
-        try c.encode(answer, forKey: .answer)
-        try c.encode(citations, forKey: .citations)
-        try c.encode(confidence, forKey: .confidence)
-        try c.encode(refused, forKey: .refused)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(sql, forKey: .sql)
+        try c.encode(question, forKey: .question); try c.encode(answer, forKey: .answer)
+        try c.encode(citations, forKey: .citations); try c.encode(confidence, forKey: .confidence)
+        try c.encode(refused, forKey: .refused); try c.encode(reason, forKey: .reason)
+        try c.encode(mode, forKey: .mode); try c.encode(sql, forKey: .sql)
     }
 
     /// The words of a refusal.

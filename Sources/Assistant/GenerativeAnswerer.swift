@@ -54,8 +54,7 @@ public struct GenerativeAnswerer: Sendable {
                     sources: given.count, tokenBytes: model.tokenizer.tokenBytes,
                     stopTokens: model.stopTokens, claimLength: 200))
         } catch { throw .model(error) }
-        var kept: [Claim] = []
-        var dropped: [Claim] = []
+        var kept: [Claim] = [], dropped: [Claim] = []
         for claim in Self.claims(in: generation.text) {
             let cited = claim.sources.filter { (1...given.count).contains($0) }.map { given[$0 - 1].text }.joined(separator: " ")
             if Self.supports(cited, claim.text, share: support) { kept.append(claim) } else { dropped.append(claim) }
@@ -67,8 +66,7 @@ public struct GenerativeAnswerer: Sendable {
     /// last marker (cut off by the token limit) is no claim.
     public static func claims(in text: String) -> [Claim] {
         var claims: [Claim] = []
-        var current = ""
-        var numbers: [Int] = []
+        var current = "", numbers: [Int] = []
         var i = text.startIndex
         while i < text.endIndex {
             if text[i] == "[", let close = text[i...].firstIndex(of: "]"), let n = Int(text[text.index(after: i)..<close]) {
@@ -81,9 +79,7 @@ public struct GenerativeAnswerer: Sendable {
                     while tail < text.endIndex, ".!?;,".contains(text[tail]) { tail = text.index(after: tail) }
                     let sentence = (current.trimmingCharacters(in: .whitespaces) + String(text[i..<tail])).trimmingCharacters(in: .whitespaces)
                     if !sentence.isEmpty { claims.append(Claim(text: sentence, sources: numbers)) }
-                    current = ""
-                    numbers = []
-                    i = tail
+                    current = ""; numbers = []; i = tail
                 }
                 continue
             }

@@ -43,8 +43,7 @@ public struct Guidance: Sendable, Equatable {
         if let r = rest(after: ["prefer", "favour", "favor", "trust"]) {
             for separator in [" over ", " to ", " rather than ", " instead of "] {
                 if let range = r.range(of: separator, options: .caseInsensitive) {
-                    let a = String(r[..<range.lowerBound])
-                    let b = String(r[range.upperBound...])
+                    let a = String(r[..<range.lowerBound]), b = String(r[range.upperBound...])
                     if !described(a).isEmpty && !described(b).isEmpty { return [.prefer(a), .avoid(b)] }
                 }
             }
@@ -60,8 +59,7 @@ public struct Guidance: Sendable, Equatable {
 
     /// The guidance of some notes, and the notes it did not understand.
     public static func compile(_ notes: [GuidanceNote]) -> (guidance: Guidance, unrecognised: [GuidanceNote]) {
-        var rules: [Rule] = []
-        var unrecognised: [GuidanceNote] = []
+        var rules: [Rule] = [], unrecognised: [GuidanceNote] = []
         for note in notes {
             if let r = compile(note.text) { rules += r } else { unrecognised.append(note) }
         }

@@ -11,11 +11,7 @@ public struct Passage: Sendable, Equatable, Hashable {
     public let text: String
 
     public init(chunkID: Int64, documentID: Int64, path: String, location: Location, text: String) {
-        self.chunkID = chunkID
-        self.documentID = documentID
-        self.path = path
-        self.location = location
-        self.text = text
+        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location; self.text = text
     }
 }
 
@@ -120,8 +116,7 @@ public struct SentenceSplitter: Sendable {
         while a > 0, s[a - 1] != "\n" { a -= 1 }
         var b = i + 1
         while b < s.count, s[b] != "\n" { b += 1 }
-        let before = s[a..<i]
-        let after = s[(i + 1)..<b]
+        let before = s[a..<i], after = s[(i + 1)..<b]
         if Self.isTableRow(before) || Self.isTableRow(after) { return true }
         let line = before.drop { $0.isSpace }
         guard let last = line.last(where: { !$0.isSpace }),
@@ -134,22 +129,15 @@ public struct SentenceSplitter: Sendable {
     /// Cells set apart by `|`, a tab, or two gaps of three or more spaces.
     static func isTableRow(_ line: ArraySlice<Unicode.Scalar>) -> Bool {
         if line.contains("|") || line.contains("\t") { return true }
-        var gaps = 0
-        var run = 0
+        var gaps = 0, run = 0
         for c in line {
-            if c == " " {
-                run += 1
-            } else {
-                if run >= 3 { gaps += 1 }
-                run = 0
-            }
+            if c == " " { run += 1 } else { if run >= 3 { gaps += 1 }; run = 0 }
         }
         return gaps >= 2
     }
 
     private func trimmed(_ r: Range<Int>, _ s: [Unicode.Scalar]) -> Range<Int> {
-        var a = r.lowerBound
-        var b = r.upperBound
+        var a = r.lowerBound, b = r.upperBound
         while a < b, s[a].isSpace { a += 1 }
         while b > a, s[b - 1].isSpace { b -= 1 }
         return a..<b
@@ -158,14 +146,10 @@ public struct SentenceSplitter: Sendable {
     /// A piece cut into pieces of at most `maxLength`, at `;`, a line break or a space.
     private func shortened(_ r: Range<Int>, _ s: [Unicode.Scalar]) -> [Range<Int>] {
         guard r.count > maxLength else { return r.isEmpty ? [] : [r] }
-        let limit = r.lowerBound + maxLength
-        let floor = r.lowerBound + maxLength / 3
+        let limit = r.lowerBound + maxLength, floor = r.lowerBound + maxLength / 3
         var cut: Int?
         for wanted in [";", "\n", " "] as [Unicode.Scalar] {
-            if let k = (floor..<limit).last(where: { s[$0] == wanted }) {
-                cut = k + 1
-                break
-            }
+            if let k = (floor..<limit).last(where: { s[$0] == wanted }) { cut = k + 1; break }
         }
         let at = cut ?? limit
         return shortened(trimmed(r.lowerBound..<at, s), s) + shortened(trimmed(at..<r.upperBound, s), s)

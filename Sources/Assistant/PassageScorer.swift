@@ -21,8 +21,7 @@ public struct PassageScorer: Sendable {
     /// elsewhere) earn `documentCredit`.
     public func coverage(of terms: QuestionTerms, in text: String, rarity: TermRarity, documentWords: Set<String> = []) -> Double {
         let stems = Set(Words.stems(text))
-        var covered = 0.0
-        var total = 0.0
+        var covered = 0.0, total = 0.0
         for word in terms.content {
             let w = rarity.weight(word)
             total += w

@@ -106,10 +106,7 @@ public struct QuestionEvaluation: Sendable {
             for e in q.evidence {
                 guard let path = names.match(e.document), let id = idByPath[path],
                     let range = try locator.range(of: e, documentID: id)
-                else {
-                    unlocated += 1
-                    continue
-                }
+                else { unlocated += 1; continue }
                 gold.append((id, e.page, range))
             }
             var verified = 0
@@ -186,8 +183,7 @@ struct EvidenceLocator {
                 throw .store(error)
             }
         }
-        let text = pages[key]!
-        let needle = Array(quote.unicodeScalars)
+        let text = pages[key]!, needle = Array(quote.unicodeScalars)
         guard !needle.isEmpty, needle.count <= text.count else { return nil }
         for i in 0...(text.count - needle.count) where text[i] == needle[0] && Array(text[i..<i + needle.count]) == needle {
             return i..<i + needle.count

@@ -27,13 +27,8 @@ public struct GoldQuestion: Sendable, Equatable, Codable {
         id: String, question: String, answers: [String], evidence: [GoldEvidence] = [], documents: [String] = [], type: String? = nil,
         allRequired: Bool = false
     ) {
-        self.id = id
-        self.question = question
-        self.answers = answers
-        self.evidence = evidence
-        self.documents = documents
-        self.type = type
-        self.allRequired = allRequired
+        self.id = id; self.question = question; self.answers = answers; self.evidence = evidence
+        self.documents = documents; self.type = type; self.allRequired = allRequired
     }
 }
 
@@ -46,11 +41,7 @@ public struct GoldEvidence: Sendable, Equatable, Codable {
     public let quote: String?
 
     public init(document: String, page: Int, start: Int? = nil, end: Int? = nil, quote: String? = nil) {
-        self.document = document
-        self.page = page
-        self.start = start
-        self.end = end
-        self.quote = quote
+        self.document = document; self.page = page; self.start = start; self.end = end; self.quote = quote
     }
 }
 
@@ -99,9 +90,7 @@ public enum QuestionSet {
                 throw fail("evidence \(k + 1) needs a \"document\"")
             }
             guard let page = e["page"] as? Int, page >= 1 else { throw fail("evidence \(k + 1) needs a \"page\" (1 or more)") }
-            let start = e["start"] as? Int
-            let end = e["end"] as? Int
-            let quote = e["quote"] as? String
+            let start = e["start"] as? Int, end = e["end"] as? Int, quote = e["quote"] as? String
             if (start == nil) != (end == nil) || (start.map { s in end.map { s < 0 || $0 <= s } ?? true } ?? false) {
                 throw fail("evidence \(k + 1): give both \"start\" and \"end\" (0 ≤ start < end) or neither")
             }

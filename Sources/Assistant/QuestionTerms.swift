@@ -14,9 +14,7 @@ public struct QuestionTerms: Sendable, Equatable {
     public let names: [String]
 
     public init(_ question: String) {
-        var content: [String] = []
-        var numbers: [String] = []
-        var names: [String] = []
+        var content: [String] = [], numbers: [String] = [], names: [String] = []
         let tokens = question.split { !$0.isLetter && !$0.isNumber }.map(String.init)
         for (i, token) in tokens.enumerated() {
             let word = token.lowercased()
@@ -72,8 +70,7 @@ public struct TermRarity: Sendable {
     public var chunks: Int { counts.chunks }
 
     public func weight(_ word: String) -> Double {
-        let n = Double(counts.terms[word]?.chunks ?? 0)
-        let total = Double(counts.chunks)
+        let n = Double(counts.terms[word]?.chunks ?? 0), total = Double(counts.chunks)
         return log(1 + (total - n + 0.5) / (n + 0.5))
     }
 

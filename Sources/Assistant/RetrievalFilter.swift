@@ -11,9 +11,7 @@ public struct RetrievalFilter: Sendable, Equatable {
     public var pages: ClosedRange<Int>?
 
     public init(documents: [String] = [], pathGlob: String? = nil, pages: ClosedRange<Int>? = nil) {
-        self.documents = documents
-        self.pathGlob = pathGlob
-        self.pages = pages
+        self.documents = documents; self.pathGlob = pathGlob; self.pages = pages
     }
 
     public var isEmpty: Bool { documents.isEmpty && pathGlob == nil && pages == nil }

@@ -167,14 +167,8 @@ public struct TableQuery: Sendable, Equatable {
             .split { !$0.isLetter && !$0.isNumber && $0 != "&" && $0 != "-" }.map(String.init)
         var run: [String] = []
         for (i, w) in words.enumerated() {
-            if i > 0, w.first?.isUppercase ?? false, !QuestionTerms.ignored.contains(w.lowercased()) {
-                run.append(w)
-                continue
-            }
-            if !run.isEmpty {
-                names.append(run.joined(separator: " "))
-                run = []
-            }
+            if i > 0, w.first?.isUppercase ?? false, !QuestionTerms.ignored.contains(w.lowercased()) { run.append(w); continue }
+            if !run.isEmpty { names.append(run.joined(separator: " ")); run = [] }
         }
         if !run.isEmpty { names.append(run.joined(separator: " ")) }
         return names

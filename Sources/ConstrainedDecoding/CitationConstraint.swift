@@ -24,10 +24,7 @@ public struct CitationConstraint: DecodingConstraint {
     private(set) var state = State.text(bytes: 0)
 
     public init(sources: Int, tokenBytes: [[UInt8]], stopTokens: Set<Int>, claimLength: Int = 300) {
-        self.sources = sources
-        self.tokenBytes = tokenBytes
-        self.stopTokens = stopTokens
-        self.claimLength = claimLength
+        self.sources = sources; self.tokenBytes = tokenBytes; self.stopTokens = stopTokens; self.claimLength = claimLength
     }
 
     /// The state after `byte`, or nil when the byte may not come next.
@@ -55,20 +52,11 @@ public struct CitationConstraint: DecodingConstraint {
 
     public mutating func restrict(_ allowed: inout [Bool]) {
         for id in allowed.indices {
-            if stopTokens.contains(id) {
-                allowed[id] = isAnswerEnd
-                continue
-            }
+            if stopTokens.contains(id) { allowed[id] = isAnswerEnd; continue }
             let bytes = id < tokenBytes.count ? tokenBytes[id] : []
-            guard !bytes.isEmpty else {
-                allowed[id] = false
-                continue
-            }
+            guard !bytes.isEmpty else { allowed[id] = false; continue }
             var s: State? = state
-            for b in bytes {
-                s = s.flatMap { next($0, b) }
-                if s == nil { break }
-            }
+            for b in bytes { s = s.flatMap { next($0, b) }; if s == nil { break } }
             allowed[id] = s != nil
         }
     }

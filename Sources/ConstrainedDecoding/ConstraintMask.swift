@@ -72,8 +72,7 @@ struct TrieWalker {
     }
 
     mutating func walk(_ node: Int, _ state: ParseState) {
-        let start = Int(trie.edgeStart[node])
-        let end = Int(trie.edgeStart[node + 1])
+        let start = Int(trie.edgeStart[node]), end = Int(trie.edgeStart[node + 1])
         for e in start..<end {
             var s = state
             guard s.step(trie.edgeByte[e], machine) else { continue }
@@ -138,10 +137,7 @@ final class MaskCache: @unchecked Sendable {
 
     func store(_ mask: TokenMask, for state: ParseState) {
         lock.withLock {
-            if stored + mask.ids.count + 16 > limit {
-                masks.removeAll(keepingCapacity: true)
-                stored = 0
-            }
+            if stored + mask.ids.count + 16 > limit { masks.removeAll(keepingCapacity: true); stored = 0 }
             masks[state] = mask
             stored += mask.ids.count + 16
         }

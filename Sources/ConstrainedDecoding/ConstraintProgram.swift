@@ -181,10 +181,7 @@ struct TrieBuilder<Symbol: Hashable & Comparable> {
         var symbols: [Symbol] = []
         var child: [Int32] = []
         for edges in children {
-            for (s, c) in edges.sorted(by: { $0.key < $1.key }) {
-                symbols.append(s)
-                child.append(c)
-            }
+            for (s, c) in edges.sorted(by: { $0.key < $1.key }) { symbols.append(s); child.append(c) }
             start.append(Int32(symbols.count))
         }
         return (start, symbols, child, terminal)

@@ -64,10 +64,7 @@ public final class ConstraintVocabulary: Sendable {
             if scalar < 0x20 || scalar == 0x22 || scalar == 0x5C { return nil }
             let space = Whitespace.isUnicode(scalar)
             if space && previousSpace { return nil }
-            if first {
-                leadingSpace = space
-                first = false
-            }
+            if first { leadingSpace = space; first = false }
             previousSpace = space
             scalars += 1
         }
@@ -130,9 +127,9 @@ struct UTF8Partial: Hashable, Sendable {
         var hi = lo | ((1 << shift) - 1)
         let smallest: UInt32 =
             switch length {
-            case 2: 0x80
-            case 3: 0x800
-            case 4: 0x10000
+            case 2: 0x80;
+            case 3: 0x800;
+            case 4: 0x10000;
             default: 0
             }
         lo = max(lo, smallest)
@@ -169,8 +166,7 @@ struct ByteTrie: Sendable {
 
     init(_ tokens: [[UInt8]?]) {
         let ids = tokens.indices.filter { tokens[$0] != nil }.sorted { a, b in
-            let x = tokens[a] ?? []
-            let y = tokens[b] ?? []
+            let x = tokens[a] ?? [], y = tokens[b] ?? []
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
         }
         // Insert in sorted order: nodes are created in depth-first preorder.

@@ -19,8 +19,7 @@ extension GroundingText {
     /// live (see `isLive`).
     func canContinue(_ state: Int32, scalars: Int32, maxLength: Int32, with range: ClosedRange<UInt32>) -> Bool {
         for e in Int(edgeStart[Int(state)])..<Int(edgeStart[Int(state) + 1]) {
-            let b = edgeByte[e]
-            let target = edgeTarget[e]
+            let b = edgeByte[e], target = edgeTarget[e]
             if b < 0x80 {
                 if range.contains(UInt32(b)) && isLive(target, after: UInt32(b), scalars: scalars, maxLength: maxLength) { return true }
             } else if let (need, bits) = UTF8Partial.lead(b) {

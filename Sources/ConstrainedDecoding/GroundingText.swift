@@ -27,8 +27,7 @@ public final class GroundingText: Sendable {
     /// The state reached from `state` by byte `b`, or -1.
     @inline(__always)
     func next(_ state: Int32, _ b: UInt8) -> Int32 {
-        var lo = Int(edgeStart[Int(state)])
-        var hi = Int(edgeStart[Int(state) + 1])
+        var lo = Int(edgeStart[Int(state)]), hi = Int(edgeStart[Int(state) + 1])
         while lo < hi {
             let mid = (lo + hi) >> 1
             let m = edgeByte[mid]
@@ -73,8 +72,7 @@ public final class GroundingText: Sendable {
         for s in order.reversed().map(Int.init) {
             var m = Int32.max
             for e in Int(edgeStart[s])..<Int(edgeStart[s + 1]) {
-                let b = edgeByte[e]
-                let t = Int(edgeTarget[e])
+                let b = edgeByte[e], t = Int(edgeTarget[e])
                 let weight: Int32 = b & 0xC0 == 0x80 ? 0 : 1
                 let endsHere = b < 0x80 ? !Whitespace.isASCII(UInt32(b)) : (b & 0xC0 == 0x80 && boundary[t])
                 if endsHere { m = min(m, weight) }
@@ -171,10 +169,7 @@ struct SuffixAutomatonBuilder {
                 e = edgeNext[Int(e)]
             }
             scratch.sort { $0.0 < $1.0 }
-            for (b, t) in scratch {
-                bytes.append(b)
-                targets.append(t)
-            }
+            for (b, t) in scratch { bytes.append(b); targets.append(t) }
             start[s + 1] = Int32(bytes.count)
         }
         return (start, bytes, targets)

@@ -102,10 +102,7 @@ public struct JSONConstraint: DecodingConstraint, Sendable {
         var next = state
         let m = machine
         for b in bytes {
-            guard next.step(b, m) else {
-                rejectedTokens += 1
-                return
-            }
+            guard next.step(b, m) else { rejectedTokens += 1; return }
         }
         state = next
         output += bytes

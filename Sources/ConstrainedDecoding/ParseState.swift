@@ -49,21 +49,13 @@ struct ParseState: Hashable, Sendable {
                 switch op.kind {
                 case .literal:
                     guard p.literalBytes[Int(op.a)] == b else { return false }
-                    if op.b == 1 {
-                        jump(pc + 1)
-                    } else {
-                        phase = .literal
-                        pos = 1
-                    }
+                    if op.b == 1 { jump(pc + 1) } else { phase = .literal; pos = 1 }
                     return true
                 case .scalar:
                     return startScalar(b, p.scalars[Int(op.a)], m)
                 case .arrayOpen:
                     let spec = p.arrays[Int(op.a)]
-                    if b == UInt8(ascii: "[") {
-                        phase = .arrayOpened
-                        return true
-                    }
+                    if b == UInt8(ascii: "[") { phase = .arrayOpened; return true }
                     guard spec.nullable else { return false }
                     let node = p.keywords.child(p.nullRoot, b)
                     guard node >= 0 else { return false }
@@ -93,10 +85,7 @@ struct ParseState: Hashable, Sendable {
                 return true
             case .keyword:
                 let node = p.keywords.child(pos, b)
-                if node >= 0 {
-                    pos = node
-                    return true
-                }
+                if node >= 0 { pos = node; return true }
                 guard p.keywords.terminal[Int(pos)] else { return false }
                 finishValue(p)  // the byte belongs to what follows
             case .string:
@@ -108,10 +97,7 @@ struct ParseState: Hashable, Sendable {
                 finishValue(p)  // the byte belongs to what follows
             case .arrayOpened:
                 let spec = p.arrays[Int(op.a)]
-                if b == UInt8(ascii: "]") && spec.allowEmpty {
-                    jump(spec.afterPC)
-                    return true
-                }
+                if b == UInt8(ascii: "]") && spec.allowEmpty { jump(spec.afterPC); return true }
                 guard spec.maxItems > 0 else { return false }
                 counts[spec.counter] = 1
                 jump(spec.itemPC)  // the byte starts the first item
@@ -126,11 +112,7 @@ struct ParseState: Hashable, Sendable {
     private mutating func startScalar(_ b: UInt8, _ spec: ScalarSpec, _ m: ParseMachine) -> Bool {
         if spec.keywordRoot >= 0 {
             let node = m.program.keywords.child(spec.keywordRoot, b)
-            if node >= 0 {
-                phase = .keyword
-                pos = node
-                return true
-            }
+            if node >= 0 { phase = .keyword; pos = node; return true }
         }
         if let s = spec.string, b == UInt8(ascii: "\"") {
             phase = .string

@@ -37,14 +37,8 @@ package enum PartialJSON {
             at += 1
             while true {
                 skipSpace()
-                guard at < bytes.count, bytes[at] != UInt8(ascii: "}") else {
-                    at += 1
-                    return result
-                }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                    continue
-                }
+                guard at < bytes.count, bytes[at] != UInt8(ascii: "}") else { at += 1; return result }
+                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
                 guard let key = string() else { return result }
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return result }
@@ -59,14 +53,8 @@ package enum PartialJSON {
             at += 1
             while true {
                 skipSpace()
-                guard at < bytes.count, bytes[at] != UInt8(ascii: "]") else {
-                    at += 1
-                    return result
-                }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                    continue
-                }
+                guard at < bytes.count, bytes[at] != UInt8(ascii: "]") else { at += 1; return result }
+                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
                 guard let item = value() else { return result }
                 result.append(item)
             }
@@ -78,10 +66,7 @@ package enum PartialJSON {
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
                 end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
             }
-            guard end < bytes.count else {
-                at = bytes.count
-                return nil
-            }
+            guard end < bytes.count else { at = bytes.count; return nil }
             let literal = Data(bytes[at...end])
             at = end + 1
             return try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed]) as? String

@@ -36,21 +36,13 @@ struct PatternAutomaton: Sendable {
         // Scalar intervals on which every set of every automaton is constant.
         var cuts: Set<UInt32> = [0, 0x20, 0x21]
         for nfa in nfas {
-            for list in nfa.edges {
-                for edge in list {
-                    for r in edge.set {
-                        cuts.insert(r.lowerBound)
-                        cuts.insert(r.upperBound &+ 1)
-                    }
-                }
-            }
+            for list in nfa.edges { for edge in list { for r in edge.set { cuts.insert(r.lowerBound); cuts.insert(r.upperBound &+ 1) } } }
         }
         let bounds = cuts.filter { $0 <= 0x10FFFF }.sorted()
         let classCount = bounds.count
         // Subset construction over the product of the automata.
         func closure(_ nfa: RegexNFA, _ states: [Int32]) -> [Int32] {
-            var seen = Set(states)
-            var stack = states
+            var seen = Set(states), stack = states
             while let s = stack.popLast() { for t in nfa.epsilon[Int(s)] where seen.insert(t).inserted { stack.append(t) } }
             return seen.sorted()
         }
@@ -70,20 +62,11 @@ struct PatternAutomaton: Sendable {
                     for s in current[k] {
                         for edge in nfa.edges[Int(s)] where edge.set.contains(where: { $0.contains(symbol) }) { moved.append(edge.target) }
                     }
-                    if moved.isEmpty {
-                        target = []
-                        break
-                    }
+                    if moved.isEmpty { target = []; break }
                     target.append(closure(nfa, moved))
                 }
-                if target.isEmpty {
-                    transitions.append(-1)
-                    continue
-                }
-                if let id = index[target] {
-                    transitions.append(id)
-                    continue
-                }
+                if target.isEmpty { transitions.append(-1); continue }
+                if let id = index[target] { transitions.append(id); continue }
                 guard states.count < Self.maxStates else { return nil }
                 index[target] = Int32(states.count)
                 transitions.append(Int32(states.count))
@@ -108,10 +91,8 @@ struct PatternAutomaton: Sendable {
         let hasText = (0..<classCount).map { Self.hasText(bounds, $0) }
         for q in 0..<states.count where accepting[q] { bits[(q * 2) * words] |= 1 }
         for k in 1...max(1, horizon) {
-            let w = k / 64
-            let b = UInt64(1) << UInt64(k % 64)
-            let pw = (k - 1) / 64
-            let pb = UInt64(1) << UInt64((k - 1) % 64)
+            let w = k / 64, b = UInt64(1) << UInt64(k % 64)
+            let pw = (k - 1) / 64, pb = UInt64(1) << UInt64((k - 1) % 64)
             for q in 0..<states.count {
                 for c in 0..<classCount {
                     let t = Int(transitions[q * classCount + c])
@@ -133,8 +114,7 @@ struct PatternAutomaton: Sendable {
     /// The class of a scalar (whitespace must be mapped to a space first).
     @inline(__always)
     static func classOf(_ c: UInt32, _ bounds: [UInt32]) -> Int {
-        var lo = 0
-        var hi = bounds.count
+        var lo = 0, hi = bounds.count
         while hi - lo > 1 {
             let mid = (lo + hi) >> 1
             if bounds[mid] <= c { lo = mid } else { hi = mid }
@@ -144,8 +124,7 @@ struct PatternAutomaton: Sendable {
 
     /// Whether class `c` holds a scalar a string may contain that is not whitespace.
     static func hasText(_ bounds: [UInt32], _ c: Int) -> Bool {
-        let lo = bounds[c]
-        let hi = c + 1 < bounds.count ? bounds[c + 1] - 1 : 0x10FFFF
+        let lo = bounds[c], hi = c + 1 < bounds.count ? bounds[c + 1] - 1 : 0x10FFFF
         return textIn(lo...hi)
     }
 

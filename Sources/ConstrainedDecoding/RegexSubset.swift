@@ -30,16 +30,9 @@ struct RegexNFA {
         let anything = RegexNode.set([0...0x10FFFF])
         for branch in branches {
             var items: [RegexNode] = if case .sequence(let s) = branch { s } else { [branch] }
-            var atStart = false
-            var atEnd = false
-            while case .start? = items.first {
-                items.removeFirst()
-                atStart = true
-            }
-            while case .end? = items.last {
-                items.removeLast()
-                atEnd = true
-            }
+            var atStart = false, atEnd = false
+            while case .start? = items.first { items.removeFirst(); atStart = true }
+            while case .end? = items.last { items.removeLast(); atEnd = true }
             guard !items.contains(where: \.hasAnchor) else { return nil }
             if !atStart { items.insert(.repeat(anything, min: 0, max: nil), at: 0) }
             if !atEnd { items.append(.repeat(anything, min: 0, max: nil)) }
@@ -249,10 +242,7 @@ struct RegexParser {
                 guard let e = peek else { return nil }
                 index += 1
                 guard let set = escape(e, inClass: true, negated: negated) else { return nil }
-                guard set.count == 1, set[0].lowerBound == set[0].upperBound else {
-                    ranges += set
-                    continue
-                }
+                guard set.count == 1, set[0].lowerBound == set[0].upperBound else { ranges += set; continue }
                 low = set[0].lowerBound
             } else {
                 low = c

@@ -48,14 +48,11 @@ extension ParseState {
             guard p.add(b), let range = p.range else { return false }
             if p.need == 0 {
                 guard accept(p.value, spec, m) else { return false }
-                string.utfNeed = 0
-                string.utfLength = 0
-                string.utfValue = 0
+                string.utfNeed = 0; string.utfLength = 0; string.utfValue = 0
                 return true
             }
             guard mayAccept(range, spec, m) else { return false }
-            string.utfNeed = UInt8(p.need)
-            string.utfValue = p.value
+            string.utfNeed = UInt8(p.need); string.utfValue = p.value
             return true
         }
         switch b {
@@ -75,9 +72,7 @@ extension ParseState {
             guard let (need, bits) = UTF8Partial.lead(b) else { return false }
             let p = UTF8Partial(need: need, length: need + 1, value: bits)
             guard let range = p.range, mayAccept(range, spec, m) else { return false }
-            string.utfNeed = UInt8(need)
-            string.utfLength = UInt8(need + 1)
-            string.utfValue = bits
+            string.utfNeed = UInt8(need); string.utfLength = UInt8(need + 1); string.utfValue = bits
             return true
         }
     }
@@ -109,22 +104,19 @@ extension ParseState {
                 let shift = 4 * (4 - digits)
                 let lo = value << shift
                 guard escapeFeasible(lo...(lo | (1 << shift - 1)), spec, m) else { return false }
-                string.escape += 1
-                string.escapeValue = value
+                string.escape += 1; string.escapeValue = value
                 return true
             }
             switch value {
             case 0xD800...0xDBFF:
                 guard mayAccept(Self.supplementary(value)...(Self.supplementary(value) + 0x3FF), spec, m) else { return false }
-                string.escape = 6
-                string.escapeValue = value
+                string.escape = 6; string.escapeValue = value
                 return true
             case 0xDC00...0xDFFF:
                 return false
             default:
                 guard accept(value, spec, m) else { return false }
-                string.escape = 0
-                string.escapeValue = 0
+                string.escape = 0; string.escapeValue = 0
                 return true
             }
         case 6:
@@ -142,19 +134,16 @@ extension ParseState {
             let low = (string.escapeValue & 0xFFFF) << 4 | h
             let digits = UInt32(string.escape - 7)
             let shift = 4 * (4 - digits)
-            let lo = max(low << shift, 0xDC00)
-            let hi = min(low << shift | (1 << shift - 1), 0xDFFF)
+            let lo = max(low << shift, 0xDC00), hi = min(low << shift | (1 << shift - 1), 0xDFFF)
             guard lo <= hi else { return false }
             let base = Self.supplementary(high) - 0xDC00
             if digits == 4 {
                 guard accept(base + low, spec, m) else { return false }
-                string.escape = 0
-                string.escapeValue = 0
+                string.escape = 0; string.escapeValue = 0
                 return true
             }
             guard mayAccept((base + lo)...(base + hi), spec, m) else { return false }
-            string.escape += 1
-            string.escapeValue = high << 16 | low
+            string.escape += 1; string.escapeValue = high << 16 | low
             return true
         }
     }
@@ -163,8 +152,7 @@ extension ParseState {
     /// surrogate pair) may come next.
     private func escapeFeasible(_ range: ClosedRange<UInt32>, _ spec: StringSpec, _ m: ParseMachine) -> Bool {
         if range.lowerBound <= 0xD7FF && mayAccept(range.lowerBound...min(range.upperBound, 0xD7FF), spec, m) { return true }
-        let a = max(range.lowerBound, 0xD800)
-        let b = min(range.upperBound, 0xDBFF)
+        let a = max(range.lowerBound, 0xD800), b = min(range.upperBound, 0xDBFF)
         if a <= b && mayAccept(Self.supplementary(a)...(Self.supplementary(b) + 0x3FF), spec, m) { return true }
         return range.upperBound >= 0xE000 && mayAccept(max(range.lowerBound, 0xE000)...range.upperBound, spec, m)
     }
@@ -244,12 +232,10 @@ extension ParseState {
         case .enumeration:
             return m.program.enums.hasChild(string.node, in: range)
         case .date, .dateTime:
-            let lo = max(range.lowerBound, 0x2B)
-            let hi = min(range.upperBound, 0x5A)  // from "+" to "Z"
+            let lo = max(range.lowerBound, 0x2B), hi = min(range.upperBound, 0x5A)  // from "+" to "Z"
             guard lo <= hi else { return false }
             for c in lo...hi {
-                var position = string.node
-                var value = string.dateValue
+                var position = string.node, value = string.dateValue
                 if DateTemplate.take(c, position: &position, value: &value, withTime: spec.kind == .dateTime) { return true }
             }
             return false
@@ -290,15 +276,10 @@ struct UTF8Bytes {
 
     init(_ c: UInt32) {
         switch c {
-        case 0..<0x80:
-            bytes = c
-            count = 1
-        case 0x80..<0x800:
-            bytes = (0xC0 | c >> 6) | (0x80 | c & 0x3F) << 8
-            count = 2
+        case 0..<0x80: bytes = c; count = 1
+        case 0x80..<0x800: bytes = (0xC0 | c >> 6) | (0x80 | c & 0x3F) << 8; count = 2
         case 0x800..<0x10000:
-            bytes = (0xE0 | c >> 12) | (0x80 | c >> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16
-            count = 3
+            bytes = (0xE0 | c >> 12) | (0x80 | c >> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16; count = 3
         default:
             bytes = (0xF0 | c >> 18) | (0x80 | c >> 12 & 0x3F) << 8 | (0x80 | c >> 6 & 0x3F) << 16 | (0x80 | c & 0x3F) << 24
             count = 4

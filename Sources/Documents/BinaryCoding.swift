@@ -15,22 +15,10 @@ public struct BinaryWriter {
     public mutating func put(_ value: Float) { put(value.bitPattern) }
     public mutating func put(_ value: Double) { put(value.bitPattern) }
     public mutating func put(_ value: Bool) { put(UInt8(value ? 1 : 0)) }
-    public mutating func put(_ value: Data) {
-        put(UInt32(value.count))
-        bytes.append(contentsOf: value)
-    }
-    public mutating func put(_ value: String) {
-        put(UInt32(value.utf8.count))
-        bytes.append(contentsOf: value.utf8)
-    }
-    public mutating func put(_ value: String?) {
-        put(value != nil)
-        if let value { put(value) }
-    }
-    public mutating func put(_ value: Double?) {
-        put(value != nil)
-        if let value { put(value) }
-    }
+    public mutating func put(_ value: Data) { put(UInt32(value.count)); bytes.append(contentsOf: value) }
+    public mutating func put(_ value: String) { put(UInt32(value.utf8.count)); bytes.append(contentsOf: value.utf8) }
+    public mutating func put(_ value: String?) { put(value != nil); if let value { put(value) } }
+    public mutating func put(_ value: Double?) { put(value != nil); if let value { put(value) } }
 }
 
 /// Reads what `BinaryWriter` wrote; every read checks the bounds.
@@ -71,12 +59,8 @@ public enum WordBoxCoding {
     public static func encode(_ words: [WordBox]) -> Data {
         var w = BinaryWriter(capacity: words.count * 24)
         for word in words {
-            w.put(UInt32(word.start))
-            w.put(UInt32(word.end))
-            w.put(word.box.x0)
-            w.put(word.box.y0)
-            w.put(word.box.x1)
-            w.put(word.box.y1)
+            w.put(UInt32(word.start)); w.put(UInt32(word.end))
+            w.put(word.box.x0); w.put(word.box.y0); w.put(word.box.x1); w.put(word.box.y1)
         }
         return w.data
     }
@@ -101,14 +85,10 @@ extension Document {
         w.put(kind.rawValue)
         let m = metadata
         for s in [m.title, m.author, m.subject, m.keywords, m.creator, m.producer, m.formatVersion] { w.put(s) }
-        w.put(m.createdAt?.timeIntervalSince1970)
-        w.put(m.modifiedAt?.timeIntervalSince1970)
+        w.put(m.createdAt?.timeIntervalSince1970); w.put(m.modifiedAt?.timeIntervalSince1970)
         w.put(UInt32(pages.count))
         for p in pages {
-            w.put(UInt32(p.number))
-            w.put(p.text)
-            w.put(p.width)
-            w.put(p.height)
+            w.put(UInt32(p.number)); w.put(p.text); w.put(p.width); w.put(p.height)
             w.put(WordBoxCoding.encode(p.words))
         }
         return w.data
@@ -120,8 +100,7 @@ extension Document {
         guard let kind = DocumentKind(rawValue: try r.string()) else { throw .malformedBinary(offset: 0) }
         var strings: [String?] = []
         for _ in 0..<7 { strings.append(try r.optionalString()) }
-        let created = try r.optionalDouble()
-        let modified = try r.optionalDouble()
+        let created = try r.optionalDouble(), modified = try r.optionalDouble()
         let metadata = DocumentMetadata(
             title: strings[0], author: strings[1], subject: strings[2], keywords: strings[3],
             creator: strings[4], producer: strings[5],
@@ -133,8 +112,7 @@ extension Document {
         for _ in 0..<count {
             let number = Int(try r.get(UInt32.self))
             let text = try r.string()
-            let width = try r.optionalDouble()
-            let height = try r.optionalDouble()
+            let width = try r.optionalDouble(), height = try r.optionalDouble()
             pages.append(
                 Page(
                     number: number, text: text, width: width, height: height,

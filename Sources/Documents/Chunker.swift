@@ -5,8 +5,7 @@ public struct Chunk: Sendable, Equatable {
     public let text: String
 
     public init(location: Location, text: String) {
-        self.location = location
-        self.text = text
+        self.location = location; self.text = text
     }
 }
 
@@ -20,8 +19,7 @@ public struct Chunker: Sendable {
 
     public init(maxLength: Int = 1000, minLength: Int = 300) {
         precondition(maxLength > 0 && minLength <= maxLength, "Chunker needs 0 < minLength <= maxLength")
-        self.maxLength = maxLength
-        self.minLength = minLength
+        self.maxLength = maxLength; self.minLength = minLength
     }
 
     public func chunks(of document: Document) -> [Chunk] {

@@ -11,10 +11,7 @@ public struct Box: Sendable, Equatable, Codable {
     public var x0: Float, y0: Float, x1: Float, y1: Float
 
     public init(x0: Float, y0: Float, x1: Float, y1: Float) {
-        self.x0 = x0
-        self.y0 = y0
-        self.x1 = x1
-        self.y1 = y1
+        self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1
     }
 
     /// The smallest box containing both.
@@ -31,9 +28,7 @@ public struct WordBox: Sendable, Equatable {
     public var box: Box
 
     public init(start: Int, end: Int, box: Box) {
-        self.start = start
-        self.end = end
-        self.box = box
+        self.start = start; self.end = end; self.box = box
     }
 }
 
@@ -47,11 +42,7 @@ public struct Page: Sendable, Equatable {
     public let words: [WordBox]
 
     public init(number: Int, text: String, width: Double? = nil, height: Double? = nil, words: [WordBox] = []) {
-        self.number = number
-        self.text = text
-        self.width = width
-        self.height = height
-        self.words = words
+        self.number = number; self.text = text; self.width = width; self.height = height; self.words = words
     }
 
     /// Whether the page carries any text at all (a scanned page without a text layer does not).
@@ -81,15 +72,9 @@ public struct DocumentMetadata: Sendable, Codable, Equatable {
         creator: String? = nil, producer: String? = nil, createdAt: Date? = nil,
         modifiedAt: Date? = nil, formatVersion: String? = nil
     ) {
-        self.title = title
-        self.author = author
-        self.subject = subject
-        self.keywords = keywords
-        self.creator = creator
-        self.producer = producer
-        self.createdAt = createdAt
-        self.modifiedAt = modifiedAt
-        self.formatVersion = formatVersion
+        self.title = title; self.author = author; self.subject = subject; self.keywords = keywords
+        self.creator = creator; self.producer = producer; self.createdAt = createdAt
+        self.modifiedAt = modifiedAt; self.formatVersion = formatVersion
     }
 }
 
@@ -100,9 +85,7 @@ public struct Document: Sendable, Equatable {
     public let metadata: DocumentMetadata
 
     public init(kind: DocumentKind, pages: [Page], metadata: DocumentMetadata = DocumentMetadata()) {
-        self.kind = kind
-        self.pages = pages
-        self.metadata = metadata
+        self.kind = kind; self.pages = pages; self.metadata = metadata
     }
 
     /// Numbers of the pages that have no text layer.

@@ -13,11 +13,7 @@ public struct Evidence: Sendable, Equatable, Codable {
     public let box: Box?
 
     public init(field: String, valueIndex: Int = 0, location: Location, quote: String, box: Box? = nil) {
-        self.field = field
-        self.valueIndex = valueIndex
-        self.location = location
-        self.quote = quote
-        self.box = box
+        self.field = field; self.valueIndex = valueIndex; self.location = location; self.quote = quote; self.box = box
     }
 
     enum CodingKeys: String, CodingKey { case field, valueIndex, quote, box }
@@ -34,10 +30,8 @@ public struct Evidence: Sendable, Equatable, Codable {
     public func encode(to encoder: any Encoder) throws {
         try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(field, forKey: .field)
-        try c.encode(valueIndex, forKey: .valueIndex)
-        try c.encode(quote, forKey: .quote)
-        try c.encodeIfPresent(box, forKey: .box)
+        try c.encode(field, forKey: .field); try c.encode(valueIndex, forKey: .valueIndex)
+        try c.encode(quote, forKey: .quote); try c.encodeIfPresent(box, forKey: .box)
     }
 
     /// The top-level field the path belongs to: `line_items` for `line_items[2].amount`.

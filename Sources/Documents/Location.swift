@@ -7,9 +7,7 @@ public struct Location: Sendable, Hashable, Codable {
     public let end: Int
 
     public init(page: Int, start: Int, end: Int) {
-        self.page = page
-        self.start = start
-        self.end = end
+        self.page = page; self.start = start; self.end = end
     }
 
     /// The code points it spans.

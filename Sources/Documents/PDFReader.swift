@@ -56,8 +56,7 @@ public enum PDFReader {
     }
 
     private static func readPage(_ page: OpaquePointer, number: Int) -> Page {
-        var width = 0.0
-        var height = 0.0
+        var width = 0.0, height = 0.0
         poppler_page_get_size(page, &width, &height)
         let raw = take(poppler_page_get_text(page), trim: false) ?? ""
         var rects: UnsafeMutablePointer<PopplerRectangle>?

@@ -24,20 +24,13 @@ struct PageLayout {
         var next = 0
         var previous: Box?  // box of the last visible character, reset by whitespace
         for scalar in scalars {
-            if skipsBidi, Self.isBidiControl(scalar) {
-                out.append(scalar)
-                boxes.append(nil)
-                continue
-            }
+            if skipsBidi, Self.isBidiControl(scalar) { out.append(scalar); boxes.append(nil); continue }
             let box = charBoxes[next]
             next += 1
             if scalar.isSpace {
                 previous = nil
             } else {
-                if let previous, Self.apart(previous, box) {
-                    out.append(" ")
-                    boxes.append(nil)
-                }
+                if let previous, Self.apart(previous, box) { out.append(" "); boxes.append(nil) }
                 previous = box
             }
             out.append(scalar)
@@ -62,18 +55,9 @@ struct PageLayout {
         var current: WordBox?
         for (i, scalar) in scalars.enumerated() {
             if scalar.isSpace {
-                if let w = current {
-                    words.append(w)
-                    current = nil
-                }
+                if let w = current { words.append(w); current = nil }
             } else if let box = boxes[i] {
-                if var w = current {
-                    w.end = i + 1
-                    w.box = w.box.union(box)
-                    current = w
-                } else {
-                    current = WordBox(start: i, end: i + 1, box: box)
-                }
+                if var w = current { w.end = i + 1; w.box = w.box.union(box); current = w } else { current = WordBox(start: i, end: i + 1, box: box) }
             }
         }
         if let w = current { words.append(w) }

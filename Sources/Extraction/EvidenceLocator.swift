@@ -11,10 +11,7 @@ struct EvidenceLocator {
     let dates: DateOrder
 
     /// A place on a page: page number and code-point range.
-    struct Place {
-        let page: Page
-        let range: Range<Int>
-    }
+    struct Place { let page: Page; let range: Range<Int> }
 
     init(document: Document, preferredPages: [Int], dates: DateOrder) {
         self.document = document
@@ -81,24 +78,14 @@ struct EvidenceLocator {
         let first = words[0]
         var start = 0
         while start + first.count <= page.count {
-            var i = start
-            var ok = true
+            var i = start, ok = true
             for (w, word) in words.enumerated() {
                 if w > 0 {
-                    guard i < page.count, page[i].isSpace else {
-                        ok = false
-                        break
-                    }
+                    guard i < page.count, page[i].isSpace else { ok = false; break }
                     while i < page.count, page[i].isSpace { i += 1 }
                 }
-                guard i + word.count <= page.count else {
-                    ok = false
-                    break
-                }
-                for (k, scalar) in word.enumerated() where !equal(page[i + k], scalar) {
-                    ok = false
-                    break
-                }
+                guard i + word.count <= page.count else { ok = false; break }
+                for (k, scalar) in word.enumerated() where !equal(page[i + k], scalar) { ok = false; break }
                 if !ok { break }
                 i += word.count
             }

@@ -115,8 +115,7 @@ public struct ExtractionPrompt: Sendable {
             let scalars = Array(page.text.unicodeScalars)
             var start = 0
             func emit(_ end: Int) {
-                var s = start
-                var e = end
+                var s = start, e = end
                 while s < e, scalars[s].isSpace { s += 1 }
                 while e > s, scalars[e - 1].isSpace { e -= 1 }
                 if e > s {

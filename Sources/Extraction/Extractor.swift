@@ -18,10 +18,7 @@ public struct Candidate: Sendable {
     public var decisionItems: [[Int]]
 
     public init(row: [String: Value], evidence: [Evidence], logProbability: Double, decisions: [[Int]], decisionItems: [[Int]] = []) {
-        self.row = row
-        self.evidence = evidence
-        self.logProbability = logProbability
-        self.decisions = decisions
+        self.row = row; self.evidence = evidence; self.logProbability = logProbability; self.decisions = decisions
         self.decisionItems = decisionItems
     }
 }
@@ -76,10 +73,7 @@ public struct ParameterBlock: Sendable, Equatable {
     public let range: Range<Int>
     public let field: String?
 
-    public init(range: Range<Int>, field: String?) {
-        self.range = range
-        self.field = field
-    }
+    public init(range: Range<Int>, field: String?) { self.range = range; self.field = field }
 }
 
 extension ExtractorPolicy {

@@ -252,10 +252,7 @@ public struct LanguageModelExtractor: ExtractorPolicy {
                     var object: [String: Value] = [:]
                     var found: [Evidence] = []
                     for sub in inner {
-                        guard case .scalar(let type) = sub.kind, let raw = cells[sub.name] else {
-                            object[sub.name] = .null
-                            continue
-                        }
+                        guard case .scalar(let type) = sub.kind, let raw = cells[sub.name] else { object[sub.name] = .null; continue }
                         let v = sub.value(fromJSON: raw, dates: prepared.dates)
                         object[sub.name] = keep(raw, v, type, path: "\(field.name)[\(kept.count)].\(sub.name)", index: 0, &found) ? v : .null
                     }

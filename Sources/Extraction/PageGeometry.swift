@@ -85,10 +85,7 @@ struct PageGeometry: Sendable {
         var bestDistance = Float.infinity
         for s in segments where s.box.y1 <= box.y0 + 0.25 * height && s.box.x0 < box.x1 && s.box.x1 > box.x0 && !s.isRule {
             let distance = box.y0 - s.box.y1
-            if distance < 3 * height, distance < bestDistance {
-                best = s
-                bestDistance = distance
-            }
+            if distance < 3 * height, distance < bestDistance { best = s; bestDistance = distance }
         }
         return best
     }
@@ -116,8 +113,7 @@ struct PageGeometry: Sendable {
     }
 
     private static func segment(_ range: Range<Int>, _ words: [WordBox], _ scalars: [Unicode.Scalar]) -> Segment {
-        let start = words[range.lowerBound].start
-        let end = words[range.upperBound - 1].end
+        let start = words[range.lowerBound].start, end = words[range.upperBound - 1].end
         let box = words[range].map(\.box).dropFirst().reduce(words[range.lowerBound].box) { $0.union($1) }
         var s = String.UnicodeScalarView()
         s.append(contentsOf: scalars[start..<end])
@@ -127,10 +123,7 @@ struct PageGeometry: Sendable {
     /// Words of a text page with boxes on the character grid: x in columns, y in lines.
     static func gridWords(_ scalars: [Unicode.Scalar]) -> [WordBox] {
         var words: [WordBox] = []
-        var line = 0
-        var column = 0
-        var wordStart: Int?
-        var wordColumn = 0
+        var line = 0, column = 0, wordStart: Int?, wordColumn = 0
         func close(_ end: Int) {
             if let s = wordStart {
                 words.append(
@@ -145,17 +138,9 @@ struct PageGeometry: Sendable {
         for (i, scalar) in scalars.enumerated() {
             if scalar.isSpace {
                 close(i)
-                if scalar == "\n" {
-                    line += 1
-                    column = 0
-                } else {
-                    column += 1
-                }
+                if scalar == "\n" { line += 1; column = 0 } else { column += 1 }
             } else {
-                if wordStart == nil {
-                    wordStart = i
-                    wordColumn = column
-                }
+                if wordStart == nil { wordStart = i; wordColumn = column }
                 column += 1
             }
         }

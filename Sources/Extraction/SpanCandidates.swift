@@ -78,10 +78,7 @@ struct CandidateFinder {
         pages = document.pages.enumerated().map { PageGeometry(page: $1, index: $0) }
         var offsets: [Int] = []
         var total = 0
-        for p in pages {
-            offsets.append(total)
-            total += p.segments.count
-        }
+        for p in pages { offsets.append(total); total += p.segments.count }
         segmentOffset = offsets
         totalSegments = max(total, 1)
         labels = pages.map { page in
@@ -114,10 +111,7 @@ struct CandidateFinder {
             for (s, segment) in page.segments.enumerated() {
                 for (start, end, kinds) in spans(in: segment, of: page) + blocks(from: s, of: page) {
                     let key = SpanKey(page: page.pageIndex, start: start, end: end)
-                    if let i = index[key] {
-                        out[i].kinds.formUnion(kinds)
-                        continue
-                    }
+                    if let i = index[key] { out[i].kinds.formUnion(kinds); continue }
                     index[key] = out.count
                     out.append(candidate(page, s, start, end, kinds))
                 }
@@ -263,10 +257,7 @@ struct CandidateFinder {
             let startsSentence = sentenceStart
             if let last = page.scalars[raw.start..<raw.end].last { sentenceStart = ".!?:;".unicodeScalars.contains(last) }
             let (s, e) = Self.trimmed(raw.start, raw.end, page.scalars)
-            guard s < e else {
-                flush()
-                continue
-            }
+            guard s < e else { flush(); continue }
             let core = page.text(s, e)
             let lower = core.lowercased()
             let opensGroup = raw.start < s && "(\"“‘'[".unicodeScalars.contains(page.scalars[raw.start])
@@ -280,8 +271,7 @@ struct CandidateFinder {
             } else if connector, !run.isEmpty {
                 run.append((s, e, true))
             } else {
-                flush()
-                continue
+                flush(); continue
             }
             let trailing = e < raw.end ? page.scalars[e] : nil
             if let trailing, trailing != "," { flush() }
@@ -340,8 +330,7 @@ struct CandidateFinder {
     /// A range with surrounding whitespace and punctuation removed (a final period of an
     /// abbreviation and closing brackets that match an opening one inside are kept).
     static func trimmed(_ start: Int, _ end: Int, _ scalars: [Unicode.Scalar]) -> (Int, Int) {
-        var s = start
-        var e = end
+        var s = start, e = end
         let strip: Set<Unicode.Scalar> = [
             " ", "\t", "\n", "\r", ",", ";", ":", "\"", "'", "“", "”", "‘", "’", "(", ")", "[", "]", "*", "|", "•", "·", "!", "?",
         ]

@@ -48,10 +48,7 @@ public struct SpanExtractor: ExtractorPolicy {
     private var offsets: [Int] {
         var offsets: [Int] = []
         var at = 0
-        for field in schema.fields {
-            offsets.append(at)
-            at += SpanFeatures.width(of: field) + 1
-        }
+        for field in schema.fields { offsets.append(at); at += SpanFeatures.width(of: field) + 1 }
         return offsets
     }
 
@@ -59,8 +56,7 @@ public struct SpanExtractor: ExtractorPolicy {
         var p = parameters
         let starts = offsets
         for (f, field) in schema.fields.enumerated() {
-            let start = starts[f]
-            let n = SpanFeatures.width(of: field)
+            let start = starts[f], n = SpanFeatures.width(of: field)
             p.fields[field.name] = .init(weights: Array(vector[start..<start + n]), nullScore: vector[start + n])
         }
         return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
@@ -97,24 +93,13 @@ public struct SpanExtractor: ExtractorPolicy {
         // Embed every distinct text once.
         var texts: [String: Int] = [:]
         var list: [String] = []
-        func note(_ t: String) {
-            if !t.isEmpty, texts[t] == nil {
-                texts[t] = list.count
-                list.append(t)
-            }
-        }
+        func note(_ t: String) { if !t.isEmpty, texts[t] == nil { texts[t] = list.count; list.append(t) } }
         let queries = schema.fields.map(SpanFeatures.query)
         let names = schema.fields.map(SpanFeatures.name)
         queries.forEach(note)
         names.forEach(note)
         for options in fields.compactMap({ $0 }) {
-            for c in options.spans {
-                note(c.keyLeft)
-                note(c.keyAbove)
-                note(c.line)
-                note(c.previous)
-                note(c.text)
-            }
+            for c in options.spans { note(c.keyLeft); note(c.keyAbove); note(c.line); note(c.previous); note(c.text) }
         }
         let tables = schema.fields.map { field -> TableRowFinder? in
             guard case .table(let sub) = field.kind else { return nil }
@@ -131,10 +116,7 @@ public struct SpanExtractor: ExtractorPolicy {
         // Table rows need the header similarities first; then their own texts are embedded.
         let rows = tables.map { $0?.rows(similarity: similarity) ?? [] }
         let embedded = list.count
-        for row in rows.joined() {
-            note(row.rowText)
-            note(row.leadText)
-        }
+        for row in rows.joined() { note(row.rowText); note(row.leadText) }
         if list.count > embedded { vectors += embedder.embed(Array(list[embedded...])) }
         for (f, table) in tables.enumerated() {
             guard let table else { continue }
@@ -206,11 +188,7 @@ public struct SpanExtractor: ExtractorPolicy {
     /// A span's place, to tell when two fields chose the same one.
     private struct SpanKey: Hashable {
         let page: Int, start: Int, end: Int
-        init(_ c: SpanCandidate) {
-            page = c.page
-            start = c.start
-            end = c.end
-        }
+        init(_ c: SpanCandidate) { page = c.page; start = c.start; end = c.end }
     }
 
     public func sample(_ prepared: Prepared, count: Int, temperature: Double, using generator: inout SeededGenerator) -> [Candidate] {
@@ -220,10 +198,7 @@ public struct SpanExtractor: ExtractorPolicy {
         return (0..<count).map { _ in
             var decisions: [[Int]] = []
             for (f, field) in schema.fields.enumerated() {
-                guard let s = fieldScores[f] else {
-                    decisions.append([])
-                    continue
-                }
+                guard let s = fieldScores[f] else { decisions.append([]); continue }
                 let null = weights(field).nullScore
                 if list[f] {
                     decisions.append(s.indices.filter { generator.unit() < Self.sigmoid((s[$0] - null) / t) })
@@ -233,13 +208,7 @@ public struct SpanExtractor: ExtractorPolicy {
                     let p = logits.map { exp($0 - top) }
                     var u = generator.unit() * p.reduce(0, +)
                     var pick = p.count - 1
-                    for (i, pi) in p.enumerated() {
-                        u -= pi
-                        if u < 0 {
-                            pick = i
-                            break
-                        }
-                    }
+                    for (i, pi) in p.enumerated() { u -= pi; if u < 0 { pick = i; break } }
                     decisions.append(pick == 0 ? [] : [pick - 1])
                 }
             }
@@ -295,8 +264,7 @@ public struct SpanExtractor: ExtractorPolicy {
             guard let options = prepared.fields[f] else { continue }
             let w = weights(field)
             let s = scores(options, w)
-            let base = starts[f]
-            let n = SpanFeatures.width(of: field) + 1
+            let base = starts[f], n = SpanFeatures.width(of: field) + 1
             let included = Set(candidate.decisions[f])
             for i in s.indices where i < optionWeights[f].count && optionWeights[f][i] != 0 {
                 // d/dz log σ(±z) with z = s − null, times the option's weight.
@@ -362,10 +330,7 @@ public struct SpanExtractor: ExtractorPolicy {
                 case let value: [value]
                 }
             let matching = options.values.indices.filter { i in gold.contains { ValueMatch.pairs([options.values[i]], [$0]) == 1 } }
-            if gold.isEmpty {
-                fields.insert(f)
-                continue
-            }
+            if gold.isEmpty { fields.insert(f); continue }
             guard !matching.isEmpty else { continue }
             fields.insert(f)
             if isList[f] {
@@ -384,10 +349,7 @@ public struct SpanExtractor: ExtractorPolicy {
         var evidence: [Evidence] = []
         var items = decisions.map { _ in [Int]() }
         for (f, field) in schema.fields.enumerated() {
-            guard let options = prepared.fields[f] else {
-                row[field.name] = .null
-                continue
-            }
+            guard let options = prepared.fields[f] else { row[field.name] = .null; continue }
             var values: [Value] = []
             if case .table = field.kind {
                 for i in decisions[f] {
@@ -406,10 +368,7 @@ public struct SpanExtractor: ExtractorPolicy {
             }
             for i in decisions[f] {
                 let value = options.values[i]
-                if let same = values.firstIndex(of: value) {
-                    items[f].append(same)
-                    continue
-                }
+                if let same = values.firstIndex(of: value) { items[f].append(same); continue }
                 items[f].append(values.count)
                 let c = options.spans[i]
                 evidence.append(

@@ -49,48 +49,30 @@ enum SpanFeatures {
         if case .table = field.kind { return RowFeatures.prior() }
         var w = [Double](repeating: 0, count: count)
         func set(_ name: String, _ value: Double) { w[names.firstIndex(of: name)!] = value }
-        set("key_similarity", 6)
-        set("above_similarity", 2.5)
-        set("line_similarity", 2.5)
-        set("previous_similarity", 1)
-        set("first_page", 0.3)
-        set("document_position", -0.5)
-        set("page_top", -0.2)
-        set("log_repeats", 0.3)
-        set("kind_key_value", 0.5)
-        set("kind_token", 1.5)
-        set("key_margin", 6)
-        set("label_like", -2.5)
+        set("key_similarity", 6); set("above_similarity", 2.5); set("line_similarity", 2.5)
+        set("previous_similarity", 1); set("first_page", 0.3); set("document_position", -0.5)
+        set("page_top", -0.2); set("log_repeats", 0.3); set("kind_key_value", 0.5); set("kind_token", 1.5)
+        set("key_margin", 6); set("label_like", -2.5)
         var null = 3.0
         switch field.scalarType.map(typeClass) ?? .text {
         case .text:
-            set("value_similarity", 1)
-            set("value_margin", 5)
-            set("common_words", -2.5)
-            set("value_name_similarity", -4)
-            set("example_kind", 2.5)
-            set("kind_date", -1.5)
-            set("kind_amount", -1.5)
-            set("root_words", -0.4)
-            set("kind_entity", 0.3)
-            set("legal_suffix", 0.5)
-            set("in_prose", -0.3)
+            set("value_similarity", 1); set("value_margin", 5); set("common_words", -2.5)
+            set("value_name_similarity", -4); set("example_kind", 2.5)
+            set("kind_date", -1.5); set("kind_amount", -1.5)
+            set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
             null = 3.5
         case .date:
             set("inverse_distinct_values", 2.5)
             null = 2.5
         case .number:
-            set("formatted_amount", 2.5)
-            set("percent", -1.5)
-            set("beside_number", -2)
+            set("formatted_amount", 2.5); set("percent", -1.5); set("beside_number", -2)
             null = 2.5
         case .other:
             set("value_similarity", 1)
         }
         if let type = field.scalarType, type.pattern != nil || type.enumValues != nil {
             // A value that fits a strict pattern or a fixed list is itself evidence.
-            null = 1
-            set("log_repeats", 1)
+            null = 1; set("log_repeats", 1)
         }
         if case .list = field.kind { null += 1.5 }
         return .init(weights: w, nullScore: null)
@@ -193,8 +175,7 @@ enum SpanFeatures {
 
     /// Text that is mostly letters: at least two of every three non-space characters.
     static func isWordy(_ text: String) -> Bool {
-        var letters = 0
-        var others = 0
+        var letters = 0, others = 0
         for c in text where !c.isWhitespace { if c.isLetter { letters += 1 } else { others += 1 } }
         return letters >= 2 * others && letters > 0
     }

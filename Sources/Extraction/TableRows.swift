@@ -50,13 +50,11 @@ struct TableRowFinder {
                 for (f, q) in queries.enumerated() {
                     for s in row.segments { pairs.append((f, s, similarity(q, page.segments[s].text))) }
                 }
-                var usedFields = Set<Int>()
-                var usedSegments = Set<Int>()
+                var usedFields = Set<Int>(), usedSegments = Set<Int>()
                 var columns: [(field: Int, segment: Int, similarity: Double)] = []
                 for p in pairs.sorted(by: { $0.similarity > $1.similarity }) where p.similarity >= 0.2 {
                     if usedFields.contains(p.field) || usedSegments.contains(p.segment) { continue }
-                    usedFields.insert(p.field)
-                    usedSegments.insert(p.segment)
+                    usedFields.insert(p.field); usedSegments.insert(p.segment)
                     columns.append(p)
                 }
                 let score = columns.reduce(0) { $0 + $1.similarity }
@@ -77,57 +75,39 @@ struct TableRowFinder {
             }
             let below = Array(visual[(header.index + 1)...])
             var found: [Row] = []
-            var lastDataRow = -1
-            var gap = 0
+            var lastDataRow = -1, gap = 0
             for (k, row) in below.enumerated() {
-                guard var r = cut(row, page: page, bands: bands) else {
-                    gap += 1
-                    continue
-                }
+                guard var r = cut(row, page: page, bands: bands) else { gap += 1; continue }
                 r.headerSimilarity = headerSimilarity
                 r.distance = Double(k) / Double(max(below.count, 1))
                 r.index = k
                 // The table is the run of rows with most numeric cells filled, allowing two
                 // other rows (wrapped text) between them.
-                if r.numericShare >= 0.5, lastDataRow < 0 || gap <= 2 {
-                    lastDataRow = k
-                    gap = 0
-                } else {
-                    gap += 1
-                }
+                if r.numericShare >= 0.5, lastDataRow < 0 || gap <= 2 { lastDataRow = k; gap = 0 } else { gap += 1 }
                 found.append(r)
             }
-            for var r in found {
-                r.inBlock = r.index <= lastDataRow
-                rows.append(r)
-            }
+            for var r in found { r.inBlock = r.index <= lastDataRow; rows.append(r) }
         }
         return rows
     }
 
     /// A visual row: the words drawn on one line, left to right, and the segments that start there.
-    struct VisualRow {
-        var words: [Int]
-        var segments: [Int]
-    }
+    struct VisualRow { var words: [Int]; var segments: [Int] }
 
     func visualRows(_ page: PageGeometry) -> [VisualRow] {
         let order = page.words.indices.sorted {
-            let a = page.words[$0].box
-            let b = page.words[$1].box
+            let a = page.words[$0].box, b = page.words[$1].box
             return (a.y0 + a.y1) / 2 < (b.y0 + b.y1) / 2
         }
         var rows: [VisualRow] = []
-        var centre: Float = -.infinity
-        var height: Float = 0
+        var centre: Float = -.infinity, height: Float = 0
         var rowOf = [Int](repeating: 0, count: page.words.count)
         for w in order {
             let box = page.words[w].box
             let c = (box.y0 + box.y1) / 2
             if rows.isEmpty || c - centre > 0.5 * max(height, box.y1 - box.y0) {
                 rows.append(VisualRow(words: [], segments: []))
-                centre = c
-                height = box.y1 - box.y0
+                centre = c; height = box.y1 - box.y0
             }
             rows[rows.count - 1].words.append(w)
             rowOf[w] = rows.count - 1

@@ -65,8 +65,7 @@ public final class BertModel: Sendable {
     public init(weights file: SafetensorsFile, configuration c: BertConfiguration) throws(ModelError) {
         configuration = c
         let prefix = file.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
-        let h = c.hiddenSize
-        let inner = c.intermediateSize
+        let h = c.hiddenSize, inner = c.intermediateSize
         func vector(_ name: String, _ count: Int) throws(ModelError) -> [Float] { try file.floats(prefix + name, shape: [count]) }
         func matrix(_ name: String, _ rows: Int, _ cols: Int) throws(ModelError) -> Matrix { try file.matrix(prefix + name, rows: rows, cols: cols) }
         wordEmbeddings = try matrix("embeddings.word_embeddings.weight", c.vocabularySize, h)
@@ -124,9 +123,7 @@ public final class BertModel: Sendable {
                 "a sequence of \(ids.count) tokens is longer than the model's \(configuration.maxPositions) positions")
             for (position, id) in ids.enumerated() {
                 precondition(id >= 0 && Int(id) < configuration.vocabularySize, "token id \(id) is outside the vocabulary")
-                let word = Int(id) * h
-                let pos = position * h
-                let out = row * h
+                let word = Int(id) * h, pos = position * h, out = row * h
                 for j in 0..<h { x[out + j] = wordEmbeddings.values[word + j] + positionEmbeddings.values[pos + j] + tokenTypeEmbedding[j] }
                 row += 1
             }
@@ -158,8 +155,7 @@ public final class BertModel: Sendable {
     }
 
     private func apply(_ layer: Layer, to x: [Float], lengths: [Int]) -> [Float] {
-        let c = configuration
-        let h = c.hiddenSize
+        let c = configuration, h = c.hiddenSize
         let rows = x.count / h
         let qkv = linear(x, rows: rows, layer.qkv, layer.qkvBias)
         var context = [Float](repeating: 0, count: rows * h)
@@ -177,9 +173,7 @@ public final class BertModel: Sendable {
 
     /// Scaled dot-product attention of every head of every sequence, written into `context`.
     private func attend(_ qkv: [Float], lengths: [Int], into context: inout [Float]) {
-        let h = configuration.hiddenSize
-        let heads = configuration.heads
-        let d = h / heads
+        let h = configuration.hiddenSize, heads = configuration.heads, d = h / heads
         let scale = 1 / Float(d).squareRoot()
         let longest = lengths.max() ?? 0
         var scores = [Float](repeating: 0, count: longest * longest)
@@ -190,9 +184,7 @@ public final class BertModel: Sendable {
                     for length in lengths {
                         let base = qkv.baseAddress! + offset * 3 * h
                         for head in 0..<heads {
-                            let q = base + head * d
-                            let k = base + h + head * d
-                            let v = base + 2 * h + head * d
+                            let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d
                             BLAS.gemm(
                                 transposeB: true, m: length, n: length, k: d, alpha: scale,
                                 a: q, lda: 3 * h, b: k, ldb: 3 * h, c: s.baseAddress!, ldc: length)

@@ -41,8 +41,7 @@ struct BigramHeap {
         items[0] = last
         var i = 0
         while true {
-            let l = 2 * i + 1
-            let r = l + 1
+            let l = 2 * i + 1, r = l + 1
             var best = i
             if l < items.count && Bigram.precedes(items[l], items[best]) { best = l }
             if r < items.count && Bigram.precedes(items[r], items[best]) { best = r }

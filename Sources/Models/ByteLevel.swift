@@ -48,12 +48,7 @@ enum ByteLevel {
         var out: [UInt8] = []
         for b in bytes {
             let s = scalarOfByte[Int(b)]
-            if s < 0x80 {
-                out.append(UInt8(s))
-            } else {
-                out.append(UInt8(0xC0 | (s >> 6)))
-                out.append(UInt8(0x80 | (s & 0x3F)))
-            }
+            if s < 0x80 { out.append(UInt8(s)) } else { out.append(UInt8(0xC0 | (s >> 6))); out.append(UInt8(0x80 | (s & 0x3F))) }
         }
         return out
     }

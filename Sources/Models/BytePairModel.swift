@@ -71,8 +71,7 @@ struct BytePairModel: Sendable {
         }
         func addBigram(_ left: Int32, _ right: Int32) {
             guard left >= 0, right >= 0 else { return }
-            let l = symbols[Int(left)]
-            let r = symbols[Int(right)]
+            let l = symbols[Int(left)], r = symbols[Int(right)]
             guard l.id >= 0, r.id >= 0,
                 let rank = ranks[UInt64(UInt32(bitPattern: l.id)) << 32 | UInt64(UInt32(bitPattern: r.id))]
             else { return }
@@ -80,8 +79,7 @@ struct BytePairModel: Sendable {
         }
         for i in 1..<symbols.count { addBigram(Int32(i - 1), Int32(i)) }
         while let bigram = queue.pop() {
-            let l = Int(bigram.left)
-            let r = Int(bigram.right)
+            let l = Int(bigram.left), r = Int(bigram.right)
             guard symbols[l].length > 0, symbols[r].length > 0, symbols[l].length + symbols[r].length == bigram.size else { continue }
             symbols[l].length += symbols[r].length
             symbols[l].id = bigram.token

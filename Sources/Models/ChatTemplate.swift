@@ -41,8 +41,7 @@ struct ChatMLTemplate: Sendable, Equatable {
             }
             guard terms.count == 1, case .literal(let text) = terms[0] else { return false }
             if text == Self.start + "assistant\n" { return true }
-            let prefix = Self.start + "system\n"
-            let suffix = Self.end + "\n"
+            let prefix = Self.start + "system\n", suffix = Self.end + "\n"
             if text.hasPrefix(prefix) && text.hasSuffix(suffix) && text.count >= prefix.count + suffix.count {
                 let body = String(text.dropFirst(prefix.count).dropLast(suffix.count))
                 system = body

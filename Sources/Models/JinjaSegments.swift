@@ -14,12 +14,10 @@ enum JinjaSegment: Equatable {
         var segments: [JinjaSegment] = []
         var textStart = 0
         var i = 0
-        var afterBlock = false
-        var stripLeading = false
+        var afterBlock = false, stripLeading = false
         /// Emits s[textStart..<end] after the whitespace rules; `tag` is the tag that follows.
         func emitText(upTo end: Int, tag: (open: Unicode.Scalar, marker: Unicode.Scalar?)?) {
-            var lower = textStart
-            var upper = end
+            var lower = textStart, upper = end
             if stripLeading {
                 while lower < upper, s[lower].properties.isWhitespace { lower += 1 }
             } else if afterBlock {  // trim_blocks
@@ -39,10 +37,7 @@ enum JinjaSegment: Equatable {
             if upper > lower { segments.append(.text(String(String.UnicodeScalarView(s[lower..<upper])))) }
         }
         while i + 1 < s.count {
-            guard s[i] == "{", s[i + 1] == "{" || s[i + 1] == "%" || s[i + 1] == "#" else {
-                i += 1
-                continue
-            }
+            guard s[i] == "{", s[i + 1] == "{" || s[i + 1] == "%" || s[i + 1] == "#" else { i += 1; continue }
             let open = s[i + 1]
             let close: Unicode.Scalar = open == "{" ? "}" : open
             var j = i + 2
@@ -54,10 +49,7 @@ enum JinjaSegment: Equatable {
             while j + 1 < s.count {
                 let c = s[j]
                 if let q = quote {
-                    if c == "\\" {
-                        j += 2
-                        continue
-                    }
+                    if c == "\\" { j += 2; continue }
                     if c == q { quote = nil }
                 } else if open != "#" && (c == "'" || c == "\"") {
                     quote = c
@@ -68,8 +60,7 @@ enum JinjaSegment: Equatable {
                 j += 1
             }
             guard let closeAt else { return nil }
-            var lower = i + 2
-            var upper = closeAt
+            var lower = i + 2, upper = closeAt
             if marker != nil { lower += 1 }
             stripLeading = upper > lower && s[upper - 1] == "-"
             if upper > lower && (s[upper - 1] == "-" || s[upper - 1] == "+") { upper -= 1 }

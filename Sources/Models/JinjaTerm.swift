@@ -24,9 +24,7 @@ enum JinjaTerm: Equatable {
                     case "t": out.append("\t")
                     case "r": out.append("\r")
                     case "\\", "'", "\"": out.append(s[i])
-                    default:
-                        out.append("\\")
-                        out.append(s[i])
+                    default: out.append("\\"); out.append(s[i])
                     }
                 } else {
                     out.append(s[i])
@@ -42,18 +40,12 @@ enum JinjaTerm: Equatable {
         func name() -> String? {
             guard i < s.count, isNameStart(s[i]) else { return nil }
             var out = ""
-            while i < s.count, isName(s[i]) {
-                out.unicodeScalars.append(s[i])
-                i += 1
-            }
+            while i < s.count, isName(s[i]) { out.unicodeScalars.append(s[i]); i += 1 }
             while i < s.count {
                 if s[i] == ".", i + 1 < s.count, isNameStart(s[i + 1]) {
                     i += 1
                     out += "."
-                    while i < s.count, isName(s[i]) {
-                        out.unicodeScalars.append(s[i])
-                        i += 1
-                    }
+                    while i < s.count, isName(s[i]) { out.unicodeScalars.append(s[i]); i += 1 }
                 } else if s[i] == "[" {
                     i += 1
                     skipSpaces()

@@ -47,11 +47,9 @@ extension LanguageTokenizer {
         var i = 0
         while i < text.count {
             if i + 2 < text.count && text[i] == 0xE2 && text[i + 1] == 0x96 && text[i + 2] == 0x81 {
-                out.append(0x20)
-                i += 3
+                out.append(0x20); i += 3
             } else {
-                out.append(text[i])
-                i += 1
+                out.append(text[i]); i += 1
             }
         }
         return out
@@ -87,8 +85,7 @@ extension LanguageTokenizer {
     /// The three passes of `llama_detokenize` for models that clean up tokenization spaces, ported
     /// literally (in place, as the C code runs them).
     static func cleanSpaces(_ text: inout [UInt8]) {
-        let space: UInt8 = 0x20
-        let quote: UInt8 = 0x27
+        let space: UInt8 = 0x20, quote: UInt8 = 0x27
         // " ?", " !", " .", " ," lose the space.
         var total = text.count
         var n = total
@@ -97,8 +94,7 @@ extension LanguageTokenizer {
         while i < n {
             let x = text[i]
             if text[i - 1] == space && (x == 0x3F || x == 0x21 || x == 0x2E || x == 0x2C) { total -= 1 }
-            text[total] = x
-            total += 1
+            text[total] = x; total += 1
             i += 1
         }
         // " ' " loses both spaces.
@@ -112,8 +108,7 @@ extension LanguageTokenizer {
                 i += 1
                 text[i] = 0
             }
-            text[total] = x
-            total += 1
+            text[total] = x; total += 1
             i += 1
         }
         // " 's", " 'm", " 're", " 've" lose the space.
@@ -132,8 +127,7 @@ extension LanguageTokenizer {
                     if (x1 == 0x72 && x2 == 0x65) || (x1 == 0x76 && x2 == 0x65) { total -= 1 }
                 }
             }
-            text[total] = x
-            total += 1
+            text[total] = x; total += 1
             i += 1
         }
         text.removeLast(text.count - total)

@@ -65,16 +65,13 @@ extension LanguageTokenizer {
             offsets.append(i)
             let b = UInt32(bytes[i])
             if b < 0x80 {
-                scalars.append(b)
-                i += 1
+                scalars.append(b); i += 1
             } else if b < 0xE0 {
-                scalars.append((b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))
-                i += 2
+                scalars.append((b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)); i += 2
             } else if b < 0xF0 {
-                scalars.append((b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))
-                i += 3
+                scalars.append((b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)); i += 3
             } else {
-                scalars.append((b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F))
+                scalars.append((b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F));
                 i += 4
             }
         }
@@ -97,10 +94,7 @@ extension LanguageTokenizer {
                 var next: [Fragment] = []
                 next.reserveCapacity(fragments.count)
                 for fragment in fragments {
-                    guard case .text(let range) = fragment else {
-                        next.append(fragment)
-                        continue
-                    }
+                    guard case .text(let range) = fragment else { next.append(fragment); continue }
                     var rest = range
                     while let match = Self.find(needle, in: bytes, rest) {
                         var left = rest.lowerBound..<match

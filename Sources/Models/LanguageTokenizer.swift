@@ -40,8 +40,7 @@ public struct LanguageTokenizer: Sendable {
             throw .malformed(path: gguf.path, reason: "it has no tokenizer.ggml.model")
         }
         var vocabulary = try TokenVocabulary(gguf: gguf)
-        var addBOS: Bool
-        var cleanSpaces: Bool
+        var addBOS: Bool, cleanSpaces: Bool
         let defaults: (bos: Int?, eos: Int?, unknown: Int?)
         switch kind {
         case "llama":

@@ -35,10 +35,7 @@ public final class LlamaModel: @unchecked Sendable {
         self.file = file
         self.path = file.path
         self.pool = pool
-        let e = config.embedding
-        let kv = config.kvDimension
-        let ff = config.feedForward
-        let q = config.heads * config.headDimension
+        let e = config.embedding, kv = config.kvDimension, ff = config.feedForward, q = config.heads * config.headDimension
         embeddings = try file.matrix("token_embd.weight", rows: config.vocabularySize, columns: e)
         outputNorm = try file.vector("output_norm.weight", count: e)
         head =

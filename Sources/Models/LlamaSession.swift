@@ -48,8 +48,7 @@ public final class LlamaSession {
             throw .invalidInput("the context holds \(capacity) tokens; \(count) are used and \(input.count) more do not fit")
         }
         reserve(count + input.count)
-        let e = config.embedding
-        let v = config.vocabularySize
+        let e = config.embedding, v = config.vocabularySize
         var logits = [Float](repeating: 0, count: (allLogits ? input.count : 1) * v)
         // Long prompts go in chunks, which bounds the attention scores' memory.
         for chunkStart in stride(from: 0, to: input.count, by: Self.chunk) {
@@ -81,9 +80,7 @@ public final class LlamaSession {
     private func run(layer index: Int, tokens n: Int) {
         let config = model.configuration
         let layer = model.layers[index]
-        let e = config.embedding
-        let kvDim = config.kvDimension
-        let qDim = config.heads * config.headDimension
+        let e = config.embedding, kvDim = config.kvDimension, qDim = config.heads * config.headDimension
         let s = scratch
         for i in 0..<n {
             Activations.rmsNorm(s.hidden + i * e, layer.attentionNorm, into: s.normed + i * e, count: e, epsilon: config.rmsEpsilon)
@@ -122,22 +119,18 @@ public final class LlamaSession {
     /// Causal grouped-query attention of the `n` new tokens over the whole cache, into `scratch.attention`.
     private func attention(layer index: Int, tokens n: Int) {
         let config = model.configuration
-        let d = config.headDimension
-        let kvDim = config.kvDimension
-        let qDim = config.heads * d
+        let d = config.headDimension, kvDim = config.kvDimension, qDim = config.heads * d
         let group = config.heads / config.kvHeads
         let total = count + n
         let scale = 1 / Float(d).squareRoot()
         scratch.reserveScores(config.heads * n * total)
         let s = scratch
-        let past = count
-        let batched = n >= model.blasBatchThreshold
+        let past = count, batched = n >= model.blasBatchThreshold
         // Queries meet half-precision keys: ggml rounds them to half precision first.
         for j in 0..<(n * qDim) { s.query[j] = Self.roundedToHalf(s.query[j]) }
         keys[index].withUnsafeBufferPointer { kBuffer in
             values[index].withUnsafeBufferPointer { vBuffer in
-                let k = kBuffer.baseAddress!
-                let v = vBuffer.baseAddress!
+                let k = kBuffer.baseAddress!, v = vBuffer.baseAddress!
                 if n == 1 && d % 16 == 0 {
                     singleTokenAttention(keys: k, values: v, total: total, scale: scale)
                     return
@@ -189,17 +182,14 @@ public final class LlamaSession {
     /// share a key/value head, so the keys and values it reads are reused from cache.
     private func singleTokenAttention(keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, total: Int, scale: Float) {
         let config = model.configuration
-        let d = config.headDimension
-        let kvDim = config.kvDimension
+        let d = config.headDimension, kvDim = config.kvDimension
         let group = config.heads / config.kvHeads
         let s = scratch
         let chunks = max(1, min(8, total / 64))
         model.pool.parallelFor(config.kvHeads * chunks) { tasks in
             for task in tasks {
-                let g = task / chunks
-                let c = task % chunks
-                let start = total * c / chunks
-                let end = total * (c + 1) / chunks
+                let g = task / chunks, c = task % chunks
+                let start = total * c / chunks, end = total * (c + 1) / chunks
                 for h in (g * group)..<((g + 1) * group) {
                     Self.scores(
                         s.query + h * d, keys: k + start * kvDim + g * d, stride: kvDim, count: end - start,
@@ -213,8 +203,7 @@ public final class LlamaSession {
         let blocks = d / 16
         model.pool.parallelFor(config.kvHeads * blocks) { tasks in
             for task in tasks {
-                let g = task / blocks
-                let column = (task % blocks) * 16
+                let g = task / blocks, column = (task % blocks) * 16
                 for h in (g * group)..<((g + 1) * group) {
                     Self.weightedSum(
                         s.scores + h * total, values: v + g * d + column, stride: kvDim, count: total,
@@ -257,17 +246,14 @@ public final class LlamaSession {
     /// Rotary position embedding on adjacent pairs (GGUF llama weights are permuted for this
     /// layout), with angles `position · base^(-2i/d)` built by repeated multiplication like ggml.
     static func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, config: LlamaConfiguration, position: Int) {
-        let d = config.headDimension
-        let rotated = config.ropeDimensions
+        let d = config.headDimension, rotated = config.ropeDimensions
         let thetaScale = powf(config.ropeBase, -2 / Float(rotated))
         var theta = Float(position)
         for pair in 0..<(rotated / 2) {
-            let c = cosf(theta)
-            let s = sinf(theta)
+            let c = cosf(theta), s = sinf(theta)
             for h in 0..<heads {
                 let p = x + h * d + 2 * pair
-                let x0 = p[0]
-                let x1 = p[1]
+                let x0 = p[0], x1 = p[1]
                 p[0] = x0 * c - x1 * s
                 p[1] = x0 * s + x1 * c
             }
@@ -299,14 +285,8 @@ public final class LlamaSession {
         var t = 0
         if d % 16 == 0 {
             while t + 4 <= count {
-                let k0 = UnsafeRawPointer(keys + t * stride)
-                let k1 = k0 + stride * 4
-                let k2 = k1 + stride * 4
-                let k3 = k2 + stride * 4
-                var a0 = SIMD16<Float>()
-                var a1 = SIMD16<Float>()
-                var a2 = SIMD16<Float>()
-                var a3 = SIMD16<Float>()
+                let k0 = UnsafeRawPointer(keys + t * stride), k1 = k0 + stride * 4, k2 = k1 + stride * 4, k3 = k2 + stride * 4
+                var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
                 var c = 0
                 while c < d {
                     let x = rq.loadUnaligned(fromByteOffset: c * 4, as: SIMD16<Float>.self)
@@ -321,10 +301,7 @@ public final class LlamaSession {
                     let h = v.lowHalf + v.highHalf
                     return h.lowHalf + h.highHalf
                 }
-                let f0 = fold(a0)
-                let f1 = fold(a1)
-                let f2 = fold(a2)
-                let f3 = fold(a3)
+                let f0 = fold(a0), f1 = fold(a1), f2 = fold(a2), f3 = fold(a3)
                 let sums = SIMD4(f0.sum(), f1.sum(), f2.sum(), f3.sum()) * scale
                 UnsafeMutableRawPointer(out + t).storeBytes(of: sums, as: SIMD4<Float>.self)
                 t += 4
@@ -346,8 +323,7 @@ public final class LlamaSession {
     ) {
         var c = 0
         while c + 32 <= d {
-            var a0 = SIMD16<Float>()
-            var a1 = SIMD16<Float>()
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
             var row = UnsafeRawPointer(values + c)
             for t in 0..<count {
                 let w = SIMD16<Float>(repeating: p[t])
@@ -360,8 +336,7 @@ public final class LlamaSession {
             c += 32
         }
         if c + 16 <= d {
-            var a0 = SIMD16<Float>()
-            var a1 = SIMD16<Float>()
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
             var row = UnsafeRawPointer(values + c)
             var t = 0
             while t + 2 <= count {

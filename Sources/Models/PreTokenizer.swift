@@ -74,10 +74,7 @@ struct WordScanner {
         var gapStart = r.lowerBound
         var i = r.lowerBound
         while i < r.upperBound {
-            guard member(i) else {
-                i += 1
-                continue
-            }
+            guard member(i) else { i += 1; continue }
             if gapStart < i { out.append(gapStart..<i) }
             let start = i
             while i < r.upperBound, i - start < longest, member(i) { i += 1 }
@@ -130,17 +127,11 @@ struct WordScanner {
             let c = scalars[pos]
             if c == 0x27, pos + 1 < end {  // 's 't 'm 'd 're 've 'll
                 let n = scalars[pos + 1]
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
-                    out.append(pos..<(pos + 2))
-                    pos += 2
-                    continue
-                }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { out.append(pos..<(pos + 2)); pos += 2; continue }
                 if pos + 2 < end {
                     let nn = scalars[pos + 2]
                     if (n == 0x72 && nn == 0x65) || (n == 0x76 && nn == 0x65) || (n == 0x6C && nn == 0x6C) {
-                        out.append(pos..<(pos + 3))
-                        pos += 3
-                        continue
+                        out.append(pos..<(pos + 3)); pos += 3; continue
                     }
                 }
             }
@@ -182,17 +173,11 @@ struct WordScanner {
             let f = flags[pos]
             if c == 0x27, pos + 1 < end {  // (?i:'s|'t|'re|'ve|'m|'ll|'d)
                 let n = lower(scalars[pos + 1])
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
-                    out.append(pos..<(pos + 2))
-                    pos += 2
-                    continue
-                }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { out.append(pos..<(pos + 2)); pos += 2; continue }
                 if pos + 2 < end {
                     let nn = lower(scalars[pos + 2])
                     if (n == 0x72 && nn == 0x65) || (n == 0x76 && nn == 0x65) || (n == 0x6C && nn == 0x6C) {
-                        out.append(pos..<(pos + 3))
-                        pos += 3
-                        continue
+                        out.append(pos..<(pos + 3)); pos += 3; continue
                     }
                 }
             }
@@ -206,10 +191,7 @@ struct WordScanner {
                 var groupStart = pos
                 while flag(pos).contains(.number) {
                     pos += 1
-                    if pos - groupStart >= digitGroup {
-                        out.append(groupStart..<pos)
-                        groupStart = pos
-                    }
+                    if pos - groupStart >= digitGroup { out.append(groupStart..<pos); groupStart = pos }
                 }
                 if groupStart < pos { out.append(groupStart..<pos) }
                 continue

@@ -118,10 +118,7 @@ final class MappedFile: @unchecked Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .malformed(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
-        guard size > 0 else {
-            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-            return
-        }
+        guard size > 0 else { bytes = UnsafeRawBufferPointer(start: nil, count: 0); return }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw .malformed(path: path, reason: "cannot map it: \(String(cString: strerror(errno)))")
         }

@@ -73,8 +73,7 @@ public struct Sampler {
         var weights = order.map { Foundation.exp((Double(logits[$0]) - top) / options.temperature) }
         let total = weights.reduce(0, +)
         if options.topP < 1 {
-            var kept = 0
-            var mass = 0.0
+            var kept = 0, mass = 0.0
             while kept < weights.count {
                 mass += weights[kept] / total
                 kept += 1

@@ -39,8 +39,7 @@ struct SentencePieceModel: Sendable {
         text.withUnsafeBufferPointer { bytes in
             func addBigram(_ left: Int32, _ right: Int32) {
                 guard left >= 0, right >= 0 else { return }
-                let l = symbols[Int(left)]
-                let r = symbols[Int(right)]
+                let l = symbols[Int(left)], r = symbols[Int(right)]
                 let size = l.length + r.length
                 let piece = UnsafeBufferPointer(rebasing: bytes[Int(l.start)..<Int(l.start + size)])
                 guard let token = literal.find(piece) else { return }
@@ -48,8 +47,7 @@ struct SentencePieceModel: Sendable {
             }
             for i in 1..<symbols.count { addBigram(Int32(i - 1), Int32(i)) }
             while let bigram = queue.pop() {
-                let l = Int(bigram.left)
-                let r = Int(bigram.right)
+                let l = Int(bigram.left), r = Int(bigram.right)
                 guard symbols[l].length > 0, symbols[r].length > 0, symbols[l].length + symbols[r].length == bigram.size else { continue }
                 symbols[l].length += symbols[r].length
                 symbols[r].length = 0

@@ -64,10 +64,7 @@ extension LanguageModel {
         var emitted = 0
         let decodeStart = clock.now
         while result.tokens.count < maxTokens {
-            if constraint?.isComplete == true {
-                result.stopReason = .complete
-                break
-            }
+            if constraint?.isComplete == true { result.stopReason = .complete; break }
             var mask: [Bool]? = nil
             if constraint != nil {
                 let maskStart = clock.now
@@ -80,10 +77,7 @@ extension LanguageModel {
                 result.stopReason = .noAllowedToken
                 break
             }
-            if stopTokens.contains(token) {
-                result.stopReason = .endOfSequence
-                break
-            }
+            if stopTokens.contains(token) { result.stopReason = .endOfSequence; break }
             constraint?.accept(token)
             result.tokens.append(token)
             result.logProbability += logProbability
@@ -93,10 +87,7 @@ extension LanguageModel {
                 emitted = valid
             }
             if result.tokens.count == maxTokens || constraint?.isComplete == true { break }
-            guard session.count < session.capacity else {
-                result.stopReason = .contextFull
-                break
-            }
+            guard session.count < session.capacity else { result.stopReason = .contextFull; break }
             logits = try session.evaluate([token])
         }
         if constraint?.isComplete == true { result.stopReason = .complete }
@@ -144,10 +135,7 @@ extension LanguageModel {
         var back = 0
         while back < 3, end - back - 1 >= start {
             let byte = bytes[end - back - 1]
-            if byte & 0xC0 == 0x80 {
-                back += 1
-                continue
-            }
+            if byte & 0xC0 == 0x80 { back += 1; continue }
             let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
             if length > back + 1 { end -= back + 1 }
             break

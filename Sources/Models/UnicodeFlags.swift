@@ -36,8 +36,7 @@ struct UnicodeFlags: OptionSet, Sendable {
         if c < 0x10000 { return table.bmp[Int(c)] }
         guard c < 0x110000 else { return UInt8(undefined.rawValue) }
         // The last range starting at or before c.
-        var low = 0
-        var high = table.starts.count - 1
+        var low = 0, high = table.starts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if table.starts[mid] <= c { low = mid } else { high = mid - 1 }

@@ -29,10 +29,7 @@ public struct WordPieceTokenizer: Sendable {
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase
         self.maxCharactersPerWord = maxCharactersPerWord
-        unknownID = try id("[UNK]")
-        classifierID = try id("[CLS]")
-        separatorID = try id("[SEP]")
-        paddingID = try id("[PAD]")
+        unknownID = try id("[UNK]"); classifierID = try id("[CLS]"); separatorID = try id("[SEP]"); paddingID = try id("[PAD]")
         var specials: [String: Int32] = [:]
         for token in specialTokens ?? ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] { specials[token] = vocabulary[token] }
         self.specialTokens = specials
@@ -86,15 +83,13 @@ public struct WordPieceTokenizer: Sendable {
         outer: while i < scalars.count {
             if scalars[i] == "[" {
                 for (token, id) in specialTokens where matches(token, scalars, at: i) {
-                    appendWords(of: String(pending), to: &ids)
-                    pending.removeAll()
+                    appendWords(of: String(pending), to: &ids); pending.removeAll()
                     ids.append(id)
                     i += token.unicodeScalars.count
                     continue outer
                 }
             }
-            pending.append(scalars[i])
-            i += 1
+            pending.append(scalars[i]); i += 1
         }
         appendWords(of: String(pending), to: &ids)
         return ids
@@ -119,17 +114,8 @@ public struct WordPieceTokenizer: Sendable {
         var cleaned = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
-            if Self.isWhitespace(s) {
-                cleaned.append(" ")
-                continue
-            }
-            if Self.isCJK(s) {
-                cleaned.append(" ")
-                cleaned.append(s)
-                cleaned.append(" ")
-            } else {
-                cleaned.append(s)
-            }
+            if Self.isWhitespace(s) { cleaned.append(" "); continue }
+            if Self.isCJK(s) { cleaned.append(" "); cleaned.append(s); cleaned.append(" ") } else { cleaned.append(s) }
         }
         var result = String(cleaned)
         if stripAccents {
@@ -159,15 +145,9 @@ public struct WordPieceTokenizer: Sendable {
         var current: [Unicode.Scalar] = []
         for s in text.unicodeScalars {
             if s.properties.isWhitespace {
-                if !current.isEmpty {
-                    words.append(current)
-                    current = []
-                }
+                if !current.isEmpty { words.append(current); current = [] }
             } else if Self.isPunctuation(s) {
-                if !current.isEmpty {
-                    words.append(current)
-                    current = []
-                }
+                if !current.isEmpty { words.append(current); current = [] }
                 words.append([s])
             } else {
                 current.append(s)
@@ -179,10 +159,7 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Greedy longest-match-first WordPiece; a word with any unmatched part is `[UNK]`.
     private func appendPieces(of word: [Unicode.Scalar], to ids: inout [Int32]) {
-        guard word.count <= maxCharactersPerWord else {
-            ids.append(unknownID)
-            return
-        }
+        guard word.count <= maxCharactersPerWord else { ids.append(unknownID); return }
         var pieces: [Int32] = []
         var start = 0
         while start < word.count {
@@ -191,16 +168,10 @@ public struct WordPieceTokenizer: Sendable {
             while end > start {
                 var piece = start > 0 ? "##" : ""
                 piece.unicodeScalars.append(contentsOf: word[start..<end])
-                if let id = vocabulary[piece] {
-                    found = id
-                    break
-                }
+                if let id = vocabulary[piece] { found = id; break }
                 end -= 1
             }
-            guard let found else {
-                ids.append(unknownID)
-                return
-            }
+            guard let found else { ids.append(unknownID); return }
             pieces.append(found)
             start = end
         }

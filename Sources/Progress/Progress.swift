@@ -9,10 +9,7 @@ public struct ProgressEvent: Sendable {
     public let item: String?
 
     public init(task: String, completed: Int, total: Int?, item: String? = nil) {
-        self.task = task
-        self.completed = completed
-        self.total = total
-        self.item = item
+        self.task = task; self.completed = completed; self.total = total; self.item = item
     }
 }
 

@@ -11,10 +11,7 @@ public enum FileDiscovery {
             let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw .noSuchPath(path) }
-            guard isDirectory.boolValue else {
-                found.insert(url.path)
-                continue
-            }
+            guard isDirectory.boolValue else { found.insert(url.path); continue }
             guard
                 let walker = fm.enumerator(
                     at: url, includingPropertiesForKeys: nil,

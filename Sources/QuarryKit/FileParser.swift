@@ -62,19 +62,11 @@ extension ParseOutcome {
     func encoded() -> Data {
         var w = BinaryWriter()
         let s = stamp
-        w.put(s.path)
-        w.put(s.sha256)
-        w.put(Int64(s.size))
-        w.put(s.mtime)
+        w.put(s.path); w.put(s.sha256); w.put(Int64(s.size)); w.put(s.mtime)
         switch self {
-        case .parsed(_, let document):
-            w.put(UInt8(0))
-            w.put(document.encoded())
+        case .parsed(_, let document): w.put(UInt8(0)); w.put(document.encoded())
         case .unchanged: w.put(UInt8(1))
-        case .failed(_, let kind, let reason):
-            w.put(UInt8(2))
-            w.put(kind?.rawValue)
-            w.put(reason)
+        case .failed(_, let kind, let reason): w.put(UInt8(2)); w.put(kind?.rawValue); w.put(reason)
         }
         return w.data
     }

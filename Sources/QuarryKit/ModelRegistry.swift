@@ -72,9 +72,7 @@ public struct SpanParameterSummary: Sendable {
 
     init?(_ text: String) {
         guard let p = try? JSONDecoder().decode(SpanParameters.self, from: Data(text.utf8)) else { return nil }
-        format = p.format
-        features = p.features.count
-        rowFeatures = p.rowFeatures.count
+        format = p.format; features = p.features.count; rowFeatures = p.rowFeatures.count
         fields = p.fields.keys.sorted().compactMap { name in
             guard let w = p.fields[name] else { return nil }
             let names = w.weights.count == p.features.count ? p.features : w.weights.count == p.rowFeatures.count ? p.rowFeatures : []

@@ -98,10 +98,7 @@ enum ResultMapping {
         for field in schema.fields {
             let value = values[field.name] ?? .null
             if case .table = field.kind {
-                guard case .array(let items) = value else {
-                    children[field.name] = []
-                    continue
-                }
+                guard case .array(let items) = value else { children[field.name] = []; continue }
                 children[field.name] = items.compactMap { item in
                     guard case .object(let sub) = item else { return nil }
                     return sub.mapValues(cell)

@@ -25,25 +25,17 @@ public struct ExtractRequest: Sendable {
     public var dates: DateOrder?
 
     public init(schemaPath: String, table: String, paths: [String]) {
-        self.schemaPath = schemaPath
-        self.table = table
-        self.paths = paths
+        self.schemaPath = schemaPath; self.table = table; self.paths = paths
     }
 }
 
 /// What an extraction did.
 public struct ExtractReport: Sendable, Codable {
     /// How many rows have a value for one field, among the rows extracted in this run.
-    public struct Fill: Sendable, Codable {
-        public let field: String
-        public let filled: Int
-    }
+    public struct Fill: Sendable, Codable { public let field: String; public let filled: Int }
     /// A validation issue, with the document it is about.
     public struct Issue: Sendable, Codable {
-        public let document: String
-        public let field: String
-        public let rule: String
-        public let message: String
+        public let document: String; public let field: String; public let rule: String; public let message: String
     }
 
     public var table: String
@@ -79,9 +71,7 @@ public struct TableExtraction: Sendable {
     public var batchSize = 8
 
     public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
-        self.store = store
-        self.parsing = parsing
-        self.encoder = encoder
+        self.store = store; self.parsing = parsing; self.encoder = encoder
     }
 
     public func run(_ request: ExtractRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> ExtractReport {

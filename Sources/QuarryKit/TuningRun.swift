@@ -42,9 +42,7 @@ public struct TuneRequest: Sendable {
     public enum Promotion: String, Sendable, CaseIterable { case auto, always, never }
 
     public init(schemaPath: String, table: String, paths: [String]) {
-        self.schemaPath = schemaPath
-        self.table = table
-        self.paths = paths
+        self.schemaPath = schemaPath; self.table = table; self.paths = paths
     }
 }
 
@@ -90,9 +88,7 @@ public struct TuningRun: Sendable {
     public let encoder: SentenceEncoder
 
     public init(store: Store, parsing: Ingestor.Parsing = .inProcess, encoder: SentenceEncoder) {
-        self.store = store
-        self.parsing = parsing
-        self.encoder = encoder
+        self.store = store; self.parsing = parsing; self.encoder = encoder
     }
 
     public func run(_ request: TuneRequest, progress: any ProgressReporter = SilentProgress()) throws(QuarryError) -> TuneReport {
@@ -103,8 +99,7 @@ public struct TuningRun: Sendable {
                 message: "only the span extractor has trainable parameters; "
                     + "the llm extractor can be tuned once it has adapters (it is used as a judge: rewards.language_model)")
         }
-        let schema: Schema
-        let validator: Validator
+        let schema: Schema, validator: Validator
         do {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
@@ -132,8 +127,7 @@ public struct TuningRun: Sendable {
         report.documents = records.count
 
         // Explore needs every document's candidates and features once.
-        var documents: [Document] = []
-        var prepared: [SpanExtractor.Prepared] = []
+        var documents: [Document] = [], prepared: [SpanExtractor.Prepared] = []
         progress.report(ProgressEvent(task: "prepare", completed: 0, total: records.count))
         for (n, record) in records.enumerated() {
             let document = try TableExtraction.load(record, from: store)
@@ -247,9 +241,7 @@ extension TuningRun {
         encoder.keyEncodingStrategy = .convertToSnakeCase  // as the --json reports
         let worse = result.after.isWorse(than: result.before)
         switch request.promote {
-        case .always:
-            report.promoted = true
-            report.promotion = "--promote always"
+        case .always: report.promoted = true; report.promotion = "--promote always"
         case .never: report.promotion = "--promote never"
         case .auto:
             report.promoted = !worse
@@ -282,10 +274,7 @@ struct VersionMetrics: Codable {
     /// Micro and macro F1 of an evaluation against gold rows.
     struct F1: Codable {
         let micro: Double, macro: Double
-        init(_ report: EvaluationReport) {
-            micro = report.micro.f1
-            macro = report.macroF1
-        }
+        init(_ report: EvaluationReport) { micro = report.micro.f1; macro = report.macroF1 }
     }
 
     let method: TuneRequest.Method

@@ -28,17 +28,14 @@ final class WorkerPool: Sendable {
                 var served = 0
                 while !stop.load(ordering: .relaxed), let job = queue.withLock({ $0.next() }) {
                     if worker == nil || served >= recycleAfter {
-                        worker?.close()
-                        worker = WorkerProcess(executable: executable)
-                        served = 0
+                        worker?.close(); worker = WorkerProcess(executable: executable); served = 0
                     }
                     served += 1
                     if let outcome = worker?.parse(job) {
                         results.send(outcome)
                     } else {
                         let reason = worker?.failureDescription ?? "could not start the parse worker"
-                        worker?.close()
-                        worker = nil
+                        worker?.close(); worker = nil
                         let stat = FileStat.of(job.path)
                         let stamp = FileStamp(path: job.path, sha256: "", size: stat?.size ?? 0, mtime: stat?.mtime ?? 0)
                         results.send(.failed(stamp, nil, reason))
@@ -56,21 +53,12 @@ final class WorkerPool: Sendable {
 
 /// Many senders, one receiver, blocking.
 private final class OutcomeChannel: Sendable {
-    private struct State {
-        var items: [ParseOutcome] = []
-        var finished = 0
-    }
+    private struct State { var items: [ParseOutcome] = []; var finished = 0 }
     private let state = Mutex(State())
     private let signal = DispatchSemaphore(value: 0)
 
-    func send(_ outcome: ParseOutcome) {
-        state.withLock { $0.items.append(outcome) }
-        signal.signal()
-    }
-    func finishOne() {
-        state.withLock { $0.finished += 1 }
-        signal.signal()
-    }
+    func send(_ outcome: ParseOutcome) { state.withLock { $0.items.append(outcome) }; signal.signal() }
+    func finishOne() { state.withLock { $0.finished += 1 }; signal.signal() }
 
     /// Hands every outcome to `body` until all `drivers` have finished and nothing is left.
     func receive(drivers: Int, _ body: (ParseOutcome) -> Void) {

@@ -22,23 +22,14 @@ extension ValueParser {
         }
 
         private func read(from start: Int, plainSpaces: Bool) -> (end: Int, amount: Amount, core: Core)? {
-            var p = start
-            var amount = Amount()
+            var p = start, amount = Amount()
             let parenthesised = at(p) == "("
             if parenthesised { p += 1 }
-            if isMinus(at(p)) {
-                amount.negative = true
-                p += 1
-            } else if at(p) == "+" {
-                p += 1
-            }
+            if isMinus(at(p)) { amount.negative = true; p += 1 } else if at(p) == "+" { p += 1 }
             let prefix = currency(at: p)
             if let prefix {
                 p = skipGap(p + prefix.length)
-                if !amount.negative, isMinus(at(p)) {
-                    amount.negative = true
-                    p += 1
-                }
+                if !amount.negative, isMinus(at(p)) { amount.negative = true; p += 1 }
             }
             guard let core = core(at: p, plainSpaces: plainSpaces) else { return nil }
             (amount.integerDigits, amount.fractionDigits, p) = (core.integer, core.fraction, core.end)
@@ -110,15 +101,10 @@ extension ValueParser {
             var q = p
             func digits() -> String {
                 var run = ""
-                while let c = at(q), isDigit(c) {
-                    run.append(c)
-                    q += 1
-                }
+                while let c = at(q), isDigit(c) { run.append(c); q += 1 }
                 return run
             }
-            var groups = [digits()]
-            var separators: [Separator] = []
-            var usesPlainSpace = false
+            var groups = [digits()], separators: [Separator] = [], usesPlainSpace = false
             while let separator = separator(at(q), plainSpaces: plainSpaces), let next = at(q + 1), isDigit(next) {
                 separators.append(separator)
                 usesPlainSpace = usesPlainSpace || at(q) == " "
@@ -168,12 +154,8 @@ extension ValueParser {
 
         /// A magnitude word at `p` (a one-letter one only when `glued` to the digits).
         private func magnitude(at p: Int, glued: Bool) -> (exponent: Int, end: Int)? {
-            var q = p
-            var word = ""
-            while let c = at(q), c.isLetter {
-                word.append(c)
-                q += 1
-            }
+            var q = p, word = ""
+            while let c = at(q), c.isLetter { word.append(c); q += 1 }
             let lower = word.lowercased()
             guard let exponent = Self.magnitudes[lower], glued || word.count > 1 else { return nil }
             if lower == "mio" || lower == "mrd", at(q) == "." { q += 1 }

@@ -27,8 +27,7 @@ extension ValueParser {
     /// Day-first when the unambiguous numeric dates among `texts` say so (`25/12/2018`), else
     /// month-first. Texts that are not `n/n/n` (or with `-`, `.`) are ignored.
     public static func dateOrder(of texts: some Sequence<String>) -> DateOrder {
-        var dayFirst = 0
-        var monthFirst = 0
+        var dayFirst = 0, monthFirst = 0
         for text in texts {
             let parts = text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
             guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
@@ -134,8 +133,7 @@ extension ValueParser {
         func isDelimited(_ span: Range<Int>, previousEnd: String.Index?) -> Bool {
             let connectors: Set<Character> = ["-", "/", ".", "_", "\\"]
             func isAlphanumeric(_ p: Int) -> Bool { kind(p) == .word || kind(p) == .number }
-            let before = span.lowerBound - 1
-            let after = span.upperBound
+            let before = span.lowerBound - 1, after = span.upperBound
             if isAlphanumeric(before) { return false }
             if let c = punct(before), connectors.contains(c), isAlphanumeric(before - 1),
                 previousEnd != tokens[before].range.lowerBound, !isDayRange(endingAt: before)
@@ -167,9 +165,7 @@ extension ValueParser {
             guard kind(p) == .number, let sep = punct(p + 1), "-/.".contains(sep), kind(p + 2) == .number,
                 punct(p + 3) == sep, kind(p + 4) == .number
             else { return nil }
-            let a = tokens[p]
-            let b = tokens[p + 2]
-            let c = tokens[p + 4]
+            let a = tokens[p], b = tokens[p + 2], c = tokens[p + 4]
             let (la, lb, lc) = (a.text.count, b.text.count, c.text.count)
             if la == 4, (1...2).contains(lb), (1...2).contains(lc) {
                 return LocalDate(year: a.value, month: b.value, day: c.value).map { (p + 5, $0) }
@@ -190,29 +186,21 @@ extension ValueParser {
         private func dayMonthYear(_ start: Int) -> (end: Int, date: LocalDate)? {
             var p = start
             var wordy = false
-            if word(p) == "the", kind(p + 1) == .space {
-                p += 2
-                wordy = true
-            }
+            if word(p) == "the", kind(p + 1) == .space { p += 2; wordy = true }
             guard let (day, afterDay) = day(p) else { return nil }
             let first = gap(afterDay, [".", "-", "/"])
             p = first.next
             if word(p) == "day", kind(p + 1) == .space, word(p + 2) == "of", kind(p + 3) == .space {
-                p += 4
-                wordy = true
+                p += 4; wordy = true
             } else if let w = word(p), w == "of" || w == "de", kind(p + 1) == .space {
-                p += 2
-                wordy = true
+                p += 2; wordy = true
             }
             guard let name = word(p), let month = Self.months[name] else { return nil }
             p += 1
             if punct(p) == "." { p += 1 }
             let second = gap(p, [",", "-", "/", "."])
             p = second.next
-            if let w = word(p), w == "de" || w == "del", kind(p + 1) == .space {
-                p += 2
-                wordy = true
-            }
+            if let w = word(p), w == "de" || w == "del", kind(p + 1) == .space { p += 2; wordy = true }
             guard let (year, end) = year(p, allowTwoDigits: !wordy && first.tight && second.tight) else { return nil }
             return LocalDate(year: year, month: month, day: day).map { (end, $0) }
         }
@@ -251,18 +239,11 @@ extension ValueParser {
 
         /// Optional whitespace, at most one of `allowed`, optional whitespace; `tight` if no whitespace.
         private func gap(_ p: Int, _ allowed: Set<Character>) -> (next: Int, tight: Bool) {
-            var q = p
-            var tight = true
-            if kind(q) == .space {
-                q += 1
-                tight = false
-            }
+            var q = p, tight = true
+            if kind(q) == .space { q += 1; tight = false }
             if let c = punct(q), allowed.contains(c) {
                 q += 1
-                if kind(q) == .space {
-                    q += 1
-                    tight = false
-                }
+                if kind(q) == .space { q += 1; tight = false }
             }
             return (q, tight)
         }

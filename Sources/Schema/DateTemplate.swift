@@ -53,10 +53,7 @@ package enum DateTemplate {
         case 15, 18, 24:
             guard digit != nil else { return false }
         case 19:
-            if c == UInt32(UInt8(ascii: "Z")) {
-                position = dateTimeEnd
-                return true
-            }
+            if c == UInt32(UInt8(ascii: "Z")) { position = dateTimeEnd; return true }
             guard c == UInt32(UInt8(ascii: "+")) || c == UInt32(UInt8(ascii: "-")) else { return false }
         default:
             return false

@@ -1,8 +1,7 @@
 /// Arithmetic, functions and message formatting for `RuleEvaluator`.
 extension RuleEvaluator {
     func arithmetic(_ op: ArithmeticOperator, _ left: RuleNode, _ right: RuleNode, _ node: RuleNode) throws(RuleStop) -> Value {
-        let a = try operand(left)
-        let b = try operand(right)
+        let a = try operand(left), b = try operand(right)
         if let x = a.numeric, let y = b.numeric {
             switch op {
             case .add: return .number(x + y)
@@ -98,8 +97,7 @@ extension RuleEvaluator {
         case .list where node.paths.isEmpty: return format(value)
         case .path: return "\(text(node)) \(format(value))"
         default:
-            let written = text(node)
-            let substituted = self.substituted(node)
+            let written = text(node), substituted = self.substituted(node)
             if written == substituted { return written == format(value) ? written : "\(written) = \(format(value))" }
             return "\(written) = \(substituted) = \(format(value))"
         }

@@ -22,8 +22,7 @@ struct RuleEvaluator {
         case .compare(let op, let left, let right, let inline):
             return try compare(op, left, right, tolerance: inline ?? tolerance)
         case .membership(let left, let right, let negated):
-            let value = try operand(left)
-            let list = try operand(right)
+            let value = try operand(left), list = try operand(right)
             guard case .array(let items) = list else { throw .failed("'in' needs a list, got \(describe(right, list))") }
             let found = items.contains { holds(.equal, value, $0, tolerance: tolerance) == true }
             return Truth(holds: found != negated, reason: "\(describe(left, value)) \(found ? "in" : "not in") \(describe(right, list))")
@@ -60,8 +59,7 @@ struct RuleEvaluator {
             let reason = present ? "\(describe(other, value)) is present" : "\(text(other)) is missing"
             return Truth(holds: present == (op == .notEqual), reason: reason)
         }
-        let a = try operand(left)
-        let b = try operand(right)
+        let a = try operand(left), b = try operand(right)
         guard let result = holds(op, a, b, tolerance: t) else {
             throw .failed("cannot compare \(describe(left, a)) (\(kind(a))) with \(describe(right, b)) (\(kind(b)))")
         }
@@ -84,8 +82,7 @@ struct RuleEvaluator {
 
     /// Whether `a op b` holds, or nil when the two values cannot be compared.
     func holds(_ op: ComparisonOperator, _ a: Value, _ b: Value, tolerance t: Double) -> Bool? {
-        let delta: Double
-        let slack: Double
+        let delta: Double, slack: Double
         if let x = a.numeric, let y = b.numeric {
             // The relative term absorbs binary rounding (0.1 + 0.2 == 0.3).
             delta = x - y

@@ -34,10 +34,7 @@ struct RuleParser {
         return root
     }
 
-    private init(tokens: [RuleToken], source: [Character]) {
-        self.tokens = tokens
-        self.source = source
-    }
+    private init(tokens: [RuleToken], source: [Character]) { self.tokens = tokens; self.source = source }
 
     private static func condition(_ node: RuleNode) throws(SchemaError) {
         guard node.isCondition else {
@@ -76,8 +73,7 @@ struct RuleParser {
         var left = try conjunction()
         while accept("or") != nil {
             let right = try conjunction()
-            try Self.condition(left)
-            try Self.condition(right)
+            try Self.condition(left); try Self.condition(right)
             left = node(.logic(isAnd: false, left, right), left, right)
         }
         return left
@@ -88,8 +84,7 @@ struct RuleParser {
         var left = try negation()
         while accept("and") != nil {
             let right = try negation()
-            try Self.condition(left)
-            try Self.condition(right)
+            try Self.condition(left); try Self.condition(right)
             left = node(.logic(isAnd: true, left, right), left, right)
         }
         return left
@@ -160,15 +155,9 @@ struct RuleParser {
     private mutating func primary() throws(SchemaError) -> RuleNode {
         let token = peek
         switch token.kind {
-        case .number(let n):
-            index += 1
-            return RuleNode(kind: .literal(.number(n)), range: token.range)
-        case .string(let s):
-            index += 1
-            return RuleNode(kind: .literal(.string(s)), range: token.range)
-        case .literal(let v):
-            index += 1
-            return RuleNode(kind: .literal(v), range: token.range)
+        case .number(let n): index += 1; return RuleNode(kind: .literal(.number(n)), range: token.range)
+        case .string(let s): index += 1; return RuleNode(kind: .literal(.string(s)), range: token.range)
+        case .literal(let v): index += 1; return RuleNode(kind: .literal(v), range: token.range)
         case .path(let path):
             index += 1
             guard peek.isSymbol("(") else { return RuleNode(kind: .path(path), range: token.range) }
@@ -228,12 +217,8 @@ enum RuleLexer {
         func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
         func startsName(_ c: Character) -> Bool { c.isLetter || c == "_" }
         while i < chars.count {
-            let start = i
-            let c = chars[i]
-            if c.isWhitespace {
-                i += 1
-                continue
-            }
+            let start = i, c = chars[i]
+            if c.isWhitespace { i += 1; continue }
             if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
                 while i < chars.count, isDigit(chars[i]) { i += 1 }
                 if i + 1 < chars.count, chars[i] == ".", isDigit(chars[i + 1]) {

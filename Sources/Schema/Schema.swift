@@ -23,10 +23,7 @@ public struct Schema: Sendable {
     public let rules: [RuleSpec]
 
     public init(title: String?, description: String?, fields: [Field], rules: [RuleSpec]) {
-        self.title = title
-        self.description = description
-        self.fields = fields
-        self.rules = rules
+        self.title = title; self.description = description; self.fields = fields; self.rules = rules
     }
 
     /// A cross-field rule with its optional tolerance and message.
@@ -38,10 +35,7 @@ public struct Schema: Sendable {
         public let pointer: String
 
         public init(source: String, tolerance: Double, message: String?, pointer: String) {
-            self.source = source
-            self.tolerance = tolerance
-            self.message = message
-            self.pointer = pointer
+            self.source = source; self.tolerance = tolerance; self.message = message; self.pointer = pointer
         }
     }
 
@@ -75,10 +69,7 @@ public struct Field: Sendable {
     public let kind: Kind
 
     public init(name: String, description: String?, required: Bool, kind: Kind) {
-        self.name = name
-        self.description = description
-        self.required = required
-        self.kind = kind
+        self.name = name; self.description = description; self.required = required; self.kind = kind
     }
 
     /// The shape of a field's value.
@@ -124,13 +115,7 @@ public struct ScalarType: Sendable, Equatable {
         base: Base, format: Format? = nil, enumValues: [String]? = nil, pattern: String? = nil, minimum: Double? = nil,
         maximum: Double? = nil, minLength: Int? = nil, maxLength: Int? = nil
     ) {
-        self.base = base
-        self.format = format
-        self.enumValues = enumValues
-        self.pattern = pattern
-        self.minimum = minimum
-        self.maximum = maximum
-        self.minLength = minLength
-        self.maxLength = maxLength
+        self.base = base; self.format = format; self.enumValues = enumValues; self.pattern = pattern
+        self.minimum = minimum; self.maximum = maximum; self.minLength = minLength; self.maxLength = maxLength
     }
 }

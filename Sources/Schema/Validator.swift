@@ -76,10 +76,7 @@ public struct Validator: Sendable {
                 }
             if field.required {
                 checks += 1
-                if empty {
-                    violations.append(Violation(field: name, rule: "required", message: "is required but empty"))
-                    continue
-                }
+                if empty { violations.append(Violation(field: name, rule: "required", message: "is required but empty")); continue }
             }
             if empty { continue }
             switch field.kind {
@@ -93,14 +90,14 @@ public struct Validator: Sendable {
                 }
                 for (i, item) in items.enumerated() { Self.checkScalar(item, type, "\(name)[\(i)]", &violations, &checks) }
                 if let minItems {
-                    checks += 1
+                    checks += 1;
                     if items.count < minItems {
                         violations.append(
                             Violation(field: name, rule: "minItems", message: "has \(items.count) values, at least \(minItems) expected"))
                     }
                 }
                 if let maxItems {
-                    checks += 1
+                    checks += 1;
                     if items.count > maxItems {
                         violations.append(
                             Violation(field: name, rule: "maxItems", message: "has \(items.count) values, at most \(maxItems) expected"))
@@ -142,32 +139,14 @@ public struct Validator: Sendable {
                 if s.range(of: pattern, options: .regularExpression) == nil { fail("pattern", "\"\(s)\" does not match \(pattern)") }
             }
             let length = s.count
-            if let min = type.minLength {
-                checks += 1
-                if length < min { fail("minLength", "is \(length) characters, at least \(min) expected") }
-            }
-            if let max = type.maxLength {
-                checks += 1
-                if length > max { fail("maxLength", "is \(length) characters, at most \(max) expected") }
-            }
-            if type.format == .email {
-                checks += 1
-                if !Self.isEmail(s) { fail("format", "\"\(s)\" is not an email address") }
-            }
-            if type.format == .uri {
-                checks += 1
-                if !Self.isURI(s) { fail("format", "\"\(s)\" is not a URI") }
-            }
+            if let min = type.minLength { checks += 1; if length < min { fail("minLength", "is \(length) characters, at least \(min) expected") } }
+            if let max = type.maxLength { checks += 1; if length > max { fail("maxLength", "is \(length) characters, at most \(max) expected") } }
+            if type.format == .email { checks += 1; if !Self.isEmail(s) { fail("format", "\"\(s)\" is not an email address") } }
+            if type.format == .uri { checks += 1; if !Self.isURI(s) { fail("format", "\"\(s)\" is not a URI") } }
         }
         if let number = value.numeric {
-            if let min = type.minimum {
-                checks += 1
-                if number < min { fail("minimum", "\(value) is below the minimum \(Value.number(min))") }
-            }
-            if let max = type.maximum {
-                checks += 1
-                if number > max { fail("maximum", "\(value) is above the maximum \(Value.number(max))") }
-            }
+            if let min = type.minimum { checks += 1; if number < min { fail("minimum", "\(value) is below the minimum \(Value.number(min))") } }
+            if let max = type.maximum { checks += 1; if number > max { fail("maximum", "\(value) is above the maximum \(Value.number(max))") } }
         }
     }
 

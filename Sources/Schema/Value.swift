@@ -9,9 +9,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= LocalDate.days(inMonth: month, year: year)
         else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        self.year = year; self.month = month; self.day = day
     }
 
     /// Parses `YYYY-MM-DD` exactly.

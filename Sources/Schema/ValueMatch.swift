@@ -6,8 +6,7 @@ package enum ValueMatch {
     /// tolerances make equality non-transitive, so greedy pairing could miss some).
     package static func pairs(_ predicted: [Value], _ gold: [Value]) -> Int {
         guard !predicted.isEmpty, !gold.isEmpty else { return 0 }
-        let p = predicted.map(Comparand.init)
-        let g = gold.map(Comparand.init)
+        let p = predicted.map(Comparand.init), g = gold.map(Comparand.init)
         let equal = p.map { a in g.map { b in same(a, b) } }
         var owner = [Int?](repeating: nil, count: g.count)
         func augment(_ i: Int, _ seen: inout [Bool]) -> Bool {
@@ -74,8 +73,7 @@ package enum ValueMatch {
         case .boolean: return ValueParser.boolean(text).map(Value.boolean)
         case .dateTime: return ValueParser.dateTime(text).map(Value.dateTime)
         case .date:
-            let dayFirst = ValueParser.date(text, order: .dayFirst)
-            let monthFirst = ValueParser.date(text, order: .monthFirst)
+            let dayFirst = ValueParser.date(text, order: .dayFirst), monthFirst = ValueParser.date(text, order: .monthFirst)
             return dayFirst == monthFirst ? dayFirst.map(Value.date) : nil
         default: return nil
         }

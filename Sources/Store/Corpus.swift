@@ -10,10 +10,7 @@ public struct FileStamp: Sendable, Equatable {
     public let mtime: Double
 
     public init(path: String, sha256: String, size: Int, mtime: Double) {
-        self.path = path
-        self.sha256 = sha256
-        self.size = size
-        self.mtime = mtime
+        self.path = path; self.sha256 = sha256; self.size = size; self.mtime = mtime
     }
 }
 

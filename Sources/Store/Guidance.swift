@@ -10,9 +10,7 @@ public struct GuidanceNote: Sendable, Equatable, Codable {
     public let addedAt: String
 
     public init(id: Int64, text: String, addedAt: String) {
-        self.id = id
-        self.text = text
-        self.addedAt = addedAt
+        self.id = id; self.text = text; self.addedAt = addedAt
     }
 }
 

@@ -31,17 +31,9 @@ public struct ModelVersion: Sendable, Equatable, Codable {
         schemaSHA256: String, parameters: String, inputs: [String], rewardConfig: String? = nil,
         metrics: String? = nil, createdAt: String = Date().formatted(.iso8601)
     ) {
-        self.id = id
-        self.table = table
-        self.extractor = extractor
-        self.method = method
-        self.base = base
-        self.schemaSHA256 = schemaSHA256
-        self.parameters = parameters
-        self.inputs = inputs
-        self.rewardConfig = rewardConfig
-        self.metrics = metrics
-        self.createdAt = createdAt
+        self.id = id; self.table = table; self.extractor = extractor; self.method = method; self.base = base
+        self.schemaSHA256 = schemaSHA256; self.parameters = parameters; self.inputs = inputs
+        self.rewardConfig = rewardConfig; self.metrics = metrics; self.createdAt = createdAt
     }
 }
 

@@ -9,9 +9,7 @@ public struct CellIssue: Sendable, Equatable {
     public let message: String
 
     public init(field: String, rule: String, message: String) {
-        self.field = field
-        self.rule = rule
-        self.message = message
+        self.field = field; self.rule = rule; self.message = message
     }
 }
 
@@ -29,11 +27,8 @@ public struct ResultRow: Sendable, Equatable {
         documentID: Int64, cells: [String: SQLValue], children: [String: [[String: SQLValue]]] = [:],
         evidence: [Evidence] = [], issues: [CellIssue] = []
     ) {
-        self.documentID = documentID
-        self.cells = cells
-        self.children = children
-        self.evidence = evidence
-        self.issues = issues
+        self.documentID = documentID; self.cells = cells; self.children = children
+        self.evidence = evidence; self.issues = issues
     }
 }
 
@@ -87,8 +82,7 @@ extension Store {
                         """, arguments: [layout.name])
                 for record in records {
                     let id: Int64 = record["document_id"]
-                    let sameModel = (record["model"] as String) == model
-                    let current: Bool = record["current"]
+                    let sameModel = (record["model"] as String) == model, current: Bool = record["current"]
                     guard sameModel, current else { continue }
                     let done = Set(try Self.decodeFields(record["fields"]))
                     let needed = fields.filter { !done.contains($0) }
@@ -134,10 +128,7 @@ extension Store {
                         SELECT * FROM \(ResultNames.evidence(t).sqlIdentifier) WHERE row_id = ? ORDER BY rowid
                         """, arguments: [rowID]
                 ).map { e in
-                    let x0: Double? = e["x0"]
-                    let y0: Double? = e["y0"]
-                    let x1: Double? = e["x1"]
-                    let y1: Double? = e["y1"]
+                    let x0: Double? = e["x0"], y0: Double? = e["y0"], x1: Double? = e["x1"], y1: Double? = e["y1"]
                     var box: Box?
                     if let x0, let y0, let x1, let y1 { box = Box(x0: Float(x0), y0: Float(y0), x1: Float(x1), y1: Float(y1)) }
                     return Evidence(
@@ -186,8 +177,7 @@ extension Store {
                     else {
                         throw StoreError.unknownDocument(id: row.documentID)
                     }
-                    let path: String = document["path"]
-                    let sha: String = document["sha256"]
+                    let path: String = document["path"], sha: String = document["sha256"]
                     var extracted = covered
                     if partial, let rowID = try writer.existingRow(row.documentID) {
                         try writer.update(row, rowID: rowID, path: path)

@@ -14,8 +14,7 @@ public struct ResultColumn: Sendable, Equatable, Codable {
     public let type: ColumnType
 
     public init(name: String, type: ColumnType) {
-        self.name = name
-        self.type = type
+        self.name = name; self.type = type
     }
 }
 
@@ -27,8 +26,7 @@ public struct ChildTableLayout: Sendable, Equatable, Codable {
     public let columns: [ResultColumn]
 
     public init(name: String, columns: [ResultColumn]) {
-        self.name = name
-        self.columns = columns
+        self.name = name; self.columns = columns
     }
 }
 
@@ -40,9 +38,7 @@ public struct ResultTableLayout: Sendable, Equatable, Codable {
     public let children: [ChildTableLayout]
 
     public init(name: String, columns: [ResultColumn], children: [ChildTableLayout] = []) {
-        self.name = name
-        self.columns = columns
-        self.children = children
+        self.name = name; self.columns = columns; self.children = children
     }
 
     /// Top-level column names, then child table names: what `pendingFields` and `writeResults` call fields.

@@ -21,13 +21,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
         id: Int64? = nil, kind: String, table: String, model: String? = nil, source: String? = nil,
         startedAt: String, details: String? = nil
     ) {
-        self.id = id
-        self.kind = kind
-        self.table = table
-        self.model = model
-        self.source = source
-        self.startedAt = startedAt
-        self.details = details
+        self.id = id; self.kind = kind; self.table = table; self.model = model; self.source = source
+        self.startedAt = startedAt; self.details = details
     }
 }
 
@@ -41,9 +36,7 @@ public struct Metric: Sendable, Equatable, Codable {
     public let value: Double
 
     public init(field: String, name: String, value: Double) {
-        self.field = field
-        self.name = name
-        self.value = value
+        self.field = field; self.name = name; self.value = value
     }
 }
 

@@ -13,12 +13,8 @@ public struct SearchHit: Sendable, Codable, Equatable {
     public let score: Double
 
     public init(chunkID: Int64, documentID: Int64, path: String, location: Location, snippet: String, score: Double) {
-        self.chunkID = chunkID
-        self.documentID = documentID
-        self.path = path
-        self.location = location
-        self.snippet = snippet
-        self.score = score
+        self.chunkID = chunkID; self.documentID = documentID; self.path = path; self.location = location
+        self.snippet = snippet; self.score = score
     }
 
     enum CodingKeys: String, CodingKey { case chunkID, documentID, path, snippet, score }
@@ -35,11 +31,8 @@ public struct SearchHit: Sendable, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         try location.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(chunkID, forKey: .chunkID)
-        try c.encode(documentID, forKey: .documentID)
-        try c.encode(path, forKey: .path)
-        try c.encode(snippet, forKey: .snippet)
-        try c.encode(score, forKey: .score)
+        try c.encode(chunkID, forKey: .chunkID); try c.encode(documentID, forKey: .documentID); try c.encode(path, forKey: .path)
+        try c.encode(snippet, forKey: .snippet); try c.encode(score, forKey: .score)
     }
 }
 
@@ -103,8 +96,7 @@ public struct ChunkScope: Sendable, Equatable, Hashable {
     public var pages: ClosedRange<Int>?
 
     public init(documents: [Int64]? = nil, pages: ClosedRange<Int>? = nil) {
-        self.documents = documents
-        self.pages = pages
+        self.documents = documents; self.pages = pages
     }
 
     /// Every chunk.
@@ -205,13 +197,11 @@ extension Store {
             try pool.read { db in
                 var counts = TermCounts()
                 if let row = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT c.document_id) FROM chunks c WHERE \(scope.condition)") {
-                    counts.chunks = row[0]
-                    counts.documents = row[1]
+                    counts.chunks = row[0]; counts.documents = row[1]
                 }
                 for term in terms where counts.terms[term] == nil {
                     guard let match = FTSQuery.make("\"" + term.replacingOccurrences(of: "\"", with: " ") + "\"") else {
-                        counts.terms[term] = (0, 0)
-                        continue
+                        counts.terms[term] = (0, 0); continue
                     }
                     let row = try Row.fetchOne(
                         db,

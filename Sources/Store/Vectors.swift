@@ -10,8 +10,7 @@ public struct ChunkVectors: Sendable {
     public let vectors: Matrix
 
     public init(model: String, vectors: Matrix) {
-        self.model = model
-        self.vectors = vectors
+        self.model = model; self.vectors = vectors
     }
 }
 
@@ -24,8 +23,7 @@ public enum VectorCoding {
         bytes.reserveCapacity(values.count * 2)
         for v in values {
             let bits = Float16(v).bitPattern
-            bytes.append(UInt8(bits & 0xFF))
-            bytes.append(UInt8(bits >> 8))
+            bytes.append(UInt8(bits & 0xFF)); bytes.append(UInt8(bits >> 8))
         }
         return Data(bytes)
     }
@@ -159,8 +157,7 @@ extension Store {
         scope: ChunkScope = .all
     ) throws(StoreError) -> [VectorMatch] {
         guard limit > 0, !query.isEmpty else { return [] }
-        let d = query.count
-        let blockRows = 4096
+        let d = query.count, blockRows = 4096
         return try guarded {
             try pool.read { db in
                 var best = TopK(limit: limit)

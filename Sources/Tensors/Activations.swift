@@ -6,10 +6,7 @@ public enum Activations {
     /// GELU with the exact error function, `x·(1 + erf(x/√2))/2`, as BERT defines it.
     public static func gelu(_ x: inout [Float]) {
         x.withUnsafeMutableBufferPointer { p in
-            for i in p.indices {
-                let v = p[i]
-                p[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752))
-            }
+            for i in p.indices { let v = p[i]; p[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752)) }
         }
     }
 
@@ -80,10 +77,7 @@ public enum Activations {
                             j += 8
                         }
                         variance = squares.sum()
-                        while j < cols {
-                            variance += row[j] * row[j]
-                            j += 1
-                        }
+                        while j < cols { variance += row[j] * row[j]; j += 1 }
                         let scale = 1 / (variance / Float(cols) + epsilon).squareRoot()
                         for j in 0..<cols { row[j] = row[j] * scale * g[j] + b[j] }
                     }
@@ -119,8 +113,7 @@ public enum Activations {
     /// vectorise a floating-point reduction by itself, since that reorders the additions.
     @inline(__always)
     public static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
-        var a = SIMD8<Float>()
-        var b = SIMD8<Float>()
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
         var i = 0
         let raw = UnsafeRawPointer(p)
         while i + 16 <= count {
@@ -129,10 +122,7 @@ public enum Activations {
             i += 16
         }
         var total = (a + b).sum()
-        while i < count {
-            total += p[i]
-            i += 1
-        }
+        while i < count { total += p[i]; i += 1 }
         return total
     }
 
@@ -148,10 +138,7 @@ public enum Activations {
             i += 8
         }
         var result = top.max()
-        while i < count {
-            result = Swift.max(result, p[i])
-            i += 1
-        }
+        while i < count { result = Swift.max(result, p[i]); i += 1 }
         return result
     }
 

@@ -52,10 +52,7 @@ public final class ComputePool: @unchecked Sendable {
         let step = max(1, granularity)
         let units = (count + step - 1) / step
         let chunks = min(threads, units)
-        guard chunks > 1 else {
-            body(0..<count)
-            return
-        }
+        guard chunks > 1 else { body(0..<count); return }
         perform(tasks: chunks) { chunk in
             let lower = units * chunk / chunks * step
             let upper = min(count, units * (chunk + 1) / chunks * step)
@@ -117,9 +114,7 @@ extension ComputePool {
             pthread_mutex_destroy(mutex)
             pthread_cond_destroy(wake)
             pthread_cond_destroy(done)
-            mutex.deallocate()
-            wake.deallocate()
-            done.deallocate()
+            mutex.deallocate(); wake.deallocate(); done.deallocate()
         }
 
         func acquire() -> Bool { busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged }
@@ -132,9 +127,7 @@ extension ComputePool {
             generation = (generation + 1) & 0xffff_ffff
             word.store(generation << 32 | UInt64(count) << 16, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                pthread_mutex_lock(mutex)
-                pthread_cond_broadcast(wake)
-                pthread_mutex_unlock(mutex)
+                pthread_mutex_lock(mutex); pthread_cond_broadcast(wake); pthread_mutex_unlock(mutex)
             }
             work(generation)
             if !spin(until: { completed.load(ordering: .acquiring) == count }) {
@@ -152,17 +145,14 @@ extension ComputePool {
             while true {
                 let current = word.load(ordering: .acquiring)
                 guard current >> 32 == generation else { return }
-                let task = Int(current & 0xffff)
-                let count = Int(current >> 16 & 0xffff)
+                let task = Int(current & 0xffff), count = Int(current >> 16 & 0xffff)
                 guard task < count else { return }
                 guard word.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing).exchanged else { continue }
                 run(task)
                 if completed.add(1, ordering: .sequentiallyConsistent).newValue == count,
                     callerSleeping.load(ordering: .sequentiallyConsistent)
                 {
-                    pthread_mutex_lock(mutex)
-                    pthread_cond_signal(done)
-                    pthread_mutex_unlock(mutex)
+                    pthread_mutex_lock(mutex); pthread_cond_signal(done); pthread_mutex_unlock(mutex)
                 }
             }
         }
@@ -195,9 +185,7 @@ extension ComputePool {
 
         func stop() {
             stopping.store(true, ordering: .sequentiallyConsistent)
-            pthread_mutex_lock(mutex)
-            pthread_cond_broadcast(wake)
-            pthread_mutex_unlock(mutex)
+            pthread_mutex_lock(mutex); pthread_cond_broadcast(wake); pthread_mutex_unlock(mutex)
         }
 
         /// Spins until `condition` holds (true) or `spinNanoseconds` pass (false).

@@ -34,8 +34,7 @@ enum GGMLDequantize {
     /// Q4_1: f16 d, f16 m, 16 bytes; weight = nibble·d + m.
     @inline(__always)
     static func q4_1(_ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        let d = half(block, 0)
-        let m = half(block, 2)
+        let d = half(block, 0), m = half(block, 2)
         let qs = (block + 4).assumingMemoryBound(to: UInt8.self)
         for j in 0..<16 {
             y[j] = Float(qs[j] & 0x0f) * d + m
@@ -62,19 +61,14 @@ enum GGMLDequantize {
     /// weight = (d·scale)·nibble − dmin·min, the low nibbles of 32 bytes then their high nibbles.
     @inline(__always)
     static func q4_K(_ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        let d = half(block, 0)
-        let dmin = half(block, 2)
+        let d = half(block, 0), dmin = half(block, 2)
         let scales = (block + 4).assumingMemoryBound(to: UInt8.self)
         let qs = (block + 16).assumingMemoryBound(to: UInt8.self)
         for pair in 0..<4 {
-            let (s1, m1) = scaleMinK4(2 * pair, scales)
-            let (s2, m2) = scaleMinK4(2 * pair + 1, scales)
-            let d1 = d * Float(s1)
-            let min1 = dmin * Float(m1)
-            let d2 = d * Float(s2)
-            let min2 = dmin * Float(m2)
-            let q = qs + 32 * pair
-            let out = y + 64 * pair
+            let (s1, m1) = scaleMinK4(2 * pair, scales), (s2, m2) = scaleMinK4(2 * pair + 1, scales)
+            let d1 = d * Float(s1), min1 = dmin * Float(m1)
+            let d2 = d * Float(s2), min2 = dmin * Float(m2)
+            let q = qs + 32 * pair, out = y + 64 * pair
             for l in 0..<32 { out[l] = d1 * Float(q[l] & 0xf) - min1 }
             for l in 0..<32 { out[32 + l] = d2 * Float(q[l] >> 4) - min2 }
         }

@@ -28,13 +28,11 @@ enum GGMLDot {
         let units = (total + rowGranularity - 1) / rowGranularity
         let tasks = min(units, tasksPerThread * pool.threads)
         pool.perform(tasks: tasks) { task in
-            let lower = units * task / tasks * rowGranularity
-            let upper = min(total, units * (task + 1) / tasks * rowGranularity)
+            let lower = units * task / tasks * rowGranularity, upper = min(total, units * (task + 1) / tasks * rowGranularity)
             var start = 0
             for part in parts {
                 let end = start + part.matrix.rows
-                let from = max(lower, start)
-                let to = min(upper, end)
+                let from = max(lower, start), to = min(upper, end)
                 if from < to { rows(part, (from - start)..<(to - start)) }
                 start = end
             }

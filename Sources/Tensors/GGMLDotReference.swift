@@ -17,9 +17,7 @@ enum GGMLDotReference {
             }
         case .q4_0:
             for b in 0..<blocks {
-                let block = row + 18 * b
-                let qs = (block + 2).assumingMemoryBound(to: UInt8.self)
-                let q8 = x.quants + 32 * b
+                let block = row + 18 * b, qs = (block + 2).assumingMemoryBound(to: UInt8.self), q8 = x.quants + 32 * b
                 var sumi: Int32 = 0
                 for j in 0..<16 {
                     sumi += (Int32(qs[j] & 0xf) - 8) * Int32(q8[j]) + (Int32(qs[j] >> 4) - 8) * Int32(q8[j + 16])
@@ -28,47 +26,38 @@ enum GGMLDotReference {
             }
         case .q4_1:
             for b in 0..<blocks {
-                let block = row + 20 * b
-                let qs = (block + 4).assumingMemoryBound(to: UInt8.self)
-                let q8 = x.quants + 32 * b
+                let block = row + 20 * b, qs = (block + 4).assumingMemoryBound(to: UInt8.self), q8 = x.quants + 32 * b
                 var sumi: Int32 = 0
                 for j in 0..<16 { sumi += Int32(qs[j] & 0xf) * Int32(q8[j]) + Int32(qs[j] >> 4) * Int32(q8[j + 16]) }
                 sum += GGMLDequantize.half(block, 0) * x.scales[b] * Float(sumi) + GGMLDequantize.half(block, 2) * x.sums[b]
             }
         case .q8_0:
             for b in 0..<blocks {
-                let block = row + 34 * b
-                let qs = (block + 2).assumingMemoryBound(to: Int8.self)
-                let q8 = x.quants + 32 * b
+                let block = row + 34 * b, qs = (block + 2).assumingMemoryBound(to: Int8.self), q8 = x.quants + 32 * b
                 var sumi: Int32 = 0
                 for j in 0..<32 { sumi += Int32(qs[j]) * Int32(q8[j]) }
                 sum += Float(sumi) * (GGMLDequantize.half(block, 0) * x.scales[b])
             }
         case .q4_K:
             for b in 0..<blocks {
-                let block = row + 144 * b
-                let q8 = x.quants + 256 * b
+                let block = row + 144 * b, q8 = x.quants + 256 * b
                 let scales = (block + 4).assumingMemoryBound(to: UInt8.self)
                 let qs = (block + 16).assumingMemoryBound(to: UInt8.self)
-                var sumi: Int32 = 0
-                var summ: Int32 = 0
+                var sumi: Int32 = 0, summ: Int32 = 0
                 for sub in 0..<8 {
                     let (scale, min) = GGMLDequantize.scaleMinK4(sub, scales)
-                    let q = qs + 32 * (sub / 2)
-                    let shift: UInt8 = sub % 2 == 0 ? 0 : 4
+                    let q = qs + 32 * (sub / 2), shift: UInt8 = sub % 2 == 0 ? 0 : 4
                     var s: Int32 = 0
                     for l in 0..<32 { s += Int32((q[l] >> shift) & 0xf) * Int32(q8[32 * sub + l]) }
                     sumi += Int32(scale) * s
                     summ += Int32(min) * Int32(x.sums[16 * b + 2 * sub] + x.sums[16 * b + 2 * sub + 1])
                 }
-                let d = GGMLDequantize.half(block, 0) * x.scales[b]
-                let dmin = GGMLDequantize.half(block, 2) * x.scales[b]
+                let d = GGMLDequantize.half(block, 0) * x.scales[b], dmin = GGMLDequantize.half(block, 2) * x.scales[b]
                 sum += d * Float(sumi) - dmin * Float(summ)
             }
         case .q6_K:
             for b in 0..<blocks {
-                let block = row + 210 * b
-                let q8 = x.quants + 256 * b
+                let block = row + 210 * b, q8 = x.quants + 256 * b
                 let sc = (block + 192).assumingMemoryBound(to: Int8.self)
                 var sumi: Int32 = 0
                 for sub in 0..<16 {
@@ -85,10 +74,7 @@ enum GGMLDotReference {
     /// The signed 6-bit quant (−32..<32) of weight `i` (0..<256) of a Q6_K block.
     @inline(__always)
     static func q6K(_ block: UnsafeRawPointer, _ i: Int) -> Int8 {
-        let half = i / 128
-        let r = i % 128
-        let quarter = r / 32
-        let l = r % 32
+        let half = i / 128, r = i % 128, quarter = r / 32, l = r % 32
         let ql = (block + 64 * half).assumingMemoryBound(to: UInt8.self)
         let qh = (block + 128 + 32 * half).assumingMemoryBound(to: UInt8.self)
         let lowNibble = quarter < 2 ? ql[l + 32 * quarter] & 0xf : ql[l + 32 * (quarter - 2)] >> 4

@@ -38,8 +38,7 @@ enum GGMLKernels {
     // module is compiled for a CPU that has it.
 
     static func q4_1(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
-        let blocks = m.columns / 32
-        let rowBytes = m.rowBytes
+        let blocks = m.columns / 32, rowBytes = m.rowBytes
         withBlockBuffers(blocks) { words, scales in
             for r in range {
                 let row = m.base + r * rowBytes
@@ -70,8 +69,7 @@ enum GGMLKernels {
     }
 
     static func q4_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
-        let blocks = m.columns / 32
-        let rowBytes = m.rowBytes
+        let blocks = m.columns / 32, rowBytes = m.rowBytes
         let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
@@ -103,8 +101,7 @@ enum GGMLKernels {
     }
 
     static func q8_0(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
-        let blocks = m.columns / 32
-        let rowBytes = m.rowBytes
+        let blocks = m.columns / 32, rowBytes = m.rowBytes
         let offsets = UnsafeRawPointer(a.offsets)
         withBlockBuffers(blocks) { words, scales in
             for r in range {
@@ -152,30 +149,23 @@ enum GGMLKernels {
     // MARK: Q4_K, Q6_K (blocks of 256)
 
     static func q4_K(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
-        let blocks = m.columns / 256
-        let rowBytes = m.rowBytes
+        let blocks = m.columns / 256, rowBytes = m.rowBytes
         let low = SIMD8<UInt16>(repeating: 0x0f)
         for r in range {
             let row = m.base + r * rowBytes
             var sum: Float = 0
             for b in 0..<blocks {
-                let p = row + 144 * b
-                let qs = p + 16
-                let x = UnsafeRawPointer(a.paired + 256 * b)
+                let p = row + 144 * b, qs = p + 16, x = UnsafeRawPointer(a.paired + 256 * b)
                 // get_scale_min_k4 for all eight sub-blocks at once, as ggml unpacks them.
-                let u0 = (p + 4).loadUnaligned(as: UInt32.self)
-                let u1 = (p + 8).loadUnaligned(as: UInt32.self)
+                let u0 = (p + 4).loadUnaligned(as: UInt32.self), u1 = (p + 8).loadUnaligned(as: UInt32.self)
                 let u2 = (p + 12).loadUnaligned(as: UInt32.self)
-                let scales0 = u0 & 0x3f3f_3f3f
-                let scales1 = (u2 & 0x0f0f_0f0f) | (((u0 >> 6) & 0x0303_0303) << 4)
-                let mins0 = u1 & 0x3f3f_3f3f
-                let mins1 = ((u2 >> 4) & 0x0f0f_0f0f) | (((u1 >> 6) & 0x0303_0303) << 4)
+                let scales0 = u0 & 0x3f3f_3f3f, scales1 = (u2 & 0x0f0f_0f0f) | (((u0 >> 6) & 0x0303_0303) << 4)
+                let mins0 = u1 & 0x3f3f_3f3f, mins1 = ((u2 >> 4) & 0x0f0f_0f0f) | (((u1 >> 6) & 0x0303_0303) << 4)
                 var isum = SIMD4<Int32>()
                 for pair in 0..<4 {
                     let v0 = (qs + 32 * pair).loadUnaligned(as: SIMD8<UInt16>.self)
                     let v1 = (qs + 32 * pair + 16).loadUnaligned(as: SIMD8<UInt16>.self)
-                    let xl = x + 128 * pair
-                    let xh = xl + 64
+                    let xl = x + 128 * pair, xh = xl + 64
                     // Sub-block 2·pair: the low nibbles of 32 bytes; 2·pair + 1: the high nibbles.
                     let lowSum =
                         int16(v0 & low) &* x8(xl, 0) &+ int16((v0 &>> 8) & low) &* x8(xl, 16)
@@ -183,8 +173,7 @@ enum GGMLKernels {
                     let highSum =
                         int16((v0 &>> 4) & low) &* x8(xh, 0) &+ int16(v0 &>> 12) &* x8(xh, 16)
                         &+ int16((v1 &>> 4) & low) &* x8(xh, 32) &+ int16(v1 &>> 12) &* x8(xh, 48)
-                    let scales = pair < 2 ? scales0 : scales1
-                    let shift = UInt32(16 * (pair % 2))
+                    let scales = pair < 2 ? scales0 : scales1, shift = UInt32(16 * (pair % 2))
                     isum &+= madd(lowSum, SIMD8(repeating: Int16(truncatingIfNeeded: (scales >> shift) & 0xff)))
                     isum &+= madd(highSum, SIMD8(repeating: Int16(truncatingIfNeeded: (scales >> (shift + 8)) & 0xff)))
                 }
@@ -198,34 +187,26 @@ enum GGMLKernels {
     }
 
     static func q6_K(_ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>) {
-        let blocks = m.columns / 256
-        let rowBytes = m.rowBytes
-        let low = SIMD8<UInt16>(repeating: 0x0f)
-        let bits = SIMD8<UInt16>(repeating: 0x30)
+        let blocks = m.columns / 256, rowBytes = m.rowBytes
+        let low = SIMD8<UInt16>(repeating: 0x0f), bits = SIMD8<UInt16>(repeating: 0x30)
         for r in range {
             let row = m.base + r * rowBytes
             var sum: Float = 0
             for b in 0..<blocks {
-                let p = row + 210 * b
-                let x = UnsafeRawPointer(a.paired + 256 * b)
+                let p = row + 210 * b, x = UnsafeRawPointer(a.paired + 256 * b)
                 let scales = UnsafeRawPointer(p + 192).loadUnaligned(as: SIMD16<Int8>.self)
                 var isum = SIMD4<Int32>()
                 for part in 0..<2 {
-                    let ql = p + 64 * part
-                    let qh = p + 128 + 32 * part
+                    let ql = p + 64 * part, qh = p + 128 + 32 * part
                     for c in 0..<4 {
                         let l = ql.loadUnaligned(fromByteOffset: 16 * c, as: SIMD8<UInt16>.self)
                         let h = qh.loadUnaligned(fromByteOffset: 16 * (c % 2), as: SIMD8<UInt16>.self)
                         // Quants 0..<64 (ggml's minus 32 is applied below through the sums of x);
                         // the high bits for the low nibbles sit at bit 2·(c/2) of each qh byte.
-                        let hl = c < 2 ? h &<< 4 : h &<< 2
-                        let hh = c < 2 ? h : h &>> 2
-                        let loEven = int16((l & low) | (hl & bits))
-                        let loOdd = int16(((l &>> 8) & low) | ((hl &>> 8) & bits))
-                        let hiEven = int16(((l &>> 4) & low) | (hh & bits))
-                        let hiOdd = int16((l &>> 12) | ((hh &>> 8) & bits))
-                        let xl = x + 2 * (128 * part + 16 * c)
-                        let xh = xl + 128
+                        let hl = c < 2 ? h &<< 4 : h &<< 2, hh = c < 2 ? h : h &>> 2
+                        let loEven = int16((l & low) | (hl & bits)), loOdd = int16(((l &>> 8) & low) | ((hl &>> 8) & bits))
+                        let hiEven = int16(((l &>> 4) & low) | (hh & bits)), hiOdd = int16((l &>> 12) | ((hh &>> 8) & bits))
+                        let xl = x + 2 * (128 * part + 16 * c), xh = xl + 128
                         let s = 8 * part + c
                         isum &+= madd(loEven &* x8(xl, 0) &+ loOdd &* x8(xl, 16), SIMD8(repeating: Int16(scales[s])))
                         isum &+= madd(hiEven &* x8(xh, 0) &+ hiOdd &* x8(xh, 16), SIMD8(repeating: Int16(scales[s + 4])))
@@ -268,14 +249,11 @@ enum GGMLKernels {
         _ m: QuantizedMatrix, _ range: Range<Int>, _ a: QuantizedActivation, _ y: UnsafeMutablePointer<Float>,
         _ load8: (UnsafeRawPointer, Int) -> SIMD8<Float>, _ load1: (UnsafeRawPointer, Int) -> Float
     ) {
-        let n = m.columns
-        let whole = n / 16 * 16
-        let rowBytes = m.rowBytes
+        let n = m.columns, whole = n / 16 * 16, rowBytes = m.rowBytes
         let x = UnsafeRawPointer(a.floats)
         for r in range {
             let row = m.base + r * rowBytes
-            var acc0 = SIMD8<Float>()
-            var acc1 = SIMD8<Float>()
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
             var j = 0
             while j < whole {
                 acc0 += load8(row, j) * x.load(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
@@ -283,10 +261,7 @@ enum GGMLKernels {
                 j += 16
             }
             var sum = (acc0 + acc1).sum()
-            while j < n {
-                sum += load1(row, j) * a.floats[j]
-                j += 1
-            }
+            while j < n { sum += load1(row, j) * a.floats[j]; j += 1 }
             y[r] = sum
         }
     }
@@ -363,8 +338,7 @@ private func x8(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD8<Int16> { p.load(f
 @inline(__always)
 private func nibbleDot(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
     let mask = SIMD16<UInt16>(repeating: 0x0f0f)
-    let low = v & mask
-    let high = (v &>> 4) & mask
+    let low = v & mask, high = (v &>> 4) & mask
     return (madd(int16(low), x16(x, 0)) &+ madd(int16(low &>> 8), x16(x, 32)))
         &+ (madd(int16(high), x16(x, 64)) &+ madd(int16(high &>> 8), x16(x, 96)))
 }
@@ -378,8 +352,7 @@ private func nibbleDot(_ v: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int3
 @inline(__always)
 private func byteDot(_ v0: SIMD16<UInt16>, _ v1: SIMD16<UInt16>, _ x: UnsafeRawPointer) -> SIMD8<Int32> {
     let flip = SIMD16<UInt16>(repeating: 0x0080)
-    let a = int16(v0 ^ flip)
-    let b = int16(v1 ^ flip)
+    let a = int16(v0 ^ flip), b = int16(v1 ^ flip)
     return (madd(a, x16(x, 0)) &+ madd(a &>> 8, x16(x, 32))) &+ (madd(b, x16(x, 64)) &+ madd(b &>> 8, x16(x, 96)))
 }
 

@@ -7,16 +7,13 @@ public struct Matrix: Sendable, Equatable {
 
     public init(rows: Int, cols: Int, repeating value: Float = 0) {
         precondition(rows >= 0 && cols >= 0, "a matrix cannot have negative dimensions")
-        self.rows = rows
-        self.cols = cols
+        self.rows = rows; self.cols = cols
         values = [Float](repeating: value, count: rows * cols)
     }
 
     public init(rows: Int, cols: Int, values: [Float]) {
         precondition(values.count == rows * cols, "\(values.count) values do not fill \(rows)×\(cols)")
-        self.rows = rows
-        self.cols = cols
-        self.values = values
+        self.rows = rows; self.cols = cols; self.values = values
     }
 
     public subscript(row: Int, col: Int) -> Float {

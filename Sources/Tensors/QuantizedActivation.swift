@@ -76,14 +76,8 @@ struct QuantizedActivation {
         var quants = 0, paired = 0, offsets = 0, scales = 0, sums = 0, sums16 = 0, sums32 = 0, floats = 0, total = 0
 
         init(_ format: ActivationFormat, columns: Int) {
-            func take(_ bytes: Int) -> Int {
-                defer { total += (bytes + 63) / 64 * 64 }
-                return total
-            }
-            guard format.isQuantized else {
-                floats = take(4 * columns)
-                return
-            }
+            func take(_ bytes: Int) -> Int { defer { total += (bytes + 63) / 64 * 64 }; return total }
+            guard format.isQuantized else { floats = take(4 * columns); return }
             let padded = (columns + 255) / 256 * 256
             quants = take(padded)
             paired = take(2 * padded)
@@ -149,10 +143,8 @@ struct QuantizedActivation {
         let amax = largestMagnitude(maximum(maximum(magnitudeBits(v0), magnitudeBits(v1)), maximum(magnitudeBits(v2), magnitudeBits(v3))))
         let d = amax / 127
         let id: Float = d != 0 ? 1 / d : 0
-        let r0 = roundAwayFromZero(v0 * id)
-        let r1 = roundAwayFromZero(v1 * id)
-        let r2 = roundAwayFromZero(v2 * id)
-        let r3 = roundAwayFromZero(v3 * id)
+        let r0 = roundAwayFromZero(v0 * id), r1 = roundAwayFromZero(v1 * id)
+        let r2 = roundAwayFromZero(v2 * id), r3 = roundAwayFromZero(v3 * id)
         let q = UnsafeMutableRawPointer(quants + 32 * b)
         q.storeBytes(of: SIMD8<Int8>(truncatingIfNeeded: r0), toByteOffset: 0, as: SIMD8<Int8>.self)
         q.storeBytes(of: SIMD8<Int8>(truncatingIfNeeded: r1), toByteOffset: 8, as: SIMD8<Int8>.self)
@@ -175,18 +167,12 @@ struct QuantizedActivation {
         guard largest != 0 else {
             q.update(repeating: 0, count: 256)
             scales[b] = 0
-            for j in 0..<16 {
-                sums16[16 * b + j] = 0
-                sums[16 * b + j] = 0
-            }
+            for j in 0..<16 { sums16[16 * b + j] = 0; sums[16 * b + j] = 0 }
             for j in 0..<8 { sums32[8 * b + j] = 0 }
             return
         }
         var signedMax = largest
-        for j in 0..<256 where abs(x[j]) == largest {
-            signedMax = x[j]
-            break
-        }
+        for j in 0..<256 where abs(x[j]) == largest { signedMax = x[j]; break }
         let iscale = -127 / signedMax
         for i in 0..<32 {
             let v = raw.loadUnaligned(fromByteOffset: 32 * i, as: SIMD8<Float>.self) * iscale
@@ -226,8 +212,7 @@ struct QuantizedActivation {
             // `paired`: even values of the first 16, odd values minus 256 times the even ones, then
             // the same for the second 16.
             let p = UnsafeMutableRawPointer(paired + base)
-            let e0 = SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf)
-            let e1 = SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf)
+            let e0 = SIMD8<Int16>(truncatingIfNeeded: q0.evenHalf), e1 = SIMD8<Int16>(truncatingIfNeeded: q1.evenHalf)
             p.storeBytes(of: e0, as: SIMD8<Int16>.self)
             p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: q0.oddHalf) &- 256 &* e0, toByteOffset: 32, as: SIMD8<Int16>.self)
             p.storeBytes(of: e1, toByteOffset: 64, as: SIMD8<Int16>.self)

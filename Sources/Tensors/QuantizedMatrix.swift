@@ -19,10 +19,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     public init(type: GGMLType, rows: Int, columns: Int, base: UnsafeRawPointer) {
         precondition(rows >= 0 && columns >= 0, "a matrix cannot have negative dimensions")
         precondition(columns % type.blockSize == 0, "\(columns) columns are not whole \(type) blocks of \(type.blockSize)")
-        self.type = type
-        self.rows = rows
-        self.columns = columns
-        self.base = base
+        self.type = type; self.rows = rows; self.columns = columns; self.base = base
     }
 
     /// The bytes of row `row`.
@@ -38,8 +35,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// Rows `rows` as a row-major float block (output has rows.count*columns floats); may use the pool.
     public func dequantize(rows range: Range<Int>, into output: UnsafeMutablePointer<Float>, pool: ComputePool = .shared) {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) are outside 0..<\(rows)")
-        let blocks = columns / type.blockSize
-        let columns = columns
+        let blocks = columns / type.blockSize, columns = columns
         let work = range.count * columns
         let body = { (chunk: Range<Int>) in
             for r in chunk {
@@ -70,8 +66,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
         precondition(matrices.allSatisfy { $0.matrix.columns == columns }, "fused products need the same number of columns")
         // One conversion of x per activation format the matrices need (usually one): its offset in
         // the scratch memory, by format, in a small bit set of formats seen.
-        var seen = 0
-        var bytes = 0
+        var seen = 0, bytes = 0
         var offsets = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &offsets) { raw in
             let offsets = raw.bindMemory(to: Int.self)

@@ -18,8 +18,7 @@ public struct ConsistencyJudge: Reward {
         guard !context.siblings.isEmpty else { return RewardScore(value: 1, explanation: "one sample: nothing to compare") }
         let samples = [context.candidate] + context.siblings
         let n = Double(samples.count)
-        var fields: [String: Double] = [:]
-        var itemScores: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:], itemScores: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             let mine = context.candidate.row[field.name] ?? .null
             if case .array(let items) = mine, !items.isEmpty {

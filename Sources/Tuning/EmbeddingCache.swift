@@ -27,8 +27,7 @@ public final class EmbeddingCache: Sendable {
         vectors.withLock { table in
             for text in texts where found[text] == nil { found[text] = table[text] }
         }
-        var missing: [String] = []
-        var queued: Set<String> = []
+        var missing: [String] = [], queued: Set<String> = []
         for text in texts where found[text] == nil && queued.insert(text).inserted { missing.append(text) }
         if !missing.isEmpty {
             let fresh = embedder.embed(missing)

@@ -126,8 +126,7 @@ public enum Evaluator {
             var extracted: [String: Value] = [:]
             if let key = index.match(row.document) { extracted = predicted[key] ?? [:] } else { missing.append(row.document) }
             for (i, path) in columns.enumerated() {
-                let p = values(.object(extracted), path[...])
-                let g = values(.object(row.fields), path[...])
+                let p = values(.object(extracted), path[...]), g = values(.object(row.fields), path[...])
                 let tp = ValueMatch.pairs(p, g)
                 counts[i].tp += tp
                 counts[i].fp += p.count - tp

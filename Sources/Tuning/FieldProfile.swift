@@ -66,14 +66,10 @@ public struct FieldProfile: Sendable, Equatable {
     public static func shape(of text: String) -> String {
         let words = text.split(whereSeparator: \.isWhitespace)
         func classes(_ word: Substring) -> String {
-            var out = ""
-            var last = ""
+            var out = "", last = ""
             for c in word {
                 let cls = c.isUppercase ? "A" : c.isLetter ? "a" : c.isNumber ? "9" : String(c)
-                if cls != last {
-                    out += cls
-                    last = cls
-                }
+                if cls != last { out += cls; last = cls }
             }
             return out
         }
@@ -141,8 +137,7 @@ public struct FieldProfile: Sendable, Equatable {
     /// 1 inside the quartiles widened by 1.5 interquartile ranges, then exp(−distance / range).
     private static func falloff(_ t: Double, _ spread: Spread, floor: Double, describe: String, range: String) -> (score: Double, reason: String) {
         let width = max(spread.upper - spread.lower, floor)
-        let low = spread.lower - 1.5 * width
-        let high = spread.upper + 1.5 * width
+        let low = spread.lower - 1.5 * width, high = spread.upper + 1.5 * width
         let distance = t < low ? low - t : t > high ? t - high : 0
         let side = t < low ? "below" : "above"
         return distance == 0
@@ -155,8 +150,7 @@ public struct FieldProfile: Sendable, Equatable {
         let sorted = numbers.sorted()
         func quantile(_ q: Double) -> Double {
             let position = q * Double(sorted.count - 1)
-            let below = Int(position.rounded(.down))
-            let above = min(below + 1, sorted.count - 1)
+            let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
             return sorted[below] + (position - Double(below)) * (sorted[above] - sorted[below])
         }
         return Spread(lower: quantile(0.25), median: quantile(0.5), upper: quantile(0.75), logarithmic: logarithmic)

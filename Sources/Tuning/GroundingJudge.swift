@@ -13,8 +13,7 @@ public struct GroundingJudge: Reward {
 
     public func score(_ context: RewardContext) -> RewardScore {
         let pages = Dictionary(context.document.pages.map { ($0.number, Array($0.text.unicodeScalars)) }, uniquingKeysWith: { a, _ in a })
-        var fields: [String: Double] = [:]
-        var items: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:], items: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             guard let type = field.scalarType else { continue }  // tables: judged through their cells later
             let values = context.values(of: field)

@@ -16,10 +16,7 @@ public struct CandidateGroup<Prepared: Sendable>: Sendable {
     public let optionRewards: [[[Int: Double]]]
 
     public init(prepared: Prepared, candidates: [Candidate], rewards: [[Double]], optionRewards: [[[Int: Double]]] = []) {
-        self.prepared = prepared
-        self.candidates = candidates
-        self.rewards = rewards
-        self.optionRewards = optionRewards
+        self.prepared = prepared; self.candidates = candidates; self.rewards = rewards; self.optionRewards = optionRewards
     }
 }
 
@@ -118,15 +115,10 @@ public struct GroupRelativeOptimizer<Policy: ExtractorPolicy>: Sendable {
         let reference = groups.map { g in g.candidates.map { self.reference.blockLogProbabilities(of: $0, in: g.prepared) } }
         let referenceOptions = groups.map { g in g.candidates.map { optionLogProbabilities(self.reference, $0, g.prepared) } }
         let terms = Double(max(1, groups.reduce(0) { $0 + $1.candidates.count }))
-        var kl = 0.0
-        var clipped = 0
-        var judged = 0
-        var norm = 0.0
+        var kl = 0.0, clipped = 0, judged = 0, norm = 0.0
         for epoch in 0..<max(1, settings.epochs) {
             var gradient = [Double](repeating: 0, count: policy.parameterVector.count)
-            kl = 0
-            clipped = 0
-            judged = 0
+            kl = 0; clipped = 0; judged = 0
             for (g, group) in groups.enumerated() {
                 for (c, candidate) in group.candidates.enumerated() {
                     let now = epoch == 0 ? old[g][c] : policy.blockLogProbabilities(of: candidate, in: group.prepared)
@@ -137,9 +129,7 @@ public struct GroupRelativeOptimizer<Policy: ExtractorPolicy>: Sendable {
                         guard !optionWeights[b].isEmpty else {
                             let t = term(now: now[b], old: old[g][c][b], reference: reference[g][c][b], advantage: advantages[g][c][b])
                             weights[b] = t.weight
-                            kl += t.kl
-                            judged += 1
-                            clipped += t.clipped ? 1 : 0
+                            kl += t.kl; judged += 1; clipped += t.clipped ? 1 : 0
                             continue
                         }
                         // A list block: each decision has the list's advantage plus its item's,
@@ -151,10 +141,7 @@ public struct GroupRelativeOptimizer<Policy: ExtractorPolicy>: Sendable {
                             let t = term(now: nowOptions[b][i], old: oldOptions[g][c][b][i], reference: referenceOptions[g][c][b][i], advantage: a)
                             optionWeights[b][i] = t.weight
                             kl += t.kl
-                            if a != 0 {
-                                judged += 1
-                                clipped += t.clipped ? 1 : 0
-                            }
+                            if a != 0 { judged += 1; clipped += t.clipped ? 1 : 0 }
                         }
                     }
                     if weights.contains(where: { $0 != 0 }) {
@@ -205,8 +192,7 @@ struct Adam: Sendable {
 
     mutating func ascend(_ x: inout [Double], along g: [Double]) {
         t += 1
-        let c1 = 1 - pow(beta1, Double(t))
-        let c2 = 1 - pow(beta2, Double(t))
+        let c1 = 1 - pow(beta1, Double(t)), c2 = 1 - pow(beta2, Double(t))
         for i in x.indices {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i]
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]

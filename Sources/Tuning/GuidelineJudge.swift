@@ -35,8 +35,7 @@ public struct GuidelineJudge: Reward {
     public let background: Double
 
     public init(guidelines: [String], schema: Schema, cache: EmbeddingCache? = nil, temperature: Double = 0.05, background: Double = 0.2) {
-        var compiled: [Guideline] = []
-        var unrecognised: [TuningError] = []
+        var compiled: [Guideline] = [], unrecognised: [TuningError] = []
         for text in guidelines {
             switch Self.compile(text, schema: schema) {
             case .success(let guideline): compiled.append(guideline)
@@ -61,8 +60,7 @@ public struct GuidelineJudge: Reward {
             for name in guideline.fields {
                 guard let field = context.schema.field(name), field.scalarType != nil else { continue }
                 let values = context.values(of: field)
-                var scores: [Double] = []
-                var failed: [String] = []
+                var scores: [Double] = [], failed: [String] = []
                 if guideline.check == .present {
                     scores = [values.isEmpty ? 0 : 1]
                     if values.isEmpty { failed.append("null") }
@@ -104,8 +102,7 @@ public struct GuidelineJudge: Reward {
     func about(_ topic: String, not contrast: String?, _ context: EvidenceContext?) -> Double? {
         guard let context else { return 0 }
         guard !context.isEmpty else { return nil }
-        var wanted = Words.content(topic)
-        var unwanted = Words.content(contrast ?? "")
+        var wanted = Words.content(topic), unwanted = Words.content(contrast ?? "")
         // Words both share (`date` in "the signing date, not the effective date") decide nothing.
         (wanted, unwanted) = (
             wanted.filter { w in !unwanted.contains { Words.agree($0, w) } },

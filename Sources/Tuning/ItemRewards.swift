@@ -17,8 +17,7 @@ extension RewardMix {
             for verdict in scored.verdicts.values { if let items = verdict.items[field] { indices.formUnion(items.keys) } }
             var scores: [Int: Double] = [:]
             for index in indices {
-                var total = 0.0
-                var weights = 0.0
+                var total = 0.0, weights = 0.0
                 for (reward, weight) in parts {
                     guard let verdict = scored.verdicts[reward.name], let items = verdict.items[field],
                         let score = items[index] ?? verdict.fields[field]

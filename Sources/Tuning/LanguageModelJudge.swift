@@ -59,8 +59,7 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
                 return total + ((try? model.logProbability(of: answer, after: prompt, in: session)).map { Foundation.exp($0) } ?? 0)
             }
         }
-        let pYes = probability(yes)
-        let pNo = probability(no)
+        let pYes = probability(yes), pNo = probability(no)
         return pYes + pNo > 0 ? pYes / (pYes + pNo) : 0
     }
 
@@ -70,8 +69,7 @@ public struct LanguageModelJudge: Reward, @unchecked Sendable {
         guard evidence.location.start >= 0, evidence.location.end <= scalars.count, evidence.location.start <= evidence.location.end else {
             return evidence.quote
         }
-        var start = evidence.location.start
-        var end = evidence.location.end
+        var start = evidence.location.start, end = evidence.location.end
         while start > 0, scalars[start - 1] != "\n", evidence.location.start - start < 150 { start -= 1 }
         while end < scalars.count, scalars[end] != "\n", end - evidence.location.end < 150 { end += 1 }
         return String(String.UnicodeScalarView(scalars[start..<end]))

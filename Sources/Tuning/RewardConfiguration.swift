@@ -27,10 +27,7 @@ public struct RewardConfiguration: Sendable, Equatable, Codable {
     public let guidelines: [String]
 
     /// The default weights and no guidelines.
-    public init() {
-        weights = [:]
-        guidelines = []
-    }
+    public init() { weights = [:]; guidelines = [] }
 
     /// Refuses unknown judge names (naming the key and the known judges) and weights that are
     /// negative or not finite.

@@ -15,8 +15,7 @@ public struct RewardMix: Sendable {
     /// The mixed score and each judge's verdict by name.
     public func score(_ context: RewardContext) -> (value: Double, verdicts: [String: RewardScore]) {
         var verdicts: [String: RewardScore] = [:]
-        var total = 0.0
-        var weights = 0.0
+        var total = 0.0, weights = 0.0
         for (reward, weight) in parts {
             let verdict = reward.score(context)
             verdicts[reward.name] = verdict
@@ -35,14 +34,10 @@ extension RewardMix {
     public func blockRewards(_ scored: (value: Double, verdicts: [String: RewardScore]), blocks: [ParameterBlock]) -> [Double] {
         blocks.map { block in
             guard let field = block.field else { return scored.value }
-            var total = 0.0
-            var weights = 0.0
+            var total = 0.0, weights = 0.0
             for (reward, weight) in parts {
                 guard let verdict = scored.verdicts[reward.name] else { continue }
-                if let score = verdict.fields[field] {
-                    total += weight * score
-                    weights += weight
-                }
+                if let score = verdict.fields[field] { total += weight * score; weights += weight }
             }
             return weights > 0 ? total / weights : scored.value
         }

@@ -28,8 +28,7 @@ public struct SetConsistencyJudge: Reward {
     }
 
     public func score(_ context: RewardContext) -> RewardScore {
-        var fields: [String: Double] = [:]
-        var reasons: [String: String] = [:]
+        var fields: [String: Double] = [:], reasons: [String: String] = [:]
         for field in context.schema.fields {
             guard let fieldProfile = profile.fields[field.name],
                 let verdict = fieldProfile.judge(

@@ -59,13 +59,8 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             policy: Policy, before: UnlabelledScore, after: UnlabelledScore, steps: [Step], stoppedEarly: Bool,
             training: [Int], heldBack: [Int]
         ) {
-            self.policy = policy
-            self.before = before
-            self.after = after
-            self.steps = steps
-            self.stoppedEarly = stoppedEarly
-            self.training = training
-            self.heldBack = heldBack
+            self.policy = policy; self.before = before; self.after = after; self.steps = steps
+            self.stoppedEarly = stoppedEarly; self.training = training; self.heldBack = heldBack
         }
     }
 
@@ -78,9 +73,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
     public let rewards: RewardFactory
 
     public init(policy: Policy, settings: Settings = Settings(), rewards: @escaping RewardFactory) {
-        self.policy = policy
-        self.settings = settings
-        self.rewards = rewards
+        self.policy = policy; self.settings = settings; self.rewards = rewards
     }
 
     /// Splits documents into training and held-back indices, by a seeded shuffle.
@@ -106,9 +99,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         var order: [Int] = []
         var generator = SeededGenerator(seed: settings.seed)
         var steps: [Step] = []
-        var best = -Double.infinity
-        var sinceBest = 0
-        var stoppedEarly = false
+        var best = -Double.infinity, sinceBest = 0, stoppedEarly = false
         for step in 1...max(1, settings.steps) {
             let current = optimizer.policy
             let mix = rewards(training.map { current.decode(prepared[$0]).row })
@@ -118,21 +109,18 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
                 batch.append(order.removeLast())
             }
             var groups: [CandidateGroup<Policy.Prepared>] = []
-            var total = 0.0
-            var count = 0
+            var total = 0.0, count = 0
             for d in batch {
                 var sampler = SeededGenerator(seed: settings.seed &+ UInt64(step) &* 1_000_003 &+ UInt64(d))
                 let candidates = current.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
                 let blocks = current.parameterBlocks
-                var rewards: [[Double]] = []
-                var optionRewards: [[[Int: Double]]] = []
+                var rewards: [[Double]] = [], optionRewards: [[[Int: Double]]] = []
                 for c in candidates.indices {
                     let context = RewardContext(
                         document: documents[d], schema: schema, candidate: candidates[c],
                         siblings: candidates.indices.filter { $0 != c }.map { candidates[$0] })
                     let scored = mix.score(context)
-                    total += scored.value
-                    count += 1
+                    total += scored.value; count += 1
                     rewards.append(mix.blockRewards(scored, blocks: blocks))
                     optionRewards.append(mix.optionRewards(scored, of: candidates[c], schema: schema, blocks: blocks))
                 }
@@ -145,16 +133,8 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             // Early stopping on the windowed mean reward.
             let window = steps.suffix(max(1, settings.patience / 2)).map(\.meanReward)
             let smoothed = window.reduce(0, +) / Double(window.count)
-            if smoothed > best + 1e-4 {
-                best = smoothed
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-            }
-            if sinceBest >= settings.patience, step < settings.steps {
-                stoppedEarly = true
-                break
-            }
+            if smoothed > best + 1e-4 { best = smoothed; sinceBest = 0 } else { sinceBest += 1 }
+            if sinceBest >= settings.patience, step < settings.steps { stoppedEarly = true; break }
         }
         let tuned = optimizer.policy
         let after = evaluate(tuned, heldBack, documents, prepared, evaluationMix)
@@ -169,10 +149,8 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         _ policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
         _ mix: RewardMix
     ) -> UnlabelledScore {
-        var total = 0.0
-        var valid = 0
-        var judges: [String: Double] = [:]
-        var judged: [String: Int] = [:]
+        var total = 0.0, valid = 0
+        var judges: [String: Double] = [:], judged: [String: Int] = [:]
         for d in indices {
             var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
             let decoded = policy.decode(prepared[d])

@@ -58,17 +58,14 @@ public struct TopicJudge: Reward {
         let vectors = Dictionary(zip(texts, cache.embed(texts)), uniquingKeysWith: { a, _ in a })
         let queries = fields.map { vectors[Self.query(for: $0)] ?? [] }
 
-        var scores: [String: Double] = [:]
-        var reasons: [String: String] = [:]
-        var items: [String: [Int: Double]] = [:]
+        var scores: [String: Double] = [:], reasons: [String: String] = [:], items: [String: [Int: Double]] = [:]
         for (field, indices, contexts) in judged {
             guard let own = fields.firstIndex(where: { $0.name == field.name }) else { continue }
             var values: [Double] = []
             let isList = context.isList(field)
             for (index, c) in zip(indices, contexts) {
                 guard let c else {
-                    values.append(0)
-                    reasons[field.name] = "a value has no evidence"
+                    values.append(0); reasons[field.name] = "a value has no evidence"
                     if isList { items[field.name, default: [:]][index] = 0 }
                     continue
                 }

@@ -19,8 +19,7 @@ public struct ValidityReward: Reward {
             report.isValid
             ? "all \(report.checks) checks pass"
             : "\(report.violations.count) of \(report.checks) checks fail: " + report.violations.prefix(5).map(\.description).joined(separator: "; ")
-        var fields: [String: Double] = [:]
-        var items: [String: [Int: Double]] = [:]
+        var fields: [String: Double] = [:], items: [String: [Int: Double]] = [:]
         for field in context.schema.fields {
             let failed = report.violations.contains { v in
                 v.field == field.name || v.field.hasPrefix(field.name + "[")

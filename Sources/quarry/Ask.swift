@@ -38,10 +38,7 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         let answer = try database.open().ask(question, options: try options.assistantOptions())
-        if json {
-            try Output.json(answer)
-            return
-        }
+        if json { try Output.json(answer); return }
         print(answer.answer)
         if answer.refused {
             if let reason = answer.reason { print("(\(reason))") }

@@ -52,18 +52,12 @@ struct Embed: ParsableCommand {
     func run() throws {
         if let input {
             let report = try SentenceEmbedding.embedFile(input, output: output, batchSize: batchSize, threads: threads)
-            if json {
-                try Output.json(report)
-                return
-            }
+            if json { try Output.json(report); return }
             print("\(report.texts) texts (\(report.tokens) tokens) embedded" + (output.map { " into \($0)" } ?? "") + ".")
             return
         }
         let items = try SentenceEmbedding.embed(texts, batchSize: batchSize, threads: threads)
-        if json {
-            try Output.json(items)
-            return
-        }
+        if json { try Output.json(items); return }
         for item in items {
             let head = item.vector.prefix(6).map { String(format: "%+.4f", $0) }.joined(separator: " ")
             print("\(item.tokens) tokens  [\(head) … ] (\(item.vector.count) dims)  \(Output.clip(item.text, 60))")

@@ -50,10 +50,7 @@ struct EvalQA: ParsableCommand {
         let report = try database.open().evaluateQuestions(
             gold, limit: limit, options: try options.assistantOptions(),
             progress: TerminalProgress())
-        if json {
-            try Output.json(report)
-            return
-        }
+        if json { try Output.json(report); return }
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", 100 * $0) } ?? "–" }
         let rows = [("all", report.overall)] + report.byType.sorted { $0.key < $1.key }
         print(

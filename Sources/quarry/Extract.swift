@@ -33,12 +33,6 @@ struct Extract: ParsableCommand {
             3 some documents could not be read (the rest were extracted).
             """)
 
-    @Option(help: ArgumentHelp("The schema file (JSON or YAML).", valueName: "file"))
-    var schema: String
-
-    @Option(help: ArgumentHelp("The table to fill (letters, digits and _).", valueName: "name"))
-    var table: String
-
     @Option(help: "The extractor: span (fast, the default) or llm (the embedded language model writing schema-constrained, grounded JSON).")
     var extractor = ExtractorKind.span
 
@@ -48,9 +42,6 @@ struct Extract: ParsableCommand {
             valueName: "file|id"))
     var model: String?
 
-    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))
-    var dates = DateReading.auto
-
     @Option(help: "Password for encrypted PDFs.")
     var password: String?
 
@@ -59,6 +50,8 @@ struct Extract: ParsableCommand {
 
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @OptionGroup var target: TableOptions
 
     @OptionGroup var database: DatabaseOption
 
@@ -70,14 +63,14 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
-        var request = ExtractRequest(schemaPath: schema, table: table, paths: paths)
+        var request = ExtractRequest(schemaPath: target.schema, table: target.table, paths: paths)
         request.extractor = extractor
         request.parametersPath = model
         request.password = password
         request.replace = replace
-        request.dates = dates.order
+        request.dates = target.dates.order
         // A bad schema or a missing path is a usage error, reported before the model is loaded.
-        try Workspace.checkInputs(schema: schema, paths: paths)
+        try Workspace.checkInputs(schema: target.schema, paths: paths)
         let report = try database.open(create: true).extract(request, progress: TerminalProgress(showNotices: !json))
         if json { try Output.json(report) } else { print(Self.summary(report)) }
         if report.ingest.failed > 0 { throw CLIFailure(message: "", code: ExitStatus.partial) }

@@ -94,10 +94,7 @@ struct Generate: ParsableCommand {
         let streaming = !json && Output.stdoutIsTerminal
         let echo: ((String) -> Void)? = streaming ? { text in FileHandle.standardOutput.write(Data(text.utf8)) } : nil
         let result = try LanguageModelRun.generate(request, onText: echo)
-        if json {
-            try Output.json(result)
-            return
-        }
+        if json { try Output.json(result); return }
         if streaming { print("") } else { print(result.text) }
         Output.message(
             String(

@@ -38,11 +38,6 @@ struct Guide: ParsableCommand {
         let text: String
         let addedAt: String
         let meaning: String
-        init(_ note: ExplainedGuidance) {
-            id = note.id
-            text = note.text
-            addedAt = note.addedAt
-            meaning = Guide.meaning(note)
-        }
+        init(_ note: ExplainedGuidance) { id = note.id; text = note.text; addedAt = note.addedAt; meaning = Guide.meaning(note) }
     }
 }

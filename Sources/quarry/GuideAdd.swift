@@ -20,10 +20,7 @@ extension Guide {
 
         func run() throws {
             let note = try database.open().addGuidance(text)
-            if json {
-                try Output.json(Listed(note))
-                return
-            }
+            if json { try Output.json(Listed(note)); return }
             print("Stored as guidance \(note.id): \(Guide.meaning(note)).")
         }
     }

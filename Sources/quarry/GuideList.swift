@@ -13,14 +13,8 @@ extension Guide {
 
         func run() throws {
             let listed = try database.open().guidance().map(Listed.init)
-            if json {
-                try Output.json(listed)
-                return
-            }
-            guard !listed.isEmpty else {
-                print("No guidance yet (quarry guide add \"prefer … over …\").")
-                return
-            }
+            if json { try Output.json(listed); return }
+            guard !listed.isEmpty else { print("No guidance yet (quarry guide add \"prefer … over …\")."); return }
             print(
                 Output.table(
                     ["id", "added", "guidance", "effect"],

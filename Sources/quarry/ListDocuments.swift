@@ -26,10 +26,7 @@ struct ListDocuments: AsyncParsableCommand {
 
     /// Prints documents as a table with a one-line summary.
     static func printListing(_ documents: [DocumentRecord]) {
-        guard !documents.isEmpty else {
-            print("No documents yet: add some with `quarry ingest PATH`.")
-            return
-        }
+        guard !documents.isEmpty else { print("No documents yet: add some with `quarry ingest PATH`."); return }
         let rows = documents.map { d in
             [
                 String(d.id), d.status.rawValue, d.kind ?? "-", String(d.pageCount), String(d.chunkCount),

@@ -29,8 +29,7 @@ extension ModelsCommand {
 
         func run() throws {
             let change = try database.open().promote(id, table: table, reason: reason)
-            let to = change.to ?? ModelsCommand.zeroShot
-            let from = change.from ?? ModelsCommand.zeroShot
+            let to = change.to ?? ModelsCommand.zeroShot, from = change.from ?? ModelsCommand.zeroShot
             if change.from == change.to {
                 print("\(change.table) already extracts with \(to); nothing changed.")
             } else {

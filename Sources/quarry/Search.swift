@@ -54,14 +54,8 @@ struct Search: AsyncParsableCommand {
         let hits = try database.open().search(
             terms, mode: mode, limit: limit, matchAll: all,
             highlight: bold ? ("\u{1B}[1m", "\u{1B}[0m") : json ? ("", "") : ("[", "]"))
-        if json {
-            try Output.json(hits)
-            return
-        }
-        guard !hits.isEmpty else {
-            print("No matches for \(terms).")
-            return
-        }
+        if json { try Output.json(hits); return }
+        guard !hits.isEmpty else { print("No matches for \(terms)."); return }
         for (i, hit) in hits.enumerated() {
             print(
                 "\(i + 1). \(Output.display(hit.path))  page \(hit.location.page)  [\(hit.location.start)..<\(hit.location.end)]  score \(String(format: "%.2f", hit.score))"

@@ -38,10 +38,7 @@ struct Tokenize: ParsableCommand {
     func run() throws {
         let report = try LanguageModelRun.tokenize(text, modelPath: model, special: special)
         let (ids, pieces) = (report.ids, report.pieces)
-        if json {
-            try Output.json(report)
-            return
-        }
+        if json { try Output.json(report); return }
         print(ids.map(String.init).joined(separator: " "))
         Output.message(zip(ids, pieces).map { "\($0)=\(Output.jsonString($1))" }.joined(separator: " "))
     }

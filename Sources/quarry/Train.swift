@@ -20,12 +20,6 @@ struct Train: ParsableCommand {
             Exit status: 0 done, 1 runtime error, 2 bad usage (a bad schema or gold file).
             """)
 
-    @Option(help: ArgumentHelp("The schema file (JSON or YAML).", valueName: "file"))
-    var schema: String
-
-    @Option(help: ArgumentHelp("The table whose extractor is trained.", valueName: "name"))
-    var table: String
-
     @Option(help: ArgumentHelp("Gold rows (JSON Lines, as quarry eval reads them).", valueName: "file"))
     var gold: String
 
@@ -52,11 +46,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the trained parameters to this file.", valueName: "file"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto, day-first or month-first.", valueName: "order"))
-    var dates = DateReading.auto
-
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @OptionGroup var target: TableOptions
 
     @OptionGroup var database: DatabaseOption
 
@@ -70,8 +63,8 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        try Workspace.checkInputs(schema: schema, paths: paths + [gold])
-        var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
+        try Workspace.checkInputs(schema: target.schema, paths: paths + [gold])
+        var request = TuneRequest(schemaPath: target.schema, table: target.table, paths: paths)
         request.method = .supervised
         request.base = model
         request.goldPath = gold
@@ -79,7 +72,7 @@ struct Train: ParsableCommand {
         request.supervised.learningRate = learningRate
         request.settings.heldBack = heldBack
         request.settings.seed = seed
-        request.dates = dates.order
+        request.dates = target.dates.order
         request.promote = promote
         request.outputPath = out
         let report = try database.open(create: true).tune(request, progress: TerminalProgress(showNotices: !json))

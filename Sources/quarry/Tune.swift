@@ -32,12 +32,6 @@ struct Tune: ParsableCommand {
             gold file, reward name, or too few documents).
             """)
 
-    @Option(help: ArgumentHelp("The schema file (JSON or YAML).", valueName: "file"))
-    var schema: String
-
-    @Option(help: ArgumentHelp("The table whose extractor is tuned.", valueName: "name"))
-    var table: String
-
     @Option(help: "The extractor to tune (span; llm has no trainable parameters yet).")
     var extractor = ExtractorKind.span
 
@@ -101,14 +95,13 @@ struct Tune: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the tuned parameters to this file.", valueName: "file"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto, day-first or month-first.", valueName: "order"))
-    var dates = DateReading.auto
-
     @Option(help: "Password for encrypted PDFs.")
     var password: String?
 
     @Flag(help: "Print the report as JSON (the new version id, before/after figures, every step).")
     var json = false
+
+    @OptionGroup var target: TableOptions
 
     @OptionGroup var database: DatabaseOption
 
@@ -116,8 +109,8 @@ struct Tune: ParsableCommand {
     var paths: [String] = []
 
     func run() throws {
-        try Workspace.checkInputs(schema: schema, paths: paths)
-        var request = TuneRequest(schemaPath: schema, table: table, paths: paths)
+        try Workspace.checkInputs(schema: target.schema, paths: paths)
+        var request = TuneRequest(schemaPath: target.schema, table: target.table, paths: paths)
         request.extractor = extractor
         request.fromUsage = fromUsage
         request.base = model
@@ -132,7 +125,7 @@ struct Tune: ParsableCommand {
         request.settings.optimizer.listCredit = listCredit
         request.rewards = try Self.rewards(rewardWeights, guidelines: guidelines)
         request.goldPath = gold
-        request.dates = dates.order
+        request.dates = target.dates.order
         request.password = password
         request.promote = promote
         request.outputPath = out

@@ -35,8 +35,7 @@ import Testing
             var start: Int?
             for (i, c) in text.unicodeScalars.enumerated() {
                 if c.isSpace {
-                    if let s = start { words.append(WordBox(start: s, end: i, box: Box(x0: Float(s), y0: 0, x1: Float(i), y1: 10))) }
-                    start = nil
+                    if let s = start { words.append(WordBox(start: s, end: i, box: Box(x0: Float(s), y0: 0, x1: Float(i), y1: 10))) }; start = nil
                 } else if start == nil {
                     start = i
                 }

@@ -19,10 +19,7 @@ import Testing
 
     @Test func badLinesNameTheFileAndLine() {
         func message(_ text: String) -> String {
-            do {
-                _ = try QuestionSet.parse(text, file: "q.jsonl")
-                return ""
-            } catch { return error.description }
+            do { _ = try QuestionSet.parse(text, file: "q.jsonl"); return "" } catch { return error.description }
         }
         #expect(message("{\"question\": \"a\"}\nnot json") == "q.jsonl:2: not a JSON object")
         #expect(message("{\"answers\": []}") == "q.jsonl:1: \"question\" must be a non-empty string")

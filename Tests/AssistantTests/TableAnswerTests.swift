@@ -74,8 +74,7 @@ import Testing
                 }!
                 return Evidence(field: field, location: Location(page: 1, start: start, end: start + quote.unicodeScalars.count), quote: quote)
             }
-            let vendor = i < 2 ? "Acme Ltd" : "Beta GmbH"
-            let total = [1500.0, 200, 3000][i]
+            let vendor = i < 2 ? "Acme Ltd" : "Beta GmbH", total = [1500.0, 200, 3000][i]
             rows.append(
                 ResultRow(
                     documentID: id, cells: ["vendor": .text(vendor), "total": .real(total)],

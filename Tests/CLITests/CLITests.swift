@@ -132,8 +132,7 @@ import Testing
         #expect(try CLI.run(["embed"]).status == 2)
 
         let dir = try Paths.scratch("cli")
-        let input = dir.appendingPathComponent("texts.jsonl")
-        let output = dir.appendingPathComponent("v.f32")
+        let input = dir.appendingPathComponent("texts.jsonl"), output = dir.appendingPathComponent("v.f32")
         try Data("\"first text\"\n\"second\\nline\"\n".utf8).write(to: input)
         let file = try CLI.run(["embed", "--input", input.path, "--output", output.path, "--json"])
         let stats = try #require(file.json as? [String: Any], "\(file.stderr)")

@@ -39,8 +39,7 @@ import Testing
                 "--db", db, "--format", "json",
             ]).json as? [[String: Any]])
         #expect(docs.count >= 270)
-        var pages = 0
-        var equal = 0
+        var pages = 0, equal = 0
         for doc in docs {
             let path = doc["path"] as! String
             let info = try #require(Self.tool(["pdfinfo", path]))

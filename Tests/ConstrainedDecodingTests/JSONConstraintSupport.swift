@@ -184,10 +184,7 @@ enum ConstraintFixtures {
                 var r = g.unit() * total
                 for id in ids {
                     r -= closingWeight[id]
-                    if r < 0 {
-                        chosen = id
-                        break
-                    }
+                    if r < 0 { chosen = id; break }
                 }
             }
             c.accept(chosen)

@@ -106,10 +106,7 @@ import Testing
 
     func allows(_ prefix: String, _ token: String, schema: Schema = Self.invoice, grounding: GroundingText? = nil) -> Bool {
         var c = reading(prefix, schema: schema, grounding: grounding)
-        guard let id = F.id(token) else {
-            Issue.record("no token \(token)")
-            return false
-        }
+        guard let id = F.id(token) else { Issue.record("no token \(token)"); return false }
         return F.allowed(&c).contains(id)
     }
 
@@ -217,8 +214,7 @@ import Testing
         c.accept(0xE2)
         let inside = Set(F.allowed(&c))
         #expect(inside.contains(0x82) && !inside.contains(0x41) && !inside.contains(F.id("\"}")!))
-        c.accept(0x82)
-        c.accept(0xAC)
+        c.accept(0x82); c.accept(0xAC)
         #expect(c.text == "{\"number\": \"a€" && c.rejectedTokens == 0)
         var e0 = reading(start)
         e0.accept(0xE0)  // E0 needs A0...BF next (no overlong forms)

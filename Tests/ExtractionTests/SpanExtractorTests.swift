@@ -145,10 +145,8 @@ struct HashingEmbedder: TextEmbedder {
             #expect(analytic.count == theta.count)
             for k in theta.indices {
                 let h = 1e-5
-                var plus = theta
-                var minus = theta
-                plus[k] += h
-                minus[k] -= h
+                var plus = theta, minus = theta
+                plus[k] += h; minus[k] -= h
                 let numeric =
                     (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
                         - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
@@ -160,8 +158,7 @@ struct HashingEmbedder: TextEmbedder {
     @Test func samplingIsSeededAndTemperatureSpreadsChoices() {
         let extractor = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
-        var a = SeededGenerator(seed: 11)
-        var b = SeededGenerator(seed: 11)
+        var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
         let first = extractor.sample(prepared, count: 10, temperature: 1, using: &a).map(\.decisions)
         let second = extractor.sample(prepared, count: 10, temperature: 1, using: &b).map(\.decisions)
         #expect(first == second)

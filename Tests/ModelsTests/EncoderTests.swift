@@ -7,14 +7,8 @@ import Testing
 
 @Suite struct EncoderTests {
     func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0
-        var na = 0.0
-        var nb = 0.0
-        for (x, y) in zip(a, b) {
-            dot += Double(x) * Double(y)
-            na += Double(x * x)
-            nb += Double(y * y)
-        }
+        var dot = 0.0, na = 0.0, nb = 0.0
+        for (x, y) in zip(a, b) { dot += Double(x) * Double(y); na += Double(x * x); nb += Double(y * y) }
         return dot / (na.squareRoot() * nb.squareRoot())
     }
 

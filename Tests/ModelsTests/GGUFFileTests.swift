@@ -12,17 +12,9 @@ import Testing
     func sample() -> GGUFBuilder {
         var b = GGUFBuilder()
         b.add("general.architecture", .string("llama"))
-        b.add("u8", .uint8(200))
-        b.add("i8", .int8(-5))
-        b.add("u16", .uint16(60000))
-        b.add("i16", .int16(-300))
-        b.add("u32", .uint32(4_000_000_000))
-        b.add("i32", .int32(-7))
-        b.add("u64", .uint64(1 << 40))
-        b.add("i64", .int64(-(1 << 40)))
-        b.add("f32", .float32(0.5))
-        b.add("f64", .float64(-2.25))
-        b.add("yes", .bool(true))
+        b.add("u8", .uint8(200)); b.add("i8", .int8(-5)); b.add("u16", .uint16(60000)); b.add("i16", .int16(-300))
+        b.add("u32", .uint32(4_000_000_000)); b.add("i32", .int32(-7)); b.add("u64", .uint64(1 << 40)); b.add("i64", .int64(-(1 << 40)))
+        b.add("f32", .float32(0.5)); b.add("f64", .float64(-2.25)); b.add("yes", .bool(true))
         b.add("names", .array([.string("a"), .string("ü"), .string("")]))
         b.add("scores", .array([.float32(1.5), .float32(-2)]))
         b.add("types", .array([.int32(1), .int32(3)]))
@@ -128,39 +120,29 @@ import Testing
         b.magic = Array("GGUG".utf8)
         #expect(try reason(b.bytes())?.contains("not a GGUF file") == true)
         for version: UInt32 in [1, 4, 0x0300_0000] {
-            b = sample()
-            b.version = version
+            b = sample(); b.version = version
             #expect(try reason(b.bytes()) == "GGUF version \(version) is not supported (only versions 2 and 3 are)")
         }
-        b = sample()
-        b.version = 2
+        b = sample(); b.version = 2
         #expect(try reason(b.bytes()) == nil)
 
-        b = GGUFBuilder()
-        b.tensor("m", [4], type: 0, data: floats([1, 2, 3, 4]), offset: 8)
+        b = GGUFBuilder(); b.tensor("m", [4], type: 0, data: floats([1, 2, 3, 4]), offset: 8)
         #expect(try reason(b.bytes())?.contains("tensor m starts at data offset 8, not a multiple of the alignment 32") == true)
 
-        b = GGUFBuilder()
-        b.tensor("odd", [40], type: 8, data: [UInt8](repeating: 0, count: 68))
+        b = GGUFBuilder(); b.tensor("odd", [40], type: 8, data: [UInt8](repeating: 0, count: 68))
         #expect(try reason(b.bytes())?.contains("not a whole number of 32-weight blocks") == true)
 
-        b = GGUFBuilder()
-        b.tensor("k", [128, 2], type: 12, data: [UInt8](repeating: 0, count: 144))
+        b = GGUFBuilder(); b.tensor("k", [128, 2], type: 12, data: [UInt8](repeating: 0, count: 144))
         #expect(try reason(b.bytes())?.contains("tensor k of type Q4_K") == true)
 
-        b = GGUFBuilder()
-        b.tensor("far", [4], type: 0, data: floats([1, 2, 3, 4]))
-        var bytes = b.bytes()
-        bytes.removeLast()
+        b = GGUFBuilder(); b.tensor("far", [4], type: 0, data: floats([1, 2, 3, 4]))
+        var bytes = b.bytes(); bytes.removeLast()
         #expect(try reason(bytes)?.contains("tensor far lies at bytes") == true)
 
-        b = GGUFBuilder()
-        b.add("k", .uint8(1))
-        b.add("k", .uint8(2))
+        b = GGUFBuilder(); b.add("k", .uint8(1)); b.add("k", .uint8(2))
         #expect(try reason(b.bytes()) == "metadata key k appears twice")
 
-        b = GGUFBuilder()
-        b.add("general.alignment", .uint32(24))
+        b = GGUFBuilder(); b.add("general.alignment", .uint32(24))
         #expect(try reason(b.bytes())?.contains("general.alignment") == true)
 
         // An unknown value type, and an array claiming far more elements than the file holds.

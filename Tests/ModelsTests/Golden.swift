@@ -7,20 +7,9 @@ import Testing
 /// Reference files made by `scripts/reference/make_encoder_golden.py` from the Python
 /// implementations (Hugging Face tokenizers, sentence-transformers on PyTorch).
 enum Golden {
-    struct TokenizerCase: Decodable {
-        let text: String
-        let ids: [Int32]
-    }
-    struct EncoderCase: Decodable {
-        let text: String
-        let ids: [Int32]
-        let vector: [Float]
-    }
-    struct EncoderFile: Decodable {
-        let model: String
-        let max_seq_length: Int
-        let cases: [EncoderCase]
-    }
+    struct TokenizerCase: Decodable { let text: String; let ids: [Int32] }
+    struct EncoderCase: Decodable { let text: String; let ids: [Int32]; let vector: [Float] }
+    struct EncoderFile: Decodable { let model: String; let max_seq_length: Int; let cases: [EncoderCase] }
 
     static func load<T: Decodable>(_ name: String, as: T.Type) throws -> T {
         guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden") else {
@@ -49,86 +38,35 @@ enum LLMGolden {
             }
         }
     }
-    struct TypedValue: Decodable {
-        let type: String
-        let value: Scalar
-    }
-    struct ArrayView: Decodable {
-        let type: String
-        let count: Int
-        let head: [Scalar]
-        let tail: [Scalar]
-    }
-    struct TensorView: Decodable {
-        let name: String
-        let dims: [Int]
-        let type: UInt32
-        let offset: Int
-        let bytes: Int
-    }
+    struct TypedValue: Decodable { let type: String; let value: Scalar }
+    struct ArrayView: Decodable { let type: String; let count: Int; let head: [Scalar]; let tail: [Scalar] }
+    struct TensorView: Decodable { let name: String; let dims: [Int]; let type: UInt32; let offset: Int; let bytes: Int }
     struct GGUFView: Decodable {
-        let version: Int
-        let tensor_count: Int
-        let kv_count: Int
-        let alignment: Int
-        let data_offset: Int
-        let scalars: [String: TypedValue]
-        let arrays: [String: ArrayView]
-        let tensors: [TensorView]
+        let version: Int; let tensor_count: Int; let kv_count: Int; let alignment: Int; let data_offset: Int
+        let scalars: [String: TypedValue]; let arrays: [String: ArrayView]; let tensors: [TensorView]
     }
     struct Vocab: Decodable {
-        let n_vocab: Int
-        let bos: Int
-        let eos: Int
-        let add_bos: Bool
-        let control: [Int]
-        let eog: [Int]
-        let pieces_fnv: String
-        let special_pieces_fnv: String
+        let n_vocab: Int; let bos: Int; let eos: Int; let add_bos: Bool; let control: [Int]; let eog: [Int]
+        let pieces_fnv: String; let special_pieces_fnv: String
     }
     struct TokenizeCase: Decodable {
-        let text: String
-        let add_special: Bool
-        let parse_special: Bool
-        let ids: [Int]
-        let decoded: String
-        let decoded_hex: String?
-        let decoded_special: String
-        let decoded_special_hex: String?
+        let text: String; let add_special: Bool; let parse_special: Bool; let ids: [Int]
+        let decoded: String; let decoded_hex: String?; let decoded_special: String; let decoded_special_hex: String?
     }
-    struct ChatCase: Decodable {
-        let messages: [[String: String]]
-        let add_generation_prompt: Bool
-        let prompt: String
-    }
+    struct ChatCase: Decodable { let messages: [[String: String]]; let add_generation_prompt: Bool; let prompt: String }
     /// Logits of some token ids.
-    struct Logits: Decodable {
-        let ids: [Int]
-        let logits: [Float]
-    }
+    struct Logits: Decodable { let ids: [Int]; let logits: [Float] }
     struct ForwardCase: Decodable {
-        let prompt: String
-        let ids: [Int]
-        let greedy: [Int]
-        let last_top: Logits
-        let last_random: Logits
+        let prompt: String; let ids: [Int]; let greedy: [Int]
+        let last_top: Logits; let last_random: Logits
         /// Every prompt position's logits (first tiny-model prompt only).
         let all_logits: [[Float]]?
     }
     struct Model: Decodable {
-        let name: String
-        let file: String
-        let sha256: String
-        let gguf: GGUFView
-        let vocab: Vocab
-        let tokenize: [TokenizeCase]
-        let chat: [ChatCase]
-        let forward: [ForwardCase]
+        let name: String; let file: String; let sha256: String; let gguf: GGUFView; let vocab: Vocab
+        let tokenize: [TokenizeCase]; let chat: [ChatCase]; let forward: [ForwardCase]
     }
-    struct File: Decodable {
-        let llama_cpp_python: String
-        let models: [Model]
-    }
+    struct File: Decodable { let llama_cpp_python: String; let models: [Model] }
 
     static let file: File? = try? Golden.load("llm", as: File.self)
     static func model(_ name: String) -> Model? { file?.models.first { $0.name == name } }

@@ -6,17 +6,8 @@ import Testing
 /// An opt-in long comparison with llama.cpp: `QUARRY_TOKENIZER_FUZZ` names a file written by
 /// `scripts/reference/fuzz_llm_tokenizer.py` (random texts, llama.cpp's ids and decodes).
 @Suite struct LanguageTokenizerFuzzTests {
-    struct Case: Decodable {
-        let text: String
-        let parse_special: Bool
-        let ids: [Int]
-        let decoded: [UInt8]
-        let decoded_special: [UInt8]
-    }
-    struct File: Decodable {
-        let model: String
-        let cases: [Case]
-    }
+    struct Case: Decodable { let text: String; let parse_special: Bool; let ids: [Int]; let decoded: [UInt8]; let decoded_special: [UInt8] }
+    struct File: Decodable { let model: String; let cases: [Case] }
 
     static let path = ProcessInfo.processInfo.environment["QUARRY_TOKENIZER_FUZZ"]
 

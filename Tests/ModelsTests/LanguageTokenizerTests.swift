@@ -32,8 +32,7 @@ import Testing
         for c in golden.tokenize {
             let ids = tokenizer.encode(c.text, addSpecial: c.add_special, parseSpecial: c.parse_special)
             #expect(ids == c.ids, "\(golden.name): \(c.text.debugDescription) add_special \(c.add_special) parse_special \(c.parse_special)")
-            let plain = tokenizer.decodeBytes(c.ids)
-            let special = tokenizer.decodeBytes(c.ids, renderSpecial: true)
+            let plain = tokenizer.decodeBytes(c.ids), special = tokenizer.decodeBytes(c.ids, renderSpecial: true)
             #expect(
                 c.decoded_hex.map { $0 == hex(plain) } ?? (String(decoding: plain, as: UTF8.self) == c.decoded), "\(golden.name): decode \(c.ids)")
             #expect(

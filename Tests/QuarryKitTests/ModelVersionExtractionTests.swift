@@ -103,10 +103,7 @@ struct ModelVersionExtractionTests {
                 _ = try extract(ws, model: model)
                 Issue.record("--model \(model) was accepted")
             } catch {
-                guard case .invalidOption("model", let message) = error else {
-                    Issue.record("\(model): \(error)")
-                    continue
-                }
+                guard case .invalidOption("model", let message) = error else { Issue.record("\(model): \(error)"); continue }
                 #expect(message.contains(model) && message.contains(reason), "\(message)")
             }
         }

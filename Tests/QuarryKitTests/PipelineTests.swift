@@ -13,24 +13,17 @@ import Testing
     }
 
     func error(_ yaml: String) -> String {
-        do {
-            _ = try load(yaml)
-            return "no error"
-        } catch { return "\(error)" }
+        do { _ = try load(yaml); return "no error" } catch { return "\(error)" }
     }
 
     @Test func readsStagesAndResolvesPathsAgainstTheFile() throws {
         let p = try load("name: demo\nstages:\n  - ingest:\n      paths: [docs, /abs/x]\n      password: pw\n      embed: false\n")
         #expect(p.name == "demo")
-        guard case .ingest(let paths, let password, let embed) = p.stages.first else {
-            Issue.record("no ingest stage")
-            return
-        }
+        guard case .ingest(let paths, let password, let embed) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(paths[0].hasSuffix("/docs") && paths[0].hasPrefix(URL(fileURLWithPath: p.file).deletingLastPathComponent().path))
         #expect(paths[1] == "/abs/x" && password == "pw" && !embed)
         guard case .ingest(_, _, let byDefault) = try load("stages:\n  - ingest: {paths: a}\n").stages.first else {
-            Issue.record("no ingest stage")
-            return
+            Issue.record("no ingest stage"); return
         }
         #expect(byDefault)
     }
@@ -49,10 +42,7 @@ import Testing
 
     @Test func theBundledPipelineIsValid() throws {
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/fixtures.yaml").path)
-        guard case .ingest(let paths, _, _) = p.stages.first else {
-            Issue.record("no ingest stage")
-            return
-        }
+        guard case .ingest(let paths, _, _) = p.stages.first else { Issue.record("no ingest stage"); return }
         #expect(FileManager.default.fileExists(atPath: paths[0]))
     }
 
@@ -70,10 +60,7 @@ import Testing
                   password: pw
                   replace: true
             """)
-        guard case .extract(let request) = p.stages.first else {
-            Issue.record("no extract stage")
-            return
-        }
+        guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return }
         let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().path
         #expect(request.schemaPath == folder + "/schemas/invoice.json")
         #expect(request.parametersPath == folder + "/tuned/params.json")
@@ -83,16 +70,14 @@ import Testing
 
         // Only schema, table and paths are required; dates default to auto (nil), paths may be one path.
         guard case .extract(let minimal) = try load("stages:\n  - extract: {schema: s.json, table: t, paths: docs}\n").stages.first else {
-            Issue.record("no extract stage")
-            return
+            Issue.record("no extract stage"); return
         }
         #expect(minimal.paths == [URL(fileURLWithPath: minimal.schemaPath).deletingLastPathComponent().path + "/docs"])
         #expect(minimal.dates == nil && minimal.extractor == .span && minimal.parametersPath == nil && !minimal.replace)
         guard case .extract(let monthFirst) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: month-first}\n").stages.first,
             case .extract(let auto) = try load("stages:\n  - extract: {schema: s, table: t, paths: d, dates: auto}\n").stages.first
         else {
-            Issue.record("no extract stage")
-            return
+            Issue.record("no extract stage"); return
         }
         #expect(monthFirst.dates == .monthFirst && auto.dates == nil)
     }
@@ -100,10 +85,7 @@ import Testing
     @Test func aSpanModelThatIsNoFileIsAModelVersionID() throws {
         func model(_ extractor: String, _ value: String) throws -> String? {
             let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, extractor: \(extractor), model: \(value)}\n")
-            guard case .extract(let request) = p.stages.first else {
-                Issue.record("no extract stage")
-                return nil
-            }
+            guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return nil }
             return request.parametersPath
         }
         #expect(try model("span", "invoices-v2") == "invoices-v2")
@@ -111,10 +93,7 @@ import Testing
         #expect(try model("llm", "model.gguf")?.hasSuffix("/model.gguf") == true)
         // A file beside the pipeline is still a file.
         let p = try load("stages:\n  - extract: {schema: s, table: t, paths: d, model: job.yaml}\n")
-        guard case .extract(let request) = p.stages.first else {
-            Issue.record("no extract stage")
-            return
-        }
+        guard case .extract(let request) = p.stages.first else { Issue.record("no extract stage"); return }
         #expect(request.parametersPath?.hasSuffix("/job.yaml") == true && FileManager.default.fileExists(atPath: request.parametersPath ?? ""))
     }
 
@@ -150,8 +129,7 @@ import Testing
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices.yaml").path)
         #expect(p.name == "invoices" && p.stages.count == 2)
         guard case .ingest(let paths, _, _) = p.stages.first, case .extract(let request) = p.stages.last else {
-            Issue.record("expected ingest, then extract")
-            return
+            Issue.record("expected ingest, then extract"); return
         }
         #expect(request.table == "invoices" && request.paths == paths)
         #expect(request.schemaPath == Paths.fixture("schemas/invoice.json"))

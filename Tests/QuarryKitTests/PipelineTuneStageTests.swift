@@ -24,10 +24,7 @@ extension PipelineTests {
                   gold: g.jsonl
                   promote: never
             """)
-        guard case .tune(let r) = p.stages.first else {
-            Issue.record("no tune stage")
-            return
-        }
+        guard case .tune(let r) = p.stages.first else { Issue.record("no tune stage"); return }
         #expect(r.schemaPath.hasSuffix("/s.json") && r.table == "receipts" && r.paths.count == 1 && r.paths[0].hasSuffix("/docs"))
         #expect(r.settings.steps == 12 && r.settings.samples == 4 && r.settings.seed == 7 && r.settings.heldBack == 0.25)
         #expect(r.settings.optimizer.klWeight == 0.1 && r.promote == .never && r.goldPath?.hasSuffix("/g.jsonl") == true)
@@ -36,8 +33,7 @@ extension PipelineTests {
         #expect(!r.fromUsage && r.base == nil)
 
         guard case .tune(let usage) = try load("stages:\n  - tune: {schema: s.json, table: t, from_usage: true, model: t-v2}\n").stages.first else {
-            Issue.record("no tune stage")
-            return
+            Issue.record("no tune stage"); return
         }
         #expect(usage.fromUsage && usage.paths.isEmpty && usage.base == "t-v2")
     }
@@ -55,10 +51,7 @@ extension PipelineTests {
     @Test func theBundledTuningPipelineIsValid() throws {
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices-tune.yaml").path)
         #expect(p.stages.count == 3)
-        guard case .tune(let r) = p.stages[1] else {
-            Issue.record("the second stage is not tune")
-            return
-        }
+        guard case .tune(let r) = p.stages[1] else { Issue.record("the second stage is not tune"); return }
         #expect(r.fromUsage && r.rewards.guidelines.count == 2)
     }
 }

@@ -116,10 +116,7 @@ struct TableExtractionTests {
             _ = try extract(ws, schema: retyped)
             Issue.record("an incompatible schema change was accepted")
         } catch {
-            guard case .store(.incompatibleTable(let name, _)) = error else {
-                Issue.record("unexpected error \(error)")
-                return
-            }
+            guard case .store(.incompatibleTable(let name, _)) = error else { Issue.record("unexpected error \(error)"); return }
             #expect(name == "invoices")
             #expect(error.description.contains("--replace") && error.description.contains("payment_terms"), "\(error)")
         }

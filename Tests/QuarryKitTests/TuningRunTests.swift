@@ -69,8 +69,7 @@ struct TuningRunTests {
         #expect(report.documents == 4 && report.training == 2 && report.heldBack == 2)
         #expect(report.steps.count == 3 && report.steps.map(\.step) == [1, 2, 3])
         #expect(report.steps.allSatisfy { (0...1).contains($0.meanReward) && $0.kl >= 0 })
-        let before = try #require(report.before)
-        let after = try #require(report.after)
+        let before = try #require(report.before), after = try #require(report.after)
         #expect(before.documents == 2 && after.documents == 2)
         // Each judge's mean is over the documents it judged: a judge with nothing to judge on two
         // documents (set consistency on so small a set) abstains and has no mean.
@@ -90,8 +89,7 @@ struct TuningRunTests {
         #expect(try RewardConfiguration.parse(json: try #require(version.rewardConfig)) == first.rewards)
         let metrics = try Self.json(version.metrics)
         #expect(metrics["method"] as? String == "tao" && metrics["steps"] as? Int == 3)
-        let stored = try #require(metrics["before"] as? [String: Any])
-        let storedAfter = try #require(metrics["after"] as? [String: Any])
+        let stored = try #require(metrics["before"] as? [String: Any]), storedAfter = try #require(metrics["after"] as? [String: Any])
         // (JSONSerialization reads numbers as decimals on Linux: equal up to the last digits.)
         #expect(abs(try #require(stored["mean_reward"] as? Double) - before.meanReward) < 1e-12)
         #expect(abs(try #require(storedAfter["mean_reward"] as? Double) - after.meanReward) < 1e-12)
@@ -118,8 +116,7 @@ struct TuningRunTests {
             let stored = try #require(try ws.store.modelVersion(id: id))
             return try SpanParameters.decode(Data(stored.parameters.utf8), source: id, schema: schema)
         }
-        let v1 = try parameters("receipts-v1")
-        let v2 = try parameters("receipts-v2")
+        let v1 = try parameters("receipts-v1"), v2 = try parameters("receipts-v2")
         #expect(v2.fields == v1.fields, "an unmoved run keeps its base's weights")
 
         // --promote never stores the version and leaves the table on the one before. Started from

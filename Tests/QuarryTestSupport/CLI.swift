@@ -28,8 +28,7 @@ public enum CLI {
             for (name, value) in environment { merged[name] = value }
             process.environment = merged
         }
-        let out = Pipe()
-        let err = Pipe()
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()

@@ -7,10 +7,7 @@ private func outcome(_ source: String, _ row: [String: Value] = [:], tolerance: 
 }
 
 private func parseError(_ source: String) -> String? {
-    do {
-        _ = try Rule(source)
-        return nil
-    } catch { return error.description }
+    do { _ = try Rule(source); return nil } catch { return error.description }
 }
 
 private func date(_ iso: String) -> Value { LocalDate(iso: iso).map(Value.date) ?? .null }

@@ -28,15 +28,9 @@ import Testing
         #expect(schema.field("invoice_date")?.scalarType?.format == .date)
         #expect(schema.field("currency")?.scalarType?.enumValues == ["EUR", "USD", "GBP"])
         #expect(schema.field("total")?.scalarType == ScalarType(base: .number, minimum: 0))
-        guard case .list(let item, let minItems, _) = schema.field("parties")?.kind else {
-            Issue.record("parties is not a list")
-            return
-        }
+        guard case .list(let item, let minItems, _) = schema.field("parties")?.kind else { Issue.record("parties is not a list"); return }
         #expect(item.minLength == 2 && minItems == 1)
-        guard case .table(let lines) = schema.field("line_items")?.kind else {
-            Issue.record("line_items is not a table")
-            return
-        }
+        guard case .table(let lines) = schema.field("line_items")?.kind else { Issue.record("line_items is not a table"); return }
         #expect(lines.map(\.name) == ["description", "amount"] && lines[1].required)
         #expect(schema.rules.map(\.source) == ["total >= 0", "total == sum(line_items.amount)"])
         #expect(schema.rules[1].tolerance == 0.01 && schema.rules[1].message == "lines must add up")
@@ -48,10 +42,7 @@ import Testing
     }
 
     func error(_ text: String) -> String {
-        do {
-            _ = try Schema.parse(text, file: "s.json")
-            return "no error"
-        } catch { return error.description }
+        do { _ = try Schema.parse(text, file: "s.json"); return "no error" } catch { return error.description }
     }
 
     @Test func badSchemasNameTheJSONPointerAndTheReason() {

@@ -51,19 +51,10 @@ import Testing
         #expect(throws: StoreError.self) { try store.rollback(table: "receipts") }
 
         // Unknown ids and versions of another table are refused, naming the id.
-        do {
-            try store.promote(version: "receipts-v9", table: "receipts")
-            Issue.record("accepted an unknown id")
-        } catch {
-            guard case .unknownModelVersion("receipts-v9") = error else {
-                Issue.record("\(error)")
-                return
-            }
+        do { try store.promote(version: "receipts-v9", table: "receipts"); Issue.record("accepted an unknown id") } catch {
+            guard case .unknownModelVersion("receipts-v9") = error else { Issue.record("\(error)"); return }
         }
-        do {
-            try store.promote(version: "invoices-v1", table: "receipts")
-            Issue.record("accepted another table's version")
-        } catch {
+        do { try store.promote(version: "invoices-v1", table: "receipts"); Issue.record("accepted another table's version") } catch {
             #expect(error.description.contains("invoices-v1") && error.description.contains("receipts"), "\(error)")
         }
         #expect(try store.promotions(table: "receipts").isEmpty)
@@ -81,14 +72,8 @@ import Testing
         #expect(try store.promotedVersion(table: "receipts")?.id == "receipts-v1")
         #expect(try store.rollback(table: "receipts", reason: "worse on new receipts") == ("receipts-v1", nil))
         #expect(try store.promotedVersion(table: "receipts") == nil)
-        do {
-            try store.rollback(table: "receipts")
-            Issue.record("rolled back past the zero-shot prior")
-        } catch {
-            guard case .nothingToRollBack("receipts") = error else {
-                Issue.record("\(error)")
-                return
-            }
+        do { try store.rollback(table: "receipts"); Issue.record("rolled back past the zero-shot prior") } catch {
+            guard case .nothingToRollBack("receipts") = error else { Issue.record("\(error)"); return }
         }
         let history = try store.promotions(table: "receipts")
         #expect(history.map(\.version) == ["receipts-v1", "receipts-v2", "receipts-v1", nil])

@@ -87,8 +87,7 @@ import Testing
 
     @Test func writesRowsAndReadsThemBack() throws {
         try store.prepareResultTable(invoices)
-        let a = try addDocument("/a.pdf")
-        let b = try addDocument("/b.pdf")
+        let a = try addDocument("/a.pdf"), b = try addDocument("/b.pdf")
         let issue = CellIssue(field: "total", rule: "sum", message: "line items add up to 12.5, not 13")
         let rowA = row(a, items: [("pen", 5), ("ink", 7.5)], issues: [issue])
         try store.writeResults(
@@ -112,10 +111,7 @@ import Testing
             try base.query("SELECT fields, document_sha256, model FROM result_extractions WHERE document_id = \(a)")
                 == [[.text(#"["number","total","pages","line_items"]"#), .text("aa"), .text("span-v1")]])
         let extractedAt = try base.query("SELECT extracted_at FROM invoices LIMIT 1")[0][0]
-        guard case .text(let stamp) = extractedAt else {
-            Issue.record("no timestamp")
-            return
-        }
+        guard case .text(let stamp) = extractedAt else { Issue.record("no timestamp"); return }
         #expect(stamp.hasSuffix("Z") && (try? Date(stamp, strategy: .iso8601)) != nil)
         #expect(try store.storedRow(table: "invoices", documentID: 999) == nil)
     }
@@ -148,8 +144,7 @@ import Testing
 
     @Test func addedFieldsArePendingOnlyForWhatIsMissing() throws {
         try store.prepareResultTable(invoices)
-        let a = try addDocument("/a.pdf")
-        let b = try addDocument("/b.pdf")
+        let a = try addDocument("/a.pdf"), b = try addDocument("/b.pdf")
         try store.writeResults(table: "invoices", rows: [row(a), row(b)], model: "m1", fields: invoices.fields)
         #expect(try store.pendingFields(table: "invoices", documentIDs: [a, b], model: "m1", fields: invoices.fields).isEmpty)
 
@@ -245,10 +240,7 @@ import Testing
             (noChild, "no longer has the list field line_items"), (listToValue, "from a list to a single value"),
         ] {
             let error = #expect(throws: StoreError.self) { try store.prepareResultTable(layout) }
-            guard case .incompatibleTable(let name, let reason)? = error else {
-                Issue.record("\(String(describing: error))")
-                continue
-            }
+            guard case .incompatibleTable(let name, let reason)? = error else { Issue.record("\(String(describing: error))"); continue }
             #expect(name == "invoices")
             #expect(reason.contains(words), "\(reason)")
             #expect(error?.description.contains("--table invoices_v2") == true)
@@ -272,10 +264,7 @@ import Testing
             let error = #expect(throws: StoreError.self, "\(name)") {
                 try store.prepareResultTable(ResultTableLayout(name: name, columns: []))
             }
-            guard case .invalidTableName(let n, _)? = error else {
-                Issue.record("\(name): \(String(describing: error))")
-                continue
-            }
+            guard case .invalidTableName(let n, _)? = error else { Issue.record("\(name): \(String(describing: error))"); continue }
             #expect(n == name)
         }
         let bad: [ResultTableLayout] = [
@@ -290,10 +279,7 @@ import Testing
         ]
         for layout in bad {
             let error = #expect(throws: StoreError.self) { try store.prepareResultTable(layout) }
-            guard case .invalidLayout? = error else {
-                Issue.record("\(layout): \(String(describing: error))")
-                continue
-            }
+            guard case .invalidLayout? = error else { Issue.record("\(layout): \(String(describing: error))"); continue }
         }
         #expect(try store.resultTables().isEmpty)
         #expect(try store.prepareResultTable(ResultTableLayout(name: "_ok_2", columns: [])) == .created)
@@ -340,10 +326,7 @@ import Testing
             let error = #expect(throws: StoreError.self) {
                 try store.writeResults(table: "invoices", rows: [row], model: "m", fields: fields)
             }
-            guard case .unknownField(let table, let field)? = error else {
-                Issue.record("\(String(describing: error))")
-                continue
-            }
+            guard case .unknownField(let table, let field)? = error else { Issue.record("\(String(describing: error))"); continue }
             #expect(table == "invoices")
             #expect(["nope", "line_items.nope", "nope[0].x"].contains(field), "\(field)")
         }
@@ -351,10 +334,7 @@ import Testing
         let error = #expect(throws: StoreError.self) {
             try store.writeResults(table: "invoices", rows: [row(a), row(12345)], model: "m", fields: invoices.fields)
         }
-        guard case .unknownDocument(12345)? = error else {
-            Issue.record("\(String(describing: error))")
-            return
-        }
+        guard case .unknownDocument(12345)? = error else { Issue.record("\(String(describing: error))"); return }
         #expect(try count("invoices") == .integer(0))
         #expect(throws: StoreError.self) { try store.writeResults(table: "nothing", rows: [], model: "m", fields: []) }
         #expect(throws: StoreError.self) { try store.storedRow(table: "nothing", documentID: a) }

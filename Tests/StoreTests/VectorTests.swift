@@ -55,9 +55,7 @@ import Testing
 
     @Test func nearestChunksIsAnExactScanAcrossBlocks() throws {
         // More rows than one 4096-row block, so the block boundary is crossed.
-        let d = 16
-        let perDocument = 1500
-        let documents = 3
+        let d = 16, perDocument = 1500, documents = 3
         var all: [Matrix] = []
         for i in 0..<documents {
             let vectors = unitVectors(perDocument, d, seed: UInt64(i + 1))

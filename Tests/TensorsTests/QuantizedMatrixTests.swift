@@ -8,21 +8,11 @@ import Testing
 /// (gguf.quants.quantize/dequantize) and a numpy port of ggml's activation quantisers and generic
 /// dot products.
 enum QuantGolden {
-    struct Activation: Decodable {
-        let quants: String
-        let scales: [Float]
-        let sums: [Float]?
-    }
+    struct Activation: Decodable { let quants: String; let scales: [Float]; let sums: [Float]? }
     struct Case: Decodable {
-        let type: String
-        let rows: Int
-        let columns: Int
-        let data: String
-        let x: String
-        let dequantized: String
-        let product: [Double]
-        let ggml: [Double]
-        let activation: Activation?
+        let type: String; let rows: Int; let columns: Int
+        let data: String; let x: String; let dequantized: String
+        let product: [Double]; let ggml: [Double]; let activation: Activation?
 
         var ggmlType: GGMLType? { GGMLType.allCases.first { $0.description == type } }
         var bytes: [UInt8] { [UInt8](Data(base64Encoded: data) ?? Data()) }
@@ -138,12 +128,8 @@ struct QuantData {
 
     @Test func dequantisationMatchesGGUFBitForBit() {
         for golden in QuantGolden.cases {
-            guard let type = golden.ggmlType else {
-                Issue.record("unknown type \(golden.type)")
-                continue
-            }
-            let bytes = golden.bytes
-            let expected = golden.expected
+            guard let type = golden.ggmlType else { Issue.record("unknown type \(golden.type)"); continue }
+            let bytes = golden.bytes, expected = golden.expected
             #expect(bytes.count == golden.rows * golden.columns / type.blockSize * type.bytesPerBlock)
             let all = dequantized(type, bytes, rows: golden.rows, columns: golden.columns)
             #expect(all.map(\.bitPattern) == expected.map(\.bitPattern), "\(type): dequantize(rows:)")
@@ -176,8 +162,7 @@ struct QuantData {
     @Test func productsMatchGGML() {
         for golden in QuantGolden.cases {
             guard let type = golden.ggmlType else { continue }
-            let x = golden.vector
-            let w = golden.expected
+            let x = golden.vector, w = golden.expected
             for threads in [1, 2] {
                 let y = product(type, golden.bytes, rows: golden.rows, columns: golden.columns, x, threads: threads)
                 for r in 0..<golden.rows {
@@ -197,9 +182,7 @@ struct QuantData {
     @Test func productsApproximateTheExactProductWithinTheActivationRounding() {
         for golden in QuantGolden.cases {
             guard let type = golden.ggmlType else { continue }
-            let x = golden.vector
-            let w = golden.expected
-            let n = golden.columns
+            let x = golden.vector, w = golden.expected, n = golden.columns
             let y = product(type, golden.bytes, rows: golden.rows, columns: n, x)
             let format = type.activationFormat
             var errors = [Double](repeating: 0, count: n)  // the bound on |x̂_j − x_j|
@@ -220,12 +203,10 @@ struct QuantData {
             }
             let bytes = golden.bytes
             for r in 0..<golden.rows {
-                var bound = 0.0
-                var magnitude = 0.0
+                var bound = 0.0, magnitude = 0.0
                 for j in 0..<n {
                     let wj = Double(w[r * n + j])
-                    bound += abs(wj) * errors[j]
-                    magnitude += abs(wj * Double(x[j]))
+                    bound += abs(wj) * errors[j]; magnitude += abs(wj * Double(x[j]))
                 }
                 if type == .q4_1 {
                     for b in 0..<n / 32 {
@@ -262,8 +243,7 @@ struct QuantData {
     @Test(arguments: GGMLType.allCases)
     func kernelsAgreeWithGenericKernelsOnRandomData(type: GGMLType) {
         var data = QuantData(seed: UInt64(type.rawValue) + 100)
-        let rows = 13
-        let columns = 1024
+        let rows = 13, columns = 1024
         let bytes = data.matrix(type, rows: rows, columns: columns)
         let x = data.vector(columns)
         let w = dequantized(type, bytes, rows: rows, columns: columns)
@@ -305,8 +285,7 @@ struct QuantData {
     @Test func bulkDequantisationEqualsRowByRow() {
         var data = QuantData(seed: 11)
         for type in [GGMLType.q4_K, .q8_0, .f16] {
-            let rows = 300
-            let columns = 256  // 76 800 values: dequantize(rows:) splits them over threads
+            let rows = 300, columns = 256  // 76 800 values: dequantize(rows:) splits them over threads
             let bytes = data.matrix(type, rows: rows, columns: columns)
             let bulk = dequantized(type, bytes, rows: rows, columns: columns)
             bytes.withUnsafeBytes { raw in
@@ -343,8 +322,7 @@ struct QuantData {
             if expected.isNaN {
                 #expect(value.isNaN)
             } else if value.bitPattern != expected.bitPattern {
-                Issue.record("half \(bits): \(value) vs \(expected)")
-                return
+                Issue.record("half \(bits): \(value) vs \(expected)"); return
             }
         }
     }
@@ -361,11 +339,9 @@ struct QuantData {
             var bits = (state & 0x807f_ffff) | (UInt32(90 + i % 60) << 23)
             if i % 7 == 0 { bits = (bits & 0xffff_e000) | 0x1000 }
             let value = Float(bitPattern: bits)
-            let expected = Float(Float16(value))
-            let rounded = activation.roundedToHalf(value)
+            let expected = Float(Float16(value)), rounded = activation.roundedToHalf(value)
             guard rounded.bitPattern == expected.bitPattern else {
-                Issue.record("\(value): \(rounded) vs \(expected)")
-                return
+                Issue.record("\(value): \(rounded) vs \(expected)"); return
             }
         }
         for value: Float in [0, -0, 65504, 65519.99, 65520, -70000, .infinity, 6e-8, 2.98e-8, 2.99e-8] {

@@ -28,8 +28,7 @@ import Testing
     }
 
     @Test func productsAgreeWithTheDefinition() {
-        let a = random(7, 5, seed: 1)
-        let b = random(5, 3, seed: 2)
+        let a = random(7, 5, seed: 1), b = random(5, 3, seed: 2)
         let expected = naiveProduct(a, b)
         for (x, y) in zip(a.multiplied(by: b).values, expected.values) { #expect(abs(x - y) < 1e-5) }
         for (x, y) in zip(a.multiplied(byTransposed: b.transposed).values, expected.values) { #expect(abs(x - y) < 1e-5) }

@@ -51,8 +51,7 @@ struct Bandit: ExtractorPolicy {
     /// The options of a document: every label of every field, in an order rotated by `rotation`
     /// (so that documents differ in where the options sit, not in what they are), one-hot features.
     func prepared(rotation: Int = 0) -> Prepared {
-        var all: [[String]] = []
-        var features: [[[Double]]] = []
+        var all: [[String]] = [], features: [[[Double]]] = []
         for field in labels {
             let order = field.indices.map { field[($0 + rotation) % field.count] }
             all.append(order)
@@ -105,10 +104,7 @@ struct Bandit: ExtractorPolicy {
                 schema.fields.indices.map { f in
                     let p = logProbabilities(prepared, f).map { exp($0 / temperature) }
                     var u = generator.unit() * p.reduce(0, +)
-                    for (i, pi) in p.enumerated() {
-                        u -= pi
-                        if u < 0 { return [i] }
-                    }
+                    for (i, pi) in p.enumerated() { u -= pi; if u < 0 { return [i] } }
                     return [p.count - 1]
                 }, prepared)
         }
@@ -145,9 +141,7 @@ struct PreferenceReward: Reward {
     var notebook: Notebook? = nil
 
     init(preferred: [String: String], constant: Double = 0.5, noting notebook: Notebook? = nil) {
-        self.preferred = preferred
-        self.constant = constant
-        self.notebook = notebook
+        self.preferred = preferred; self.constant = constant; self.notebook = notebook
     }
 
     func score(_ context: RewardContext) -> RewardScore {

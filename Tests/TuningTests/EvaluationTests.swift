@@ -169,10 +169,7 @@ import Testing
 
     @Test func goldErrorsNameTheLineAndTheField() {
         func error(_ text: String, _ schema: Schema = Self.scalars) -> String {
-            do {
-                _ = try Self.gold(text, schema)
-                return "no error"
-            } catch { return "\(error)" }
+            do { _ = try Self.gold(text, schema); return "no error" } catch { return "\(error)" }
         }
         let ok = #"{"document": "a.pdf", "fields": {}}"#
         #expect(error(ok + "\n\n" + #"{"document": "b.pdf", "fields": {"totl": 3}}"#).hasPrefix("gold.jsonl:3: unknown field \"totl\""))

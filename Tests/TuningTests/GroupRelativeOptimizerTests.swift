@@ -44,10 +44,7 @@ import Testing
 
     static func settings(learningRate: Double = 0.1, klWeight: Double = 0, clip: Double = 0.2, epochs: Int = 1) -> Optimizer.Settings {
         var s = Optimizer.Settings()
-        s.learningRate = learningRate
-        s.klWeight = klWeight
-        s.clip = clip
-        s.epochs = epochs
+        s.learningRate = learningRate; s.klWeight = klWeight; s.clip = clip; s.epochs = epochs
         return s
     }
 
@@ -60,10 +57,8 @@ import Testing
         for candidate in policy.sample(prepared, count: 5, temperature: 1, using: &generator) {
             let g = policy.gradient(of: candidate, in: prepared)
             for k in policy.weights.indices {
-                var up = policy.weights
-                var down = policy.weights
-                up[k] += 1e-5
-                down[k] -= 1e-5
+                var up = policy.weights, down = policy.weights
+                up[k] += 1e-5; down[k] -= 1e-5
                 let numeric =
                     (policy.with(parameterVector: up).logProbability(of: candidate, in: prepared)
                         - policy.with(parameterVector: down).logProbability(of: candidate, in: prepared)) / 2e-5
@@ -138,13 +133,11 @@ import Testing
         func moved(_ klWeight: Double) -> (kl: Double, p: Double, report: Double) {
             let (optimizer, reports) = Self.train(Self.settings(klWeight: klWeight, epochs: 2), steps: 30)
             // KL(π‖π_ref) of field a, exactly.
-            let now = optimizer.policy.logProbabilities(prepared, 0)
-            let reference = optimizer.reference.logProbabilities(prepared, 0)
+            let now = optimizer.policy.logProbabilities(prepared, 0), reference = optimizer.reference.logProbabilities(prepared, 0)
             let kl = zip(now, reference).reduce(0) { $0 + exp($1.0) * ($1.0 - $1.1) }
             return (kl, optimizer.policy.probability(of: "a2", field: 0, in: prepared), reports.last!.kl)
         }
-        let free = moved(0)
-        let held = moved(5)
+        let free = moved(0), held = moved(5)
         #expect(free.kl > 0.3, "without a penalty the policy should move far: KL \(free.kl)")
         #expect(held.kl < free.kl / 4, "KL with β = 5: \(held.kl), with β = 0: \(free.kl)")
         #expect(held.p < free.p && held.p > 0.25, "p(a2) with β = 5: \(held.p), with β = 0: \(free.p)")
@@ -254,10 +247,8 @@ import Testing
             for (b, block) in blocks.enumerated() {
                 // The null score (the block's last parameter) and two weights.
                 for k in [block.range.lowerBound, block.range.lowerBound + 1, block.range.upperBound - 1] {
-                    var up = theta
-                    var down = theta
-                    up[k] += 1e-5
-                    down[k] -= 1e-5
+                    var up = theta, down = theta
+                    up[k] += 1e-5; down[k] -= 1e-5
                     let upParts = extractor.with(parameterVector: up).blockLogProbabilities(of: candidate, in: prepared)
                     let downParts = extractor.with(parameterVector: down).blockLogProbabilities(of: candidate, in: prepared)
                     let numeric = (upParts[b] - downParts[b]) / 2e-5

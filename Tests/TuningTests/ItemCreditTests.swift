@@ -24,9 +24,7 @@ import Testing
         repeating repeated: [String] = []
     ) -> ListBandit {
         var settings = Optimizer.Settings()
-        settings.klWeight = 0
-        settings.epochs = 1
-        settings.listCredit = credit
+        settings.klWeight = 0; settings.epochs = 1; settings.listCredit = credit
         var optimizer = Optimizer(policy: start, settings: settings)
         let mix = RewardMix([(judge, 1)])
         for step in 0..<steps {
@@ -34,8 +32,7 @@ import Testing
             let prepared = policy.prepared(repeating: repeated)
             var generator = SeededGenerator(seed: UInt64(step + 1))
             let candidates = policy.sample(prepared, count: 8, temperature: 1, using: &generator)
-            var rewards: [[Double]] = []
-            var options: [[[Int: Double]]] = []
+            var rewards: [[Double]] = [], options: [[[Int: Double]]] = []
             for (c, candidate) in candidates.enumerated() {
                 let context = RewardContext(
                     document: document, schema: policy.schema, candidate: candidate,
@@ -61,8 +58,7 @@ import Testing
         let included: [[Set<Int>]] = [[[0, 1]], [[0]], [[2]]]
         let rewards: [[[Int: Double]]] = [[[0: 1, 1: 0]], [[0: 1]], [[2: 0.5]]]
         let a = Optimizer.optionAdvantages(included: included, rewards: rewards)
-        let all = [1, 0, 1, 0.5]
-        let mean = 0.625
+        let all = [1, 0, 1, 0.5], mean = 0.625
         let sd = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 4).squareRoot()
         let expected = [0: (1 - mean) / sd, 1: (0 - mean) / sd, 2: (0.5 - mean) / sd]
         for (c, chosen) in included.enumerated() {
@@ -137,8 +133,7 @@ import Testing
         let candidates = policy.sample(prepared, count: 8, temperature: 1, using: &generator)
         let rewards = candidates.map { $0.decisions[0][0] == 2 ? [1.0, 0.5] : [0.0, 0.5] }
         let items: [[[Int: Double]]] = candidates.map { _ in [[0: 1], [:]] }
-        var plain = GroupRelativeOptimizer(policy: policy)
-        var credited = GroupRelativeOptimizer(policy: policy)
+        var plain = GroupRelativeOptimizer(policy: policy), credited = GroupRelativeOptimizer(policy: policy)
         plain.step([CandidateGroup(prepared: prepared, candidates: candidates, rewards: rewards)])
         credited.step([CandidateGroup(prepared: prepared, candidates: candidates, rewards: rewards, optionRewards: items)])
         #expect(plain.policy.weights == credited.policy.weights)
@@ -263,10 +258,8 @@ import Testing
             }
             for block in extractor.parameterBlocks {
                 for k in [block.range.lowerBound, block.range.upperBound - 1] {
-                    var up = theta
-                    var down = theta
-                    up[k] += 1e-5
-                    down[k] -= 1e-5
+                    var up = theta, down = theta
+                    up[k] += 1e-5; down[k] -= 1e-5
                     let numeric = (objective(up) - objective(down)) / 2e-5
                     #expect(abs(numeric - g[k]) < 1e-4 * max(1, abs(numeric)), "coordinate \(k): \(numeric) vs \(g[k])")
                 }
@@ -288,10 +281,7 @@ import Testing
             parameterVector: extractor.parameterVector.enumerated().map { $0.offset == extractor.parameterVector.count - 1 ? -50 : $0.element })
         let candidate = everything.decode(prepared)
         #expect(candidate.decisions[0] == all, "a very low null score includes every option")
-        guard case .array(let items) = candidate.row["parties"] else {
-            Issue.record("no list")
-            return
-        }
+        guard case .array(let items) = candidate.row["parties"] else { Issue.record("no list"); return }
         #expect(items.count < all.count, "the test needs options with equal values: \(options.values)")
         #expect(candidate.decisionItems[0].count == candidate.decisions[0].count)
         for (option, item) in zip(candidate.decisions[0], candidate.decisionItems[0]) {

@@ -42,14 +42,10 @@ struct ListBandit: ExtractorPolicy {
     func probability(of label: String) -> Double { 1 / (1 + exp(-weight(label))) }
 
     func candidate(_ included: [Int], _ prepared: Prepared) -> Candidate {
-        var items: [String] = []
-        var decisionItems: [Int] = []
+        var items: [String] = [], decisionItems: [Int] = []
         for i in included {
             let label = prepared.labels[i]
-            if let same = items.firstIndex(of: label) {
-                decisionItems.append(same)
-                continue
-            }
+            if let same = items.firstIndex(of: label) { decisionItems.append(same); continue }
             decisionItems.append(items.count)
             items.append(label)
         }

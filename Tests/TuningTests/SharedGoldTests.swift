@@ -20,13 +20,11 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.currentDirectoryURL = Paths.repository
-        let out = Pipe()
-        let err = Pipe()
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         guard (try? process.run()) != nil else { return nil }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
@@ -80,10 +78,7 @@ import Testing
         for row in rows {
             #expect(FileManager.default.fileExists(atPath: dataset.appendingPathComponent("documents/\(row.document)").path))
             #expect(row.fields["effective_date"] == .null || Self.isDate(row.fields["effective_date"]), "\(row.document)")
-            guard case .array(let parties) = row.fields["party"] else {
-                Issue.record("\(row.document): no party list")
-                continue
-            }
+            guard case .array(let parties) = row.fields["party"] else { Issue.record("\(row.document): no party list"); continue }
             #expect(parties.allSatisfy { !$0.description.contains("_") }, "\(row.document)")
         }
         // Two of the 254 agreements have no party in Kleister's gold.
@@ -98,10 +93,7 @@ import Testing
         let dataset = Self.data.appendingPathComponent("sroie-train")
         let texts = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-sroie-\(UUID().uuidString)")
         let folder = try Self.convert("sroie", ["--data", dataset.path, "--documents", texts.path])
-        defer {
-            try? FileManager.default.removeItem(at: folder)
-            try? FileManager.default.removeItem(at: texts)
-        }
+        defer { try? FileManager.default.removeItem(at: folder); try? FileManager.default.removeItem(at: texts) }
         let schema = try Self.schema("sroie")
         let rows = try GoldFile.load(folder.appendingPathComponent("sroie.jsonl").path, schema: schema)
         #expect(rows.count == 400)
@@ -133,10 +125,7 @@ import Testing
             for name in ["agreement_date", "effective_date", "expiration_date"] {
                 #expect(row.fields[name] == .null || Self.isDate(row.fields[name]), "\(row.document) \(name)")
             }
-            guard case .array(let parties) = row.fields["parties"] else {
-                Issue.record("\(row.document): no parties")
-                continue
-            }
+            guard case .array(let parties) = row.fields["parties"] else { Issue.record("\(row.document): no parties"); continue }
             #expect(!parties.isEmpty && parties.allSatisfy { !$0.description.contains("(\"") }, "\(row.document)")
         }
         Self.expectPerfectSelfScore(rows, schema)

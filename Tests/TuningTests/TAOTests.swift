@@ -20,12 +20,7 @@ import Testing
 
     static func settings(seed: UInt64 = 1, steps: Int = 20) -> Loop.Settings {
         var s = Loop.Settings()
-        s.samples = 6
-        s.steps = steps
-        s.batchSize = 3
-        s.heldBack = 0.25
-        s.seed = seed
-        s.patience = 100
+        s.samples = 6; s.steps = steps; s.batchSize = 3; s.heldBack = 0.25; s.seed = seed; s.patience = 100
         s.optimizer.learningRate = 0.15
         return s
     }
@@ -39,8 +34,7 @@ import Testing
     }
 
     @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnother() {
-        let one = Self.run(Self.settings(seed: 7))
-        let two = Self.run(Self.settings(seed: 7))
+        let one = Self.run(Self.settings(seed: 7)), two = Self.run(Self.settings(seed: 7))
         #expect(one.policy.parameterVector == two.policy.parameterVector)
         #expect(one.steps.map(\.meanReward) == two.steps.map(\.meanReward))
         #expect(one.steps.map(\.kl) == two.steps.map(\.kl) && one.steps.map(\.clipped) == two.steps.map(\.clipped))
@@ -98,8 +92,7 @@ import Testing
         let result = Self.run(Self.settings(steps: 6)) { rows in
             // The first mix is the evaluation's; every later one is a step's.
             let call = calls.update { n in
-                n += 1
-                return n
+                n += 1; return n
             }
             return RewardMix([(PreferenceReward(preferred: ["a": "a2"], noting: call > 1 ? notebook : nil), 1)])
         }
@@ -176,15 +169,11 @@ import Testing
         func tune() -> TAO<SpanExtractor>.Result {
             let policy = SpanExtractor(schema: schema, embedder: HashingEmbedder())
             var settings = TAO<SpanExtractor>.Settings()
-            settings.samples = 6
-            settings.steps = 4
-            settings.batchSize = 3
-            settings.heldBack = 0.25
+            settings.samples = 6; settings.steps = 4; settings.batchSize = 3; settings.heldBack = 0.25
             let rewards = RewardConfiguration().factory(for: SpanExtractor.self, validator: validator, embedder: HashingEmbedder())
             return TAO(policy: policy, settings: settings, rewards: rewards).run(documents: documents, prepared: documents.map(policy.prepare))
         }
-        let one = tune()
-        let two = tune()
+        let one = tune(), two = tune()
         #expect(one.steps.map(\.meanReward) == two.steps.map(\.meanReward))
         #expect(one.before == two.before && one.after == two.after)
         #expect(one.policy.parameterVector == two.policy.parameterVector)
@@ -194,8 +183,7 @@ import Testing
     @Test func aJudgesScoreDoesNotDependOnTheOrderADictionaryIterates() {
         // Dictionaries with the same contents iterate in different orders from one instance to the
         // next; a mean summed in that order differs in its last bits, and TAO's advantages with it.
-        var means = Set<Double>()
-        var reasoned = Set<Double>()
+        var means = Set<Double>(), reasoned = Set<Double>()
         var kept: [[String: Double]] = []  // alive, so that each table has its own storage
         for _ in 0..<64 {
             var fields: [String: Double] = [:]
