@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tensors
 
 /// A sentence-transformers style encoder: WordPiece tokens → BERT → mean of the token states →
@@ -14,6 +15,12 @@ public final class SentenceEncoder: Sendable {
     /// Longest input in tokens, `[CLS]` and `[SEP]` included; longer texts are truncated, as the
     /// reference implementation does (callers that must not lose text split it first).
     public let maxTokens: Int
+    /// How many threads an encode splits each batch across unless told otherwise: the BLAS thread
+    /// count configured when the encoder was loaded. Fixed, because a text's vector depends in its
+    /// last bits on the texts it shares a thread's group with: read at each encode, it was the 1
+    /// that another encode in flight holds BLAS at, and the same texts gave other vectors (and a
+    /// seeded tune another version) depending on what else was running.
+    public let threads: Int
 
     /// The length of every vector.
     public var dimension: Int { model.configuration.hiddenSize }
@@ -39,6 +46,7 @@ public final class SentenceEncoder: Sendable {
             maxTokens = length
         }
         self.maxTokens = min(maxTokens, configuration.maxPositions)
+        threads = max(1, SingleThreadedBLAS.configuredThreads)
         Self.keepBuffersMapped()
         guard tokenizer.vocabulary.count <= configuration.vocabularySize else {
             throw .malformed(
@@ -64,7 +72,9 @@ public final class SentenceEncoder: Sendable {
 
     /// Unit-length vectors, one row per text, in the order given. Texts are encoded in batches of
     /// `batchSize`, longest first, so each batch holds texts of similar length; each batch is split
-    /// across `threads` threads, each running single-threaded BLAS on its share of the tokens.
+    /// across `threads` threads (default: the encoder's), each running single-threaded BLAS on its
+    /// share of the tokens. On a machine, the vectors depend only on the texts, `batchSize` and
+    /// `threads`, not on what else runs meanwhile.
     public func encode(_ texts: [String], batchSize: Int = 32, threads: Int? = nil) -> Matrix {
         encode(ids: texts.map { tokenizer.encode($0, maxLength: maxTokens) }, batchSize: batchSize, threads: threads)
     }
@@ -74,15 +84,15 @@ public final class SentenceEncoder: Sendable {
     /// Splitting the work ourselves beats OpenBLAS's own threading here: attention is many small
     /// products, and between products the threads would idle while one thread ran the
     /// element-wise steps (softmax, GELU, layer norm), which now run on every thread too.
-    /// BLAS is set to one thread for the duration; don't run BLAS elsewhere concurrently.
+    /// BLAS is set to one thread for the duration (shared with encodes running at the same time,
+    /// see `SingleThreadedBLAS`); other BLAS work running meanwhile runs single-threaded too.
     public func encode(ids: [[Int32]], batchSize: Int = 32, threads: Int? = nil) -> Matrix {
         let h = dimension
         var out = Matrix(rows: ids.count, cols: h)
         guard !ids.isEmpty else { return out }
-        let workers = max(1, threads ?? BLASRuntime.threads)
-        let previousThreads = BLASRuntime.threads
-        if workers > 1 { BLASRuntime.setThreads(1) }
-        defer { if workers > 1 { BLASRuntime.setThreads(previousThreads) } }
+        let workers = max(1, threads ?? self.threads)
+        if workers > 1 { SingleThreadedBLAS.hold() }
+        defer { if workers > 1 { SingleThreadedBLAS.release() } }
         let order = ids.indices.sorted { ids[$0].count > ids[$1].count }
         let size = max(1, batchSize)
         out.values.withUnsafeMutableBufferPointer { buffer in
@@ -124,6 +134,40 @@ public final class SentenceEncoder: Sendable {
             load[g] += ids[m].count
         }
         return groups
+    }
+}
+
+/// OpenBLAS's thread count is one setting for the whole process, which encodes lower to 1 while
+/// they run their own threads. Encodes running at the same time share the lowering: the first
+/// saves the configured count and sets 1, the last puts the saved count back. (Each encode saving
+/// and restoring it on its own let one read the 1 of another still running, and save it, and
+/// restoring last leave BLAS single-threaded for good; or put the count back while another's
+/// threads were still at work.)
+enum SingleThreadedBLAS {
+    private struct State { var holders = 0, configured = 0 }
+    private static let state = Mutex(State())
+
+    /// The BLAS thread count configured for the process: OpenBLAS's, or while encodes hold it at
+    /// 1, the count they will put back.
+    static var configuredThreads: Int {
+        state.withLock { $0.holders > 0 ? $0.configured : BLASRuntime.threads }
+    }
+
+    static func hold() {
+        state.withLock { state in
+            if state.holders == 0 {
+                state.configured = BLASRuntime.threads
+                BLASRuntime.setThreads(1)
+            }
+            state.holders += 1
+        }
+    }
+
+    static func release() {
+        state.withLock { state in
+            state.holders -= 1
+            if state.holders == 0 { BLASRuntime.setThreads(state.configured) }
+        }
     }
 }
 
