@@ -114,25 +114,13 @@ struct PipelineParser {
             var request = ExtractRequest(
                 schemaPath: resolve(schema), table: table,
                 paths: try paths(options["paths"], in: body, stage: "extract"))
-            if let node = options["extractor"], let text = try string(node, key: "extract.extractor") {
-                guard let extractor = ExtractorKind(rawValue: text) else {
-                    throw fail(
-                        node, key: "extract.extractor",
-                        "unknown extractor '\(text)' (available: \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                request.extractor = extractor
-            }
+            if let extractor: ExtractorKind = try choice(options["extractor"], key: "extract.extractor") { request.extractor = extractor }
             if let model = try string(options["model"], key: "extract.model") {
                 let path = resolve(model)
                 let versionID = request.extractor == .span && !model.contains("/") && !FileManager.default.fileExists(atPath: path)
                 request.parametersPath = versionID ? model : path
             }
-            if let node = options["dates"], let text = try string(node, key: "extract.dates") {
-                guard let order = Self.dateOrders[text] else {
-                    throw fail(node, key: "extract.dates", "expected auto, day-first or month-first, not '\(text)'")
-                }
-                request.dates = order
-            }
+            if let dates: DateReading = try choice(options["dates"], key: "extract.dates") { request.dates = dates.order }
             request.password = try string(options["password"], key: "extract.password")
             request.replace = try bool(options["replace"], key: "extract.replace") ?? false
             return .extract(request)
@@ -144,7 +132,17 @@ struct PipelineParser {
     }
 
     /// `dates:` values; `auto` (nil) decides per document.
-    static let dateOrders: [String: DateOrder?] = Dictionary(uniqueKeysWithValues: DateReading.allCases.map { ($0.rawValue, $0.order) })
+    /// A key whose value is one of a choice's values, spelled as on the command line.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node?, key: String) throws(QuarryError) -> Choice?
+    where Choice.RawValue == String {
+        guard let node, let text = try string(node, key: key) else { return nil }
+        guard let value = Choice(rawValue: text) else {
+            let values = Choice.allCases.map(\.rawValue)
+            let spelled = values.dropLast().joined(separator: ", ") + (values.count > 1 ? " or " : "") + (values.last ?? "")
+            throw fail(node, key: key, "expected \(spelled), not '\(text)' (available: \(values.joined(separator: ", ")))")
+        }
+        return value
+    }
 
     /// A stage's `paths`: one path or a non-empty list, resolved against the pipeline's folder.
     func paths(_ node: Node?, in body: Node, stage: String) throws(QuarryError) -> [String] {

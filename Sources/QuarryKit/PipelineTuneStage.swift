@@ -23,6 +23,7 @@ extension PipelineParser {
     ///       - the company name includes the legal suffix
     ///     gold: ../gold.jsonl         # optional, report only (never trained on)
     ///     promote: auto               # auto, always or never
+    ///     list_credit: both           # whole, items or both (how list fields are credited)
     /// ```
     func tuneStage(_ body: Node) throws(QuarryError) -> TuneRequest {
         let numbers = ["samples", "steps", "batch_size", "temperature", "seed", "held_back", "learning_rate", "kl"]
@@ -31,7 +32,7 @@ extension PipelineParser {
             allowed: Set(
                 [
                     "schema", "table", "paths", "from_usage", "model", "rewards", "guidelines",
-                    "gold", "promote", "dates", "password",
+                    "gold", "promote", "dates", "password", "list_credit",
                 ] + numbers))
         let schema = try required(options, "schema", stage: "tune", in: body, example: "../Fixtures/schemas/sroie.json")
         let table = try required(options, "table", stage: "tune", in: body, example: "receipts")
@@ -80,17 +81,10 @@ extension PipelineParser {
             throw fail(options["rewards"] ?? body, key: "tune.rewards", "\(error)")
         }
         request.goldPath = try string(options["gold"], key: "tune.gold").map(resolve)
-        if let node = options["promote"], let text = try string(node, key: "tune.promote") {
-            guard let promotion = TuneRequest.Promotion(rawValue: text) else {
-                throw fail(node, key: "tune.promote", "expected auto, always or never")
-            }
-            request.promote = promotion
-        }
-        if let node = options["dates"], let text = try string(node, key: "tune.dates") {
-            guard let order = Self.dateOrders[text] else {
-                throw fail(node, key: "tune.dates", "expected auto, day-first or month-first, not '\(text)'")
-            }
-            request.dates = order
+        if let promotion: TuneRequest.Promotion = try choice(options["promote"], key: "tune.promote") { request.promote = promotion }
+        if let dates: DateReading = try choice(options["dates"], key: "tune.dates") { request.dates = dates.order }
+        if let credit: ListCredit = try choice(options["list_credit"], key: "tune.list_credit") {
+            request.settings.optimizer.listCredit = credit
         }
         request.password = try string(options["password"], key: "tune.password")
         return request

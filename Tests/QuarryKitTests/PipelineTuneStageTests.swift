@@ -48,6 +48,15 @@ extension PipelineTests {
         #expect(error("stages:\n  - tune: {schema: s.json, table: t, paths: a, stepz: 3}\n").contains("tune.stepz"))
     }
 
+    @Test func listCreditIsAChoiceAsOnTheCommandLine() throws {
+        guard case .tune(let r) = try load("stages:\n  - tune: {schema: s.json, table: t, paths: a, list_credit: items}\n").stages.first else {
+            Issue.record("no tune stage"); return
+        }
+        #expect(r.settings.optimizer.listCredit == .items)
+        let bad = error("stages:\n  - tune: {schema: s.json, table: t, paths: a, list_credit: some}\n")
+        #expect(bad.contains("tune.list_credit") && bad.contains("whole, items or both") && bad.contains("'some'"), "\(bad)")
+    }
+
     @Test func theBundledTuningPipelineIsValid() throws {
         let p = try Pipeline.load(Paths.repository.appendingPathComponent("Pipelines/invoices-tune.yaml").path)
         #expect(p.stages.count == 3)
