@@ -18,7 +18,7 @@ public enum AssistantError: Error, Sendable, CustomStringConvertible {
         case .store(let e): e.description
         case .model(let e): e.description
         case .noVectors(let model):
-            "no chunk has a vector from \(model) yet; ingest with the model installed (without --no-embed), or use --mode lexical"
+            "no chunk has a vector from \(model) yet: ingest with the model installed and embedding on, or search by words"
         case .invalidFilter(let name, let message): "\(name): \(message)"
         case .invalidQuestions(let file, let line, let message): "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
         }

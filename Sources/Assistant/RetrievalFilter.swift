@@ -38,7 +38,7 @@ public struct RetrievalFilter: Sendable, Equatable {
             var named = Set<Int64>()
             for name in documents {
                 guard let path = index.match(name) ?? (records.contains { $0.path == name } ? name : nil) else {
-                    throw .invalidFilter(name: "--document", message: "no document named \(name) in \(store.path) (quarry documents lists them)")
+                    throw .invalidFilter(name: "document", message: "no document named \(name) in \(store.path)")
                 }
                 named.formUnion(records.filter { $0.path == path }.map(\.id))
             }
@@ -47,7 +47,7 @@ public struct RetrievalFilter: Sendable, Equatable {
         if let pathGlob {
             let matching = Set(records.filter { Self.matches(pathGlob, $0.path) }.map(\.id))
             guard !matching.isEmpty else {
-                throw .invalidFilter(name: "--path", message: "no document path in \(store.path) matches \(pathGlob)")
+                throw .invalidFilter(name: "path", message: "no document path in \(store.path) matches \(pathGlob)")
             }
             ids.formIntersection(matching)
         }

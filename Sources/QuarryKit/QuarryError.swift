@@ -21,6 +21,8 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
     case tuning(TuningError)
     /// Search, answers, guidance and question files.
     case assistant(AssistantError)
+    /// No extracted table of that name (with its schema) in the database.
+    case noSuchTable(name: String, database: String)
     /// A value of a request that is not allowed; `name` is the request's field (`table`, `model`, `gold`, …).
     case invalidOption(name: String, message: String)
 
@@ -36,6 +38,7 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
         case .tuning(let e): e.description
         case .assistant(let e): e.description
         case .invalidOption(let name, let message): "\(name): \(message)"
+        case .noSuchTable(let name, let database): "no table \(name) in \(database)"
         }
     }
 
@@ -43,7 +46,7 @@ public enum QuarryError: Error, Sendable, CustomStringConvertible {
     /// the environment is (the database, a model, the machine).
     public var isCallersFault: Bool {
         switch self {
-        case .noSuchPath, .pipeline, .extraction, .schema, .tuning, .invalidOption: true
+        case .noSuchPath, .pipeline, .extraction, .schema, .tuning, .invalidOption, .noSuchTable: true
         case .model: false
         case .store(let error):
             switch error {

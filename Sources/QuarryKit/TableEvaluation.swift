@@ -24,8 +24,7 @@ public struct TableEvaluation: Sendable {
         let text: String?
         do { text = try store.resultTableSchema(table) } catch { throw .store(error) }
         guard let text else {
-            throw .invalidOption(
-                name: "table", message: "no table \(table) with a stored schema in \(store.path); make it with quarry extract, or give its schema")
+            throw .noSuchTable(name: table, database: store.path)
         }
         do { return try Schema.parse(text, file: "schema of \(table)") } catch { throw .schema(error) }
     }
@@ -39,7 +38,7 @@ public struct TableEvaluation: Sendable {
         var models = Set<String>()
         do {
             guard try store.resultTableLayout(table) != nil else {
-                throw QuarryError.invalidOption(name: "table", message: "no table \(table) in \(store.path); make it with quarry extract")
+                throw QuarryError.noSuchTable(name: table, database: store.path)
             }
             for record in try store.documents() {
                 guard let row = try store.storedRow(table: table, documentID: record.id) else { continue }

@@ -203,7 +203,7 @@ public struct TableExtraction: Sendable {
             let version: ModelVersion?
             do { version = try store.modelVersion(id: name) } catch { throw .store(error) }
             guard let version else {
-                throw .invalidOption(name: "model", message: "no parameter file or model version named \(name) (see `quarry models list`)")
+                throw .invalidOption(name: "model", message: "no parameter file or model version named \(name)")
             }
             return try spanParameters(version, table: request.table, schema: schema)
         }

@@ -241,8 +241,8 @@ extension TuningRun {
         encoder.keyEncodingStrategy = .convertToSnakeCase  // as the --json reports
         let worse = result.after.isWorse(than: result.before)
         switch request.promote {
-        case .always: report.promoted = true; report.promotion = "--promote always"
-        case .never: report.promotion = "--promote never"
+        case .always: report.promoted = true; report.promotion = "promotion asked for always"
+        case .never: report.promotion = "promotion asked for never"
         case .auto:
             report.promoted = !worse
             report.promotion =

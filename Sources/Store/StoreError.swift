@@ -28,21 +28,20 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingDatabase(let p): "no database at \(p) (create one with `quarry ingest PATH --db \(p)`)"
+        case .missingDatabase(let p): "no database at \(p)"
         case .cannotOpen(let p, let r): "cannot open the database \(p): \(r)"
-        case .notReadOnly(let sql): "`quarry query` only reads; this statement would write: \(sql)"
+        case .notReadOnly(let sql): "a query only reads; this statement would write: \(sql)"
         case .sql(let sql?, let m): "SQL error: \(m)\n  in: \(sql)"
         case .sql(nil, let m): "SQL error: \(m)"
         case .emptyQuery: "the query is empty"
         case .invalidTableName(let n, let r): "cannot use \"\(n)\" as a table name: \(r)"
         case .invalidLayout(let t, let r): "invalid layout for the table \(t): \(r)"
         case .incompatibleTable(let n, let r):
-            "the table \(n) cannot take this schema: \(r); extract into a new table with --table \(n)_v2, "
-                + "or rebuild it with --replace (this deletes its rows)"
-        case .unknownTable(let n): "no result table named \(n) (run `quarry extract` with --table \(n) first)"
+            "the table \(n) cannot take this schema: \(r); extract into a new table, or rebuild this one (which deletes its rows)"
+        case .unknownTable(let n): "no result table named \(n)"
         case .unknownField(let t, let f): "the table \(t) has no field \(f)"
         case .unknownDocument(let id): "no document with id \(id)"
-        case .unknownModelVersion(let id): "no model version named \(id) (see `quarry models list`)"
+        case .unknownModelVersion(let id): "no model version named \(id)"
         case .duplicateModelVersion(let id): "a model version named \(id) exists already"
         case .modelVersionOfOtherTable(let id, let t, let r): "the model version \(id) was made for the table \(t), not \(r)"
         case .nothingToRollBack(let t): "nothing to roll back for \(t): no version is promoted, it uses the zero-shot prior"

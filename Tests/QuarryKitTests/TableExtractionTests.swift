@@ -110,7 +110,7 @@ struct TableExtractionTests {
         }
         #expect(try extract(ws).extracted == 0)
 
-        // A field changing type cannot evolve the table: refused, naming --replace, unless asked to rebuild.
+        // A field changing type cannot evolve the table: refused, saying it can be rebuilt, unless asked to rebuild.
         let retyped = try schema(ws, "retyped.json", replacing: #""payment_terms": {"type": "string""#, with: #""payment_terms": {"type": "integer""#)
         do {
             _ = try extract(ws, schema: retyped)
@@ -118,7 +118,7 @@ struct TableExtractionTests {
         } catch {
             guard case .store(.incompatibleTable(let name, _)) = error else { Issue.record("unexpected error \(error)"); return }
             #expect(name == "invoices")
-            #expect(error.description.contains("--replace") && error.description.contains("payment_terms"), "\(error)")
+            #expect(error.description.contains("rebuild this one") && error.description.contains("payment_terms"), "\(error)")
         }
         #expect(try rows(ws) == after, "a refused change must leave the table as it was")
         let rebuilt = try extract(ws, schema: retyped, replace: true)
