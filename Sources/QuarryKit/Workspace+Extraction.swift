@@ -6,8 +6,8 @@ import Tuning
 extension Workspace {
     /// Checks a schema file and the paths to read before any database is opened or model loaded:
     /// a bad schema or a missing path is the caller's to fix.
-    public static func checkInputs(schema path: String, paths: [String] = []) throws(QuarryError) {
-        do { _ = try Validator(schema: try Schema.load(path), file: path) } catch { throw .schema(error) }
+    public static func checkInputs(schema path: String? = nil, paths: [String] = []) throws(QuarryError) {
+        if let path { do { _ = try Validator(schema: try Schema.load(path), file: path) } catch { throw .schema(error) } }
         for path in paths where !FileManager.default.fileExists(atPath: path) { throw .noSuchPath(path) }
     }
 

@@ -37,7 +37,7 @@ public struct Workspace: Sendable {
         _ paths: [String], password: String? = nil, embed: Bool = true,
         progress: any ProgressReporter = SilentProgress()
     ) throws(QuarryError) -> IngestReport {
-        for path in paths where !FileManager.default.fileExists(atPath: path) { throw .noSuchPath(path) }
+        try Self.checkInputs(paths: paths)
         let encoder = embed ? try Self.encoder() : nil
         return try Ingestor(store: store, password: password, parsing: .parallel, encoder: encoder).ingest(paths, progress: progress)
     }

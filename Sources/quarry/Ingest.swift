@@ -45,7 +45,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         // A missing path is a usage error, reported before the database is created or the model loaded.
-        for path in paths where !FileManager.default.fileExists(atPath: path) { throw QuarryError.noSuchPath(path) }
+        try Workspace.checkInputs(paths: paths)
         let report = try database.open(create: true).ingest(
             paths, password: password, embed: !noEmbed,
             progress: TerminalProgress(showNotices: !json))
