@@ -62,7 +62,7 @@ public struct SpanExtractor: ExtractorPolicy {
         return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
     }
 
-    private func weights(_ field: Field) -> SpanParameters.FieldWeights {
+    func weights(_ field: Field) -> SpanParameters.FieldWeights {
         if let w = parameters.fields[field.name], w.weights.count == SpanFeatures.width(of: field) { return w }
         return SpanFeatures.prior(for: field)
     }

@@ -8,6 +8,7 @@
 @_exported import struct Assistant.QuestionEvaluation
 @_exported import struct Assistant.RetrievalFilter
 @_exported import struct Assistant.Searcher
+@_exported import struct Extraction.FieldExplanation
 @_exported import enum Models.ModelError
 @_exported import struct Models.SamplingOptions
 @_exported import struct Progress.ProgressEvent

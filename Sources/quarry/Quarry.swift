@@ -27,7 +27,7 @@ struct Quarry: AsyncParsableCommand {
             """,
         subcommands: [
             Ingest.self, ListDocuments.self, Search.self, Ask.self, EvalQA.self, Guide.self, Extract.self, Tune.self,
-            Train.self, ModelsCommand.self, Eval.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self,
+            Train.self, ModelsCommand.self, Eval.self, Explain.self, Query.self, Run.self, Embed.self, Generate.self, Tokenize.self,
             Doctor.self, ParseWorkerCommand.self,
         ])
 
