@@ -33,6 +33,9 @@ public struct SpanExtractor: ExtractorPolicy {
         let pageNumbers: [Int]
         /// How many options each field has, for reports and tests.
         public var optionCounts: [Int] { fields.map { $0?.count ?? 0 } }
+        /// The values the extractor can choose from for the field at `index` of the schema (rows as
+        /// objects for a table field): what it could answer at best.
+        public func candidateValues(_ index: Int) -> [Value] { fields.indices.contains(index) ? fields[index]?.values ?? [] : [] }
     }
 
     // MARK: parameters

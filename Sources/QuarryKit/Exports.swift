@@ -24,6 +24,7 @@
 @_exported import struct Store.SearchHit
 @_exported import enum Store.StoreError
 @_exported import enum Tensors.BLASRuntime
+@_exported import struct Tuning.CandidateRecall
 @_exported import struct Tuning.EvaluationReport
 @_exported import struct Tuning.FieldScore
 @_exported import enum Tuning.ListCredit

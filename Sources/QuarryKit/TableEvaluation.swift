@@ -1,5 +1,7 @@
+import Documents
 import Extraction
 import Foundation
+import Models
 import Schema
 import Store
 import Tuning
@@ -17,6 +19,31 @@ public struct TableEvaluation: Sendable {
         public let table: String
         public let report: EvaluationReport
         public let evidence: EvidenceCheck
+        /// Per field, the share of gold values among the span extractor's candidates (the most it
+        /// could find); nil unless asked for.
+        public var candidates: [CandidateRecall]?
+    }
+
+    /// How many of the gold file's values the span extractor's candidates hold, field by field:
+    /// each gold document in the database is read again and its candidates found, with `encoder`
+    /// for their features (candidates do not depend on the extractor's weights).
+    public func candidateRecall(schema: Schema, goldPath: String, encoder: SentenceEncoder, dates: DateOrder? = nil) throws(QuarryError)
+        -> [CandidateRecall]
+    {
+        let gold: [GoldRow]
+        do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates ?? .monthFirst) } catch { throw .tuning(error) }
+        let records: [DocumentRecord]
+        do { records = try store.documents().filter { $0.status != .failed } } catch { throw .store(error) }
+        let index = DocumentNameIndex(records.map(\.path))
+        let byPath = Dictionary(records.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let extractor = SpanExtractor(schema: schema, embedder: encoder, dates: dates)
+        var candidates: [String: [String: [Value]]] = [:]
+        for row in gold {
+            guard let path = index.match(row.document), candidates[path] == nil, let record = byPath[path] else { continue }
+            let prepared = extractor.prepare(try TableExtraction.load(record, from: store))
+            candidates[path] = Dictionary(uniqueKeysWithValues: schema.fields.enumerated().map { ($1.name, prepared.candidateValues($0)) })
+        }
+        return Evaluator.candidateRecall(schema: schema, candidates: candidates, gold: gold)
     }
 
     /// The schema a table was extracted with.

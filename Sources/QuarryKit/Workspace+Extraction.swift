@@ -26,11 +26,12 @@ extension Workspace {
     }
 
     /// Scores a table against gold rows (per-field precision, recall, F1, exact match), checks
-    /// every evidence quote against its page, and stores the run. The schema is the file at
+    /// every evidence quote against its page, and stores the run; with `candidates`, also how many
+    /// gold values were among the span extractor's candidates at all. The schema is the file at
     /// `schemaPath`, else the one the table was extracted with.
     public func evaluate(
         table: String, goldPath: String, schemaPath: String? = nil,
-        dates: DateOrder = .monthFirst
+        dates: DateOrder = .monthFirst, candidates: Bool = false
     ) throws(QuarryError) -> TableEvaluation.Result {
         let evaluation = TableEvaluation(store: store)
         let schema: Schema
@@ -39,6 +40,10 @@ extension Workspace {
         } else {
             schema = try evaluation.storedSchema(table: table)
         }
-        return try evaluation.run(table: table, schema: schema, goldPath: goldPath, dates: dates)
+        var result = try evaluation.run(table: table, schema: schema, goldPath: goldPath, dates: dates)
+        if candidates {
+            result.candidates = try evaluation.candidateRecall(schema: schema, goldPath: goldPath, encoder: try Self.encoder(), dates: dates)
+        }
+        return result
     }
 }

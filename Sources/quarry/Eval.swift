@@ -17,8 +17,12 @@ struct Eval: ParsableCommand {
             Every run is stored: SELECT * FROM runs; SELECT * FROM metrics WHERE run_id = 1.
             scripts/gold/convert.py writes gold files for Kleister NDA, SROIE and CUAD.
 
-            Example:
+            --candidates adds the ceiling no weights can pass: per field, the share of gold
+            values that equal one of the span extractor's candidates for their document.
+
+            Examples:
               quarry eval --table invoices --gold gold.jsonl
+              quarry eval --table invoices --gold gold.jsonl --candidates --json | jq .candidates
             """)
 
     @Option(help: ArgumentHelp("The table to score.", valueName: "name"))
@@ -33,6 +37,9 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("How to read ambiguous numeric dates in the gold file: day-first or month-first.", valueName: "order"))
     var dates = DateReading.monthFirst
 
+    @Flag(help: "Also report, per field, how many gold values were among the span extractor's candidates at all (reads the documents again).")
+    var candidates = false
+
     @Flag(help: "Print the scores as JSON.")
     var json = false
 
@@ -43,13 +50,19 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let result = try database.open().evaluate(table: table, goldPath: gold, schemaPath: schema, dates: dates.order ?? .monthFirst)
+        let result = try database.open().evaluate(
+            table: table, goldPath: gold, schemaPath: schema, dates: dates.order ?? .monthFirst, candidates: candidates)
         let evidence = result.evidence
         if json {
             try Output.json(result)
         } else {
             print(Self.render(result.report, runID: result.run, table: table))
             print("Evidence: \(evidence.checked - evidence.mismatched) of \(evidence.checked) quotes found verbatim at their page offsets.")
+            if let recall = result.candidates {
+                print(
+                    "Candidate recall (gold values among the span extractor's candidates): "
+                        + recall.map { "\($0.field) \(String(format: "%.1f", 100 * $0.recall))% of \($0.gold)" }.joined(separator: ", "))
+            }
         }
         if evidence.mismatched > 0 {
             throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime)

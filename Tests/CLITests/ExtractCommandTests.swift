@@ -80,6 +80,19 @@ import Testing
                 "--db", ws.db, "--format", "json",
             ]).json as? [[String: Any]])
         #expect(metrics.first?["n"] as? Int == 4)  // precision, recall, F1, exact
+        // The candidates hold at least every value the extractor found; the report names each field.
+        let ceiling = try #require(
+            try CLI.run(["eval", "--table", "invoices", "--gold", goldFile.path, "--db", ws.db, "--candidates", "--json"]).json as? [String: Any])
+        let recall = try #require(ceiling["candidates"] as? [[String: Any]], "\(ceiling)")
+        let f1 = Dictionary(
+            uniqueKeysWithValues: ((ceiling["report"] as? [String: Any])?["fields"] as? [[String: Any]] ?? []).map {
+                ($0["field"] as? String ?? "", $0["recall"] as? Double ?? 0)
+            })
+        #expect(Set(recall.compactMap { $0["field"] as? String }).isSuperset(of: ["vendor", "invoice_date", "total"]), "\(recall)")
+        for r in recall {
+            let field = r["field"] as? String ?? ""
+            #expect((r["recall"] as? Double ?? 0) >= (f1[field] ?? 0) - 1e-9, "\(field): candidates below what was extracted")
+        }
     }
 
     @Test func evalOnAMissingTableSaysSo() throws {

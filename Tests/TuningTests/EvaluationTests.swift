@@ -203,3 +203,23 @@ import Testing
         #expect(try JSONDecoder().decode(EvaluationReport.self, from: JSONEncoder().encode(report)) == report)
     }
 }
+
+/// Candidate recall: the share of gold values among the candidates, the ceiling of any weights.
+@Suite struct CandidateRecallTests {
+    @Test func goldValuesAreFoundAmongCandidatesByTypeAwareEquality() throws {
+        let schema = try Schema.parse(
+            #"{"properties": {"total": {"type": "number"}, "parties": {"type": "array", "items": {"type": "string"}}}}"#)
+        let gold = [
+            GoldRow(document: "a.pdf", fields: ["total": .number(12.5), "parties": .array([.string("Acme Ltd"), .string("Beta")])]),
+            GoldRow(document: "b.pdf", fields: ["total": .number(3), "parties": .null]),
+            GoldRow(document: "c.pdf", fields: ["total": .number(1)]),
+        ]
+        let candidates: [String: [String: [Value]]] = [
+            "/docs/a.pdf": ["total": [.number(12.50), .number(99)], "parties": [.string("ACME LTD."), .string("Gamma")]],
+            "/docs/b.pdf": ["total": [.number(4)]],
+        ]
+        let recall = Evaluator.candidateRecall(schema: schema, candidates: candidates, gold: gold)
+        #expect(recall == [CandidateRecall(field: "total", found: 1, gold: 3), CandidateRecall(field: "parties", found: 1, gold: 2)])
+        #expect(abs(recall[0].recall - 1.0 / 3) < 1e-12 && CandidateRecall(field: "x", found: 0, gold: 0).recall == 0)
+    }
+}
