@@ -15,6 +15,10 @@
 #   Benchmarks/qa_quality.py     quarry eval-qa per set and retrieval mode: answer, evidence, refusal, latency
 #   Benchmarks/qa_latency.py     quarry ask p50/p95 and peak memory over 100,000 replicated real chunks
 #
+# Extraction ceilings, run separately (long: it tunes and trains on every set):
+#   Benchmarks/ceilings.py       per field: candidate recall, supervised fit, supervised, zero-shot and TAO F1
+#                                on held-out documents, and the loss attributed to candidates, model, reward
+#
 #   bash Benchmarks/run.sh [--runs N] [--quarry PATH] [--data DIR] [--quick] [--all] [--sample N] [--sizes LIST]
 #
 # --quarry goes to every benchmark; --runs to every benchmark but extraction_quality; --data (the
