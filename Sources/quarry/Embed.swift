@@ -23,23 +23,13 @@ struct Embed: ParsableCommand {
               quarry embed --input chunks.jsonl --output vectors.f32 --batch-size 32 --json
             """)
 
-    @Argument(help: ArgumentHelp("Texts to embed.", valueName: "text"))
-    var texts: [String] = []
-
-    @Option(help: ArgumentHelp("Read texts from a file, one JSON string per line.", valueName: "file"))
-    var input: String?
-
+    @Argument(help: ArgumentHelp("Texts to embed.", valueName: "text")) var texts: [String] = []
+    @Option(help: ArgumentHelp("Read texts from a file, one JSON string per line.", valueName: "file")) var input: String?
     @Option(help: ArgumentHelp("With --input: write the vectors here (float32, little-endian, one row per text).", valueName: "file"))
     var output: String?
-
-    @Option(help: "Texts per encoder batch.")
-    var batchSize = 32
-
-    @Option(help: "BLAS threads (default: one per core).")
-    var threads: Int?
-
-    @Flag(help: "Print JSON: an array of {text, tokens, vector}, or with --input the counts.")
-    var json = false
+    @Option(help: "Texts per encoder batch.") var batchSize = 32
+    @Option(help: "BLAS threads (default: one per core).") var threads: Int?
+    @Flag(help: "Print JSON: an array of {text, tokens, vector}, or with --input the counts.") var json = false
 
     func validate() throws {
         if texts.isEmpty && input == nil { throw ValidationError("give texts to embed, or --input FILE") }

@@ -26,26 +26,14 @@ struct Explain: ParsableCommand {
             document or field.
             """)
 
-    @Option(help: ArgumentHelp("The extracted table.", valueName: "name"))
-    var table: String
-
-    @Option(help: ArgumentHelp("The document: its path or file name (or a distinctive part of it).", valueName: "name"))
-    var document: String
-
-    @Option(help: ArgumentHelp("Only this field.", valueName: "name"))
-    var field: String?
-
+    @Option(help: ArgumentHelp("The extracted table.", valueName: "name")) var table: String
+    @Option(help: ArgumentHelp("The document: its path, its file name or a part of it.", valueName: "name")) var document: String
+    @Option(help: ArgumentHelp("Only this field.", valueName: "name")) var field: String?
     @Option(help: ArgumentHelp("A span model version id, parameter file or zero-shot (default: the version in force).", valueName: "id"))
     var model: String?
-
-    @Option(help: "How many candidates to show per field.")
-    var candidates = 5
-
-    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024.", valueName: "order"))
-    var dates = DateReading.auto
-
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @Option(help: "How many candidates to show per field.") var candidates = 5
+    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024.", valueName: "order")) var dates = DateReading.auto
+    @Flag(help: "Print the report as JSON.") var json = false
 
     @OptionGroup var database: DatabaseOption
 
