@@ -84,7 +84,7 @@ let package = Package(
 
         // Timings that assert nothing, outside the tests: swift run quarry-bench <subcommand> … (debug: see main.swift)
         .executableTarget(
-            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models", "Tensors"],
+            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models", "Tensors", "QuarryKit"],
             path: "Benchmarks/quarry-bench", swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]

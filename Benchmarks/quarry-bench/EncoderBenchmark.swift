@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import QuarryKit
 import Tensors
 
 /// `quarry-bench encoder --input FILE [--output FILE] [--batch-size N] [--threads N]`: encodes the
@@ -11,14 +12,7 @@ func encoderBenchmark(_ arguments: [String]) throws {
     let output = try? value(of: "--output", in: arguments)
     let batchSize = Int((try? value(of: "--batch-size", in: arguments)) ?? "32") ?? 32
     if let threads = (try? value(of: "--threads", in: arguments)).flatMap(Int.init) { BLASRuntime.setThreads(threads) }
-    guard let data = FileManager.default.contents(atPath: input) else { throw BenchError("cannot read \(input)") }
-    var texts: [String] = []
-    for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
-        guard let text = try? JSONDecoder().decode(String.self, from: Data(line)) else {
-            throw BenchError("\(input):\(i + 1): expected a JSON string")
-        }
-        texts.append(text)
-    }
+    let texts = try SentenceEmbedding.readTexts(input)
     let encoder = try SentenceEncoder()
     let ids = texts.map { encoder.tokenizer.encode($0, maxLength: encoder.maxTokens) }
     _ = encoder.encode(ids: Array(ids.prefix(batchSize)), batchSize: batchSize)  // warm-up
@@ -30,14 +24,12 @@ func encoderBenchmark(_ arguments: [String]) throws {
         let bytes = vectors.values.withUnsafeBufferPointer { Data(buffer: $0) }
         guard FileManager.default.createFile(atPath: output, contents: bytes) else { throw BenchError("cannot write \(output)") }
     }
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     let tokens = ids.reduce(0) { $0 + $1.count }
     let report: [String: Any] = [
         "texts": texts.count, "tokens": tokens, "seconds": seconds,
         "texts_per_second": Double(texts.count) / max(seconds, 1e-9), "tokens_per_second": Double(tokens) / max(seconds, 1e-9),
         "batch_size": batchSize, "threads": BLASRuntime.threads, "blas_core": BLASRuntime.coreName,
-        "peak_rss_mib": Double(usage.ru_maxrss) / 1024,
+        "peak_rss_mib": ProcessMemory.peakResidentMiB,
     ]
     let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
     print(String(decoding: json, as: UTF8.self))

@@ -9,10 +9,4 @@ public struct Location: Sendable, Hashable, Codable {
     public init(page: Int, start: Int, end: Int) {
         self.page = page; self.start = start; self.end = end
     }
-
-    /// The code points it spans.
-    public var length: Int { end - start }
-
-    /// The same range moved by `offset` code points on the same page.
-    public func shifted(by offset: Int) -> Location { Location(page: page, start: start + offset, end: end + offset) }
 }

@@ -63,7 +63,7 @@ extension SpanExtractor {
                     reason: "null: the document offers no candidate that can be a \(Self.kindName(field))")
             }
             let w = weights(field)
-            let s = (0..<options.count).map { i in zip(options.features(i), w.weights).reduce(0) { $0 + $1.0 * $1.1 } }
+            let s = scores(options, w)
             let chosen = Set(decoded.decisions[f])
             let normaliser = Self.logSumExp([w.nullScore] + s)
             func probability(_ i: Int) -> Double { multiple ? Self.sigmoid(s[i] - w.nullScore) : exp(s[i] - normaliser) }

@@ -151,7 +151,7 @@ public struct SpanExtractor: ExtractorPolicy {
 
     // MARK: the policy
 
-    private func scores(_ options: FieldOptions, _ w: SpanParameters.FieldWeights) -> [Double] {
+    func scores(_ options: FieldOptions, _ w: SpanParameters.FieldWeights) -> [Double] {
         (0..<options.count).map { i in zip(options.features(i), w.weights).reduce(0) { $0 + $1.0 * $1.1 } }
     }
 

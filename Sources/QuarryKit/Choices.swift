@@ -20,7 +20,4 @@ public enum DateReading: String, Sendable, Codable, CaseIterable {
         case .monthFirst: .monthFirst
         }
     }
-
-    /// The values, as written, for messages: `auto, day-first or month-first`.
-    static var spelled: String { "auto, day-first or month-first" }
 }

@@ -14,8 +14,6 @@ public struct Workspace: Sendable {
         do { store = try Store(path: path, create: create) } catch { throw .store(error) }
     }
 
-    init(store: Store) { self.store = store }
-
     /// The database file.
     public var path: String { store.path }
 
