@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPoppler"]),
         .target(name: "Schema", dependencies: ["Documents", .product(name: "Yams", package: "Yams")], swiftSettings: optimised),
         .target(name: "ConstrainedDecoding", dependencies: ["Models", "Schema"], swiftSettings: optimised),
-        .target(name: "Extraction", dependencies: ["Models", "Documents", "Schema", "ConstrainedDecoding"], swiftSettings: optimised),
+        .target(name: "Extraction", dependencies: ["Models", "Tensors", "Documents", "Schema", "ConstrainedDecoding"], swiftSettings: optimised),
         .target(
             name: "Store",
             dependencies: ["Documents", "Tensors", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -84,7 +84,8 @@ let package = Package(
 
         // Timings that assert nothing, outside the tests: swift run quarry-bench <subcommand> … (debug: see main.swift)
         .executableTarget(
-            name: "quarry-bench", dependencies: ["ConstrainedDecoding", "Schema", "Models", "Tensors", "QuarryKit"],
+            name: "quarry-bench",
+            dependencies: ["ConstrainedDecoding", "Schema", "Models", "Tensors", "QuarryKit", "Extraction", "Store", "Tuning", "Documents"],
             path: "Benchmarks/quarry-bench", swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 // quarry-bench: timings that assert nothing, kept out of the test targets.
 //
 //   swift run quarry-bench constraint --vocabulary FILE
+//   swift run quarry-bench span-data --db DB --schema S --gold G --out PREFIX
 //
 // Build it in debug (plain `swift run`): the numeric modules are compiled optimised in every
 // configuration (see Package.swift), so a debug build times optimised code (as the tests did), and the benchmarks may
@@ -17,6 +18,11 @@ let subcommands: [(name: String, usage: String, run: ([String]) throws -> Void)]
     (
         "encoder", "encoder --input FILE [--output FILE] [--batch-size N] [--threads N]   sentence-encoder throughput (JSON)",
         encoderBenchmark
+    ),
+    (
+        "span-data",
+        "span-data --db DB --schema S --gold G --out PREFIX [--day-first]   candidates, features and vectors with gold labels (for Benchmarks/prior)",
+        spanDataBenchmark
     ),
 ]
 

@@ -38,6 +38,8 @@ public struct LanguageModelExtractor: ExtractorPolicy {
         public var maxTokens = 512
         /// How to read ambiguous numeric dates; nil decides per document.
         public var dates: DateOrder?
+        /// With `dates` nil, the order for a document whose own dates do not settle it (the collection's).
+        public var collectionDates = DateOrder.monthFirst
         /// Tokens the prompt and the answer must fit in; nil: the model's training context (at most 8192).
         public var contextTokens: Int?
 
@@ -85,7 +87,10 @@ public struct LanguageModelExtractor: ExtractorPolicy {
             schema: schema, fields: answerOrder, document: document, tokenizer: model.tokenizer,
             budget: budget, embedder: embedder)
         let tokens = promptTokens(prompt)
-        let dates = options.dates ?? ValueParser.dateOrder(ofText: document.pages.map(\.text).joined(separator: "\n"))
+        let dates =
+            options.dates
+            ?? ValueParser.dateOrder(
+                ofText: document.pages.map(\.text).joined(separator: "\n"), fallback: options.collectionDates)
         return Prepared(
             document: document, prompt: prompt, tokens: tokens,
             grounding: options.grounded ? GroundingText(prompt.excerpt) : nil,

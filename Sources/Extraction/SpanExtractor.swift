@@ -16,15 +16,28 @@ public struct SpanExtractor: ExtractorPolicy {
     public let embedder: any TextEmbedder
     /// How to read ambiguous numeric dates; nil decides per document from its unambiguous ones.
     public let dates: DateOrder?
+    /// With `dates` nil, the order for a document whose own dates do not settle it: the order the
+    /// collection's documents agree on (a receipt that only says `09/01/2019` among receipts
+    /// that say `25/12/2018`).
+    public let collectionDates: DateOrder
 
-    public init(schema: Schema, parameters: SpanParameters? = nil, embedder: any TextEmbedder, dates: DateOrder? = nil) {
+    public init(
+        schema: Schema, parameters: SpanParameters? = nil, embedder: any TextEmbedder, dates: DateOrder? = nil,
+        collectionDates: DateOrder = .monthFirst
+    ) {
         self.schema = schema
-        self.parameters = parameters ?? .zeroShot(for: schema)
+        self.parameters = parameters ?? .zeroShot(for: schema, embedder: embedder)
         self.embedder = embedder
         self.dates = dates
+        self.collectionDates = collectionDates
     }
 
-    public var version: String { "span/\(parameters.version)/\(embedder.name)" }
+    /// `span/<parameters>/<encoder>`; the zero-shot parameters name the shipped prior too
+    /// (`span/zero-shot.prior-1a2b3c4d/…`), so rows made by an older prior are extracted again.
+    public var version: String {
+        let name = parameters.version == SpanParameters.zeroShotVersion ? "\(parameters.version).\(SpanPrior.shipped.id)" : parameters.version
+        return "span/\(name)/\(embedder.name)"
+    }
 
     /// A document's candidates and features, per schema field (nil for fields the extractor does
     /// not fill: tables of sub-fields).
@@ -62,7 +75,7 @@ public struct SpanExtractor: ExtractorPolicy {
             let start = starts[f], n = SpanFeatures.width(of: field)
             p.fields[field.name] = .init(weights: Array(vector[start..<start + n]), nullScore: vector[start + n])
         }
-        return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates)
+        return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates, collectionDates: collectionDates)
     }
 
     func weights(_ field: Field) -> SpanParameters.FieldWeights {
@@ -75,7 +88,7 @@ public struct SpanExtractor: ExtractorPolicy {
     public func prepare(_ document: Document) -> Prepared {
         let finder = CandidateFinder(document: document)
         let candidates = finder.candidates()
-        let order = dates ?? Self.dateOrder(of: candidates)
+        let order = dates ?? Self.dateOrder(of: candidates, fallback: collectionDates)
         var fields: [FieldOptions?] = []
         for field in schema.fields {
             guard let type = field.scalarType else {
@@ -135,18 +148,21 @@ public struct SpanExtractor: ExtractorPolicy {
             }
             fields[f] = options
         }
+        let match = PriorMatch(embedder: embedder.name, texts: texts, vectors: vectors)
         for f in fields.indices where fields[f] != nil && schema.fields[f].scalarType != nil {
             let others = queries.indices.filter { $0 != f && fields[$0] != nil }.map { queries[$0] }
+            let field = match.field(queries[f])
             SpanFeatures.fill(
                 &fields[f]!, query: queries[f], name: names[f], others: others,
-                exampleKinds: SpanFeatures.exampleKinds(of: schema.fields[f]), similarity: similarity)
+                exampleKinds: SpanFeatures.exampleKinds(of: schema.fields[f]), similarity: similarity,
+                match: { field($0) })
         }
         return Prepared(fields: fields, pageNumbers: document.pages.map(\.number))
     }
 
-    /// Day-first when the document's unambiguous numeric dates say so (`25/12/2018`), else month-first.
-    static func dateOrder(of candidates: [SpanCandidate]) -> DateOrder {
-        ValueParser.dateOrder(of: candidates.lazy.filter { $0.kinds.contains(.date) }.map(\.text))
+    /// The order the document's unambiguous numeric dates say (`25/12/2018`), else `fallback`.
+    static func dateOrder(of candidates: [SpanCandidate], fallback: DateOrder) -> DateOrder {
+        ValueParser.dateOrder(of: candidates.lazy.filter { $0.kinds.contains(.date) }.map(\.text), fallback: fallback)
     }
 
     // MARK: the policy

@@ -33,7 +33,7 @@ enum SpanFeatures {
         "page_top", "root_words", "log_repeats", "legal_suffix", "largest_amount", "in_prose",
         "key_margin", "label_like", "formatted_amount", "percent", "relative_height", "beside_number",
         "key_name_similarity", "value_margin", "common_words", "value_name_similarity", "example_kind",
-        "inverse_distinct_values",
+        "inverse_distinct_values", "learned_match",
     ]
     static var count: Int { names.count }
 
@@ -42,39 +42,20 @@ enum SpanFeatures {
         if case .table = field.kind { RowFeatures.count } else { count }
     }
 
-    /// The zero-shot weights for a field, from its type: the label and header similarities lead;
-    /// text fields avoid bare numbers and dates and prefer short values; all fields mildly prefer
-    /// values near the start and values that recur.
-    static func prior(for field: Field) -> SpanParameters.FieldWeights {
+    /// The zero-shot weights for a field, from its kind (text, date, number, other): the shipped
+    /// prior's (`SpanPrior`), learnt on labelled documents of other schemas, as far as `trust`
+    /// says the field resembles one it learnt from, else the hand-set weights it started from.
+    /// A field whose values fit a strict pattern or a fixed list lowers its null score and counts
+    /// repeats more: the fit is itself evidence.
+    static func prior(for field: Field, trust: Double = 1) -> SpanParameters.FieldWeights {
         if case .table = field.kind { return RowFeatures.prior() }
-        var w = [Double](repeating: 0, count: count)
-        func set(_ name: String, _ value: Double) { w[names.firstIndex(of: name)!] = value }
-        set("key_similarity", 6); set("above_similarity", 2.5); set("line_similarity", 2.5)
-        set("previous_similarity", 1); set("first_page", 0.3); set("document_position", -0.5)
-        set("page_top", -0.2); set("log_repeats", 0.3); set("kind_key_value", 0.5); set("kind_token", 1.5)
-        set("key_margin", 6); set("label_like", -2.5)
-        var null = 3.0
-        switch field.scalarType.map(typeClass) ?? .text {
-        case .text:
-            set("value_similarity", 1); set("value_margin", 5); set("common_words", -2.5)
-            set("value_name_similarity", -4); set("example_kind", 2.5)
-            set("kind_date", -1.5); set("kind_amount", -1.5)
-            set("root_words", -0.4); set("kind_entity", 0.3); set("legal_suffix", 0.5); set("in_prose", -0.3)
-            null = 3.5
-        case .date:
-            set("inverse_distinct_values", 2.5)
-            null = 2.5
-        case .number:
-            set("formatted_amount", 2.5); set("percent", -1.5); set("beside_number", -2)
-            null = 2.5
-        case .other:
-            set("value_similarity", 1)
-        }
+        let type = field.scalarType.map(typeClass) ?? .text
+        var (w, null, listOffset) = SpanPrior.shipped.weights(for: type, trust: trust)
         if let type = field.scalarType, type.pattern != nil || type.enumValues != nil {
-            // A value that fits a strict pattern or a fixed list is itself evidence.
-            null = 1; set("log_repeats", 1)
+            let repeats = names.firstIndex(of: "log_repeats")!
+            null = min(null, 1); w[repeats] = max(w[repeats], 1)
         }
-        if case .list = field.kind { null += 1.5 }
+        if case .list = field.kind { null += listOffset }
         return .init(weights: w, nullScore: null)
     }
 
@@ -130,9 +111,10 @@ enum SpanFeatures {
     /// texts' embeddings (0 when either is empty).
     /// `name` is the field's name in words; `others` the queries of the schema's other fields.
     /// `exampleKinds` are the kinds of value the field's description shows (`such as 3 years`).
+    /// `match(c)` is the shipped prior's bilinear match of the field with candidate `c` (`SpanPrior`).
     static func fill(
         _ options: inout FieldOptions, query: String, name: String, others: [String], exampleKinds: SpanCandidate.Kinds,
-        similarity: (String, String) -> Double
+        similarity: (String, String) -> Double, match: (SpanCandidate) -> Double = { _ in 0 }
     ) {
         var repeats: [Value: Int] = [:]
         for v in options.values { repeats[v, default: 0] += 1 }
@@ -168,6 +150,7 @@ enum SpanFeatures {
                 c.kinds.isDisjoint(with: exampleKinds) ? 0 : 1,
                 // 1 when every option of the field says the same (the only date of a receipt).
                 1 / Double(repeats.count),
+                match(c),
             ]
             options.features += f
         }

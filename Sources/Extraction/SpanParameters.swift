@@ -28,10 +28,13 @@ public struct SpanParameters: Sendable, Equatable, Codable {
     /// The version id of the prior.
     public static let zeroShotVersion = "zero-shot"
 
-    /// The prior for a schema: weights chosen from each field's type alone, no labels.
-    public static func zeroShot(for schema: Schema) -> SpanParameters {
+    /// The prior for a schema, no labels: per field the shipped prior's weights for its kind of
+    /// value, trusted as far as `embedder` finds the field's description near the fields the prior
+    /// learnt from (without an embedder, fully).
+    public static func zeroShot(for schema: Schema, embedder: (any TextEmbedder)? = nil) -> SpanParameters {
+        let trust = embedder.map { SpanPrior.shipped.trust(of: schema.fields.map(SpanFeatures.query), embedder: $0) }
         var fields: [String: FieldWeights] = [:]
-        for field in schema.fields { fields[field.name] = SpanFeatures.prior(for: field) }
+        for (f, field) in schema.fields.enumerated() { fields[field.name] = SpanFeatures.prior(for: field, trust: trust?[f] ?? 1) }
         return SpanParameters(version: zeroShotVersion, base: nil, features: SpanFeatures.names, fields: fields)
     }
 

@@ -6,7 +6,8 @@ public enum ExtractorKind: String, Sendable, Codable, CaseIterable {
     case span, llm
 }
 
-/// How to read ambiguous numeric dates like 03/04/2024: decided per document, day first or month first.
+/// How to read ambiguous numeric dates like 03/04/2024: decided per document (by its unambiguous
+/// dates, else by the database's documents), day first or month first.
 public enum DateReading: String, Sendable, Codable, CaseIterable {
     case auto
     case dayFirst = "day-first"

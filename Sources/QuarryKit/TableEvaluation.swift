@@ -26,17 +26,18 @@ public struct TableEvaluation: Sendable {
 
     /// How many of the gold file's values the span extractor's candidates hold, field by field:
     /// each gold document in the database is read again and its candidates found, with `encoder`
-    /// for their features (candidates do not depend on the extractor's weights).
-    public func candidateRecall(schema: Schema, goldPath: String, encoder: SentenceEncoder, dates: DateOrder? = nil) throws(QuarryError)
-        -> [CandidateRecall]
+    /// for their features (candidates do not depend on the extractor's weights), its dates read as
+    /// extraction reads them by default. `goldDates` reads the gold file's ambiguous dates.
+    public func candidateRecall(schema: Schema, goldPath: String, encoder: SentenceEncoder, goldDates: DateOrder = .monthFirst)
+        throws(QuarryError) -> [CandidateRecall]
     {
         let gold: [GoldRow]
-        do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates ?? .monthFirst) } catch { throw .tuning(error) }
+        do { gold = try GoldFile.load(goldPath, schema: schema, dates: goldDates) } catch { throw .tuning(error) }
         let records: [DocumentRecord]
         do { records = try store.documents().filter { $0.status != .failed } } catch { throw .store(error) }
         let index = DocumentNameIndex(records.map(\.path))
         let byPath = Dictionary(records.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        let extractor = SpanExtractor(schema: schema, embedder: encoder, dates: dates)
+        let extractor = SpanExtractor(schema: schema, embedder: encoder, collectionDates: try CollectionDates.order(in: store))
         var candidates: [String: [String: [Value]]] = [:]
         for row in gold {
             guard let path = index.match(row.document), candidates[path] == nil, let record = byPath[path] else { continue }

@@ -82,26 +82,26 @@ public struct TableExtraction: Sendable {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
         } catch { throw .schema(error) }
+        let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
+            .ingest(request.paths, progress: progress)
         switch request.extractor {
         case .span:
             return try run(
-                request, schema: schema, validator: validator, clock: clock, progress: progress,
+                request, schema: schema, validator: validator, ingest: ingest, clock: clock, progress: progress,
                 extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
         case .llm:
             return try run(
-                request, schema: schema, validator: validator, clock: clock, progress: progress,
-                extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder))
+                request, schema: schema, validator: validator, ingest: ingest, clock: clock, progress: progress,
+                extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder, store: store))
         }
     }
 
     private func run<Extractor: ExtractorPolicy>(
-        _ request: ExtractRequest, schema: Schema, validator: Validator,
+        _ request: ExtractRequest, schema: Schema, validator: Validator, ingest: IngestReport,
         clock: ContinuousClock.Instant, progress: any ProgressReporter,
         extractor: Extractor
     ) throws(QuarryError) -> ExtractReport {
         let files = Set(try FileDiscovery.files(in: request.paths))
-        let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
-            .ingest(request.paths, progress: progress)
 
         let layout = ResultMapping.layout(schema, table: request.table)
         let change: TableChange
@@ -181,14 +181,22 @@ public struct TableExtraction: Sendable {
         return report
     }
 
-    /// The span extractor, with the parameters `spanParameters` chooses.
+    /// The span extractor, with the parameters `spanParameters` chooses; without a date order
+    /// asked for, ambiguous dates a document does not settle are read as the store's documents
+    /// agree (`CollectionDates`).
     static func spanExtractor(
         _ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder,
         store: Store? = nil
     ) throws(QuarryError) -> SpanExtractor {
         SpanExtractor(
             schema: schema, parameters: try spanParameters(request, schema: schema, store: store),
-            embedder: encoder, dates: request.dates)
+            embedder: encoder, dates: request.dates, collectionDates: try collectionDates(request, store: store))
+    }
+
+    /// The order for ambiguous dates a document does not settle: the store's, unless the request fixes the order.
+    static func collectionDates(_ request: ExtractRequest, store: Store?) throws(QuarryError) -> DateOrder {
+        guard request.dates == nil, let store else { return .monthFirst }
+        return try CollectionDates.order(in: store)
     }
 
     /// The span extractor's parameters: the request's parameter file, or (when no such file
@@ -234,13 +242,14 @@ public struct TableExtraction: Sendable {
     }
 
     /// The language-model extractor, on the request's GGUF file or the default model.
-    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder) throws(QuarryError)
-        -> LanguageModelExtractor
+    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder, store: Store? = nil)
+        throws(QuarryError) -> LanguageModelExtractor
     {
         let model: LanguageModel
         do { model = try LanguageModel(path: request.parametersPath) } catch { throw .model(error) }
         var options = LanguageModelExtractor.Options()
         options.dates = request.dates
+        options.collectionDates = try collectionDates(request, store: store)
         return LanguageModelExtractor(schema: schema, model: model, embedder: encoder, options: options)
     }
 

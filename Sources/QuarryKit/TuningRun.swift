@@ -120,7 +120,9 @@ public struct TuningRun: Sendable {
             throw .invalidOption(name: "paths", message: "tuning needs at least 2 documents with text (found \(records.count))")
         }
         let base = try baseParameters(request, schema: schema)
-        let policy = SpanExtractor(schema: schema, parameters: base, embedder: encoder, dates: request.dates)
+        let collectionDates = request.dates == nil ? try CollectionDates.order(in: store) : .monthFirst
+        let policy = SpanExtractor(
+            schema: schema, parameters: base, embedder: encoder, dates: request.dates, collectionDates: collectionDates)
         var report = TuneReport(table: request.table, method: request.method, base: base.version)
         report.unrecognisedGuidelines = GuidelineJudge(guidelines: request.rewards.guidelines, schema: schema).unrecognised.map(\.description)
         for guideline in report.unrecognisedGuidelines { progress.notice("guideline not understood, not used: \(guideline)") }
@@ -220,7 +222,7 @@ extension TuningRun {
     func baseParameters(_ request: TuneRequest, schema: Schema) throws(QuarryError) -> SpanParameters {
         var extract = ExtractRequest(schemaPath: request.schemaPath, table: request.table, paths: [])
         extract.parametersPath = request.base
-        return try TableExtraction.spanParameters(extract, schema: schema, store: store) ?? .zeroShot(for: schema)
+        return try TableExtraction.spanParameters(extract, schema: schema, store: store) ?? .zeroShot(for: schema, embedder: encoder)
     }
 
     /// Stores the tuned parameters as the table's next version with its lineage and metrics, and

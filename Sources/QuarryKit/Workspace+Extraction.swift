@@ -28,7 +28,8 @@ extension Workspace {
     /// Scores a table against gold rows (per-field precision, recall, F1, exact match), checks
     /// every evidence quote against its page, and stores the run; with `candidates`, also how many
     /// gold values were among the span extractor's candidates at all. The schema is the file at
-    /// `schemaPath`, else the one the table was extracted with.
+    /// `schemaPath`, else the one the table was extracted with. `dates` reads the gold file's
+    /// ambiguous dates; the candidates read the documents' as extraction does by default.
     public func evaluate(
         table: String, goldPath: String, schemaPath: String? = nil,
         dates: DateOrder = .monthFirst, candidates: Bool = false
@@ -42,7 +43,7 @@ extension Workspace {
         }
         var result = try evaluation.run(table: table, schema: schema, goldPath: goldPath, dates: dates)
         if candidates {
-            result.candidates = try evaluation.candidateRecall(schema: schema, goldPath: goldPath, encoder: try Self.encoder(), dates: dates)
+            result.candidates = try evaluation.candidateRecall(schema: schema, goldPath: goldPath, encoder: try Self.encoder(), goldDates: dates)
         }
         return result
     }

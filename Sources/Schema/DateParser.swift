@@ -24,21 +24,32 @@ extension ValueParser {
         return scanner.matches(at: 0).first { $0.end == scanner.tokens.count }?.date
     }
 
-    /// Day-first when the unambiguous numeric dates among `texts` say so (`25/12/2018`), else
-    /// month-first. Texts that are not `n/n/n` (or with `-`, `.`) are ignored.
-    public static func dateOrder(of texts: some Sequence<String>) -> DateOrder {
-        var dayFirst = 0, monthFirst = 0
-        for text in texts {
-            let parts = text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
-            guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
-            if parts[0] > 12 { dayFirst += 1 } else if parts[1] > 12 { monthFirst += 1 }
-        }
-        return dayFirst > monthFirst ? .dayFirst : .monthFirst
+    /// Day-first when the unambiguous numeric dates among `texts` say so (`25/12/2018`), month-first
+    /// when they say that (`12/25/2018`), else `fallback`. Texts that are not `n/n/n` (or with `-`,
+    /// `.`) are ignored.
+    public static func dateOrder(of texts: some Sequence<String>, fallback: DateOrder = .monthFirst) -> DateOrder {
+        dateVotes(of: texts).order ?? fallback
     }
 
     /// `dateOrder(of:)` over the whitespace-separated words of a text, trimmed of punctuation.
-    public static func dateOrder(ofText text: String) -> DateOrder {
-        dateOrder(
+    public static func dateOrder(ofText text: String, fallback: DateOrder = .monthFirst) -> DateOrder {
+        dateVotes(ofText: text).order ?? fallback
+    }
+
+    /// How many of the numeric dates among `texts` can only be read day first, and how many only month first.
+    public static func dateVotes(of texts: some Sequence<String>) -> DateVotes {
+        var votes = DateVotes()
+        for text in texts {
+            let parts = text.split { $0 == "/" || $0 == "-" || $0 == "." }.compactMap { Int($0) }
+            guard parts.count == 3, parts[0] <= 31, parts[1] <= 31 else { continue }
+            if parts[0] > 12 { votes.dayFirst += 1 } else if parts[1] > 12 { votes.monthFirst += 1 }
+        }
+        return votes
+    }
+
+    /// `dateVotes(of:)` over the whitespace-separated words of a text, trimmed of punctuation.
+    public static func dateVotes(ofText text: String) -> DateVotes {
+        dateVotes(
             of: text.split(whereSeparator: \.isWhitespace).lazy.map {
                 String($0.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()[]")))
             })

@@ -14,6 +14,20 @@ public enum DateOrder: Sendable, Hashable {
     case monthFirst
 }
 
+/// Counts of numeric dates that settle the order by themselves (`25/12/2018` day first,
+/// `12/25/2018` month first): the evidence a document, or a collection, gives for `DateOrder`.
+public struct DateVotes: Sendable, Hashable {
+    public var dayFirst = 0
+    public var monthFirst = 0
+
+    public init(dayFirst: Int = 0, monthFirst: Int = 0) { self.dayFirst = dayFirst; self.monthFirst = monthFirst }
+
+    /// The order the majority says; nil on a tie (no evidence either way).
+    public var order: DateOrder? {
+        dayFirst > monthFirst ? .dayFirst : monthFirst > dayFirst ? .monthFirst : nil
+    }
+}
+
 extension ValueParser {
     /// A yes/no answer, case-insensitive, surrounding whitespace and punctuation ignored:
     /// true for `yes`, `y`, `true`, `x`, `1`, `checked`, `✓`, `✔`, `☑`, `☒`, `ja`, `oui`, `sí`/`si`;

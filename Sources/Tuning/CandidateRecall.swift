@@ -9,24 +9,34 @@ public struct CandidateRecall: Sendable, Codable, Equatable {
     /// Gold values some candidate equals (`ValueMatch`), and all gold values.
     public let found: Int
     public let gold: Int
+    /// The gold values no candidate equals, with their documents: what to look at first.
+    public let missed: [Miss]
     /// `found / gold`; 0 when the gold holds no value.
     public var recall: Double { gold == 0 ? 0 : Double(found) / Double(gold) }
 
-    public init(field: String, found: Int, gold: Int) { self.field = field; self.found = found; self.gold = gold }
+    /// A gold value that no candidate of its document equals.
+    public struct Miss: Sendable, Codable, Equatable {
+        public let document: String
+        public let value: String
+    }
 
-    private enum CodingKeys: String, CodingKey { case field, found, gold, recall }
+    public init(field: String, found: Int, gold: Int, missed: [Miss] = []) {
+        self.field = field; self.found = found; self.gold = gold; self.missed = missed
+    }
+
+    private enum CodingKeys: String, CodingKey { case field, found, gold, recall, missed }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             field: try c.decode(String.self, forKey: .field), found: try c.decode(Int.self, forKey: .found),
-            gold: try c.decode(Int.self, forKey: .gold))
+            gold: try c.decode(Int.self, forKey: .gold), missed: try c.decodeIfPresent([Miss].self, forKey: .missed) ?? [])
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(field, forKey: .field); try c.encode(found, forKey: .found); try c.encode(gold, forKey: .gold)
-        try c.encode(recall, forKey: .recall)
+        try c.encode(recall, forKey: .recall); try c.encode(missed, forKey: .missed)
     }
 }
 
@@ -38,6 +48,7 @@ extension Evaluator {
         let columns = self.columns(schema.fields, prefix: [])
         let index = DocumentIndex(candidates.keys)
         var counts = [(found: Int, gold: Int)](repeating: (0, 0), count: columns.count)
+        var missed = [[CandidateRecall.Miss]](repeating: [], count: columns.count)
         for row in gold {
             let offered = index.match(row.document).flatMap { candidates[$0] } ?? [:]
             let options = Value.object(offered.mapValues { Value.array($0) })
@@ -45,10 +56,16 @@ extension Evaluator {
                 let pool = values(options, path[...])
                 for g in values(.object(row.fields), path[...]) {
                     counts[i].gold += 1
-                    if pool.contains(where: { ValueMatch.pairs([$0], [g]) == 1 }) { counts[i].found += 1 }
+                    if pool.contains(where: { ValueMatch.pairs([$0], [g]) == 1 }) {
+                        counts[i].found += 1
+                    } else {
+                        missed[i].append(.init(document: row.document, value: g.description))
+                    }
                 }
             }
         }
-        return zip(columns, counts).map { CandidateRecall(field: $0.joined(separator: "."), found: $1.found, gold: $1.gold) }
+        return columns.indices.map {
+            CandidateRecall(field: columns[$0].joined(separator: "."), found: counts[$0].found, gold: counts[$0].gold, missed: missed[$0])
+        }
     }
 }

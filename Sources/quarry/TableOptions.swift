@@ -9,6 +9,9 @@ struct TableOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The table (letters, digits and _) that is filled, or whose extractor is tuned or trained.", valueName: "name"))
     var table: String
 
-    @Option(help: ArgumentHelp("Ambiguous numeric dates like 03/04/2024: auto (decided per document), day-first or month-first.", valueName: "order"))
+    @Option(
+        help: ArgumentHelp(
+            "Ambiguous numeric dates like 03/04/2024: auto (as the document's other dates say, else as most of the database's documents do), day-first or month-first.",
+            valueName: "order"))
     var dates = DateReading.auto
 }

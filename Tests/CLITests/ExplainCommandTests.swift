@@ -13,7 +13,7 @@ import Testing
         let run = try CLI.run(["explain", "--table", "invoices", "--document", "nightjar", "--json", "--db", ws.db])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try #require(run.json as? [String: Any], "\(run.stdout)")
-        #expect((report["extractor"] as? String)?.hasPrefix("span/zero-shot/") == true)
+        #expect((report["extractor"] as? String)?.hasPrefix("span/zero-shot.prior-") == true)
         let fields = try #require(report["fields"] as? [[String: Any]])
         #expect(fields.count == 12, "every field of the invoice schema")
         let text = try String(contentsOfFile: ws.docs + "/invoice-nightjar-studio-nj-2024-007.md", encoding: .utf8)

@@ -117,7 +117,7 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
             return try #require(run.json as? [String: Any], "\(run.stdout)")
         }
-        #expect((try extract()["model"] as? String)?.hasPrefix("span/zero-shot/") == true)
+        #expect((try extract()["model"] as? String)?.hasPrefix("span/zero-shot.prior-") == true)
         #expect(try CLI.run(["models", "promote", "invoices-v1", "--db", db]).status == 0)
         let promoted = try extract()
         #expect((promoted["model"] as? String)?.hasPrefix("span/invoices-v1/") == true && promoted["extracted"] as? Int == 1, "\(promoted)")

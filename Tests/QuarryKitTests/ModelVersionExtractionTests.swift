@@ -48,7 +48,7 @@ struct ModelVersionExtractionTests {
     @Test func extractionUsesThePromotedVersionAndLogsEveryDocument() throws {
         let ws = try ScratchWorkspace(fixtures: Self.sample)
         let zeroShot = try extract(ws)
-        #expect(zeroShot.model == "span/zero-shot/\(encoder.name)" && zeroShot.extracted == 2)
+        #expect(zeroShot.model == "span/zero-shot.\(SpanPrior.shipped.id)/\(encoder.name)" && zeroShot.extracted == 2)
         #expect(filled(zeroShot, "total") ?? 0 > 0, "the prior should find a total: \(zeroShot.filled)")
 
         try addVersion(ws, "invoices-v1")

@@ -219,7 +219,13 @@ import Testing
             "/docs/b.pdf": ["total": [.number(4)]],
         ]
         let recall = Evaluator.candidateRecall(schema: schema, candidates: candidates, gold: gold)
-        #expect(recall == [CandidateRecall(field: "total", found: 1, gold: 3), CandidateRecall(field: "parties", found: 1, gold: 2)])
+        // The values no candidate equals are listed with their documents: what to look at first.
+        #expect(
+            recall == [
+                CandidateRecall(
+                    field: "total", found: 1, gold: 3, missed: [.init(document: "b.pdf", value: "3"), .init(document: "c.pdf", value: "1")]),
+                CandidateRecall(field: "parties", found: 1, gold: 2, missed: [.init(document: "a.pdf", value: "Beta")]),
+            ])
         #expect(abs(recall[0].recall - 1.0 / 3) < 1e-12 && CandidateRecall(field: "x", found: 0, gold: 0).recall == 0)
     }
 }
