@@ -26,6 +26,7 @@
 @_exported import enum Tensors.BLASRuntime
 @_exported import struct Tuning.CandidateRecall
 @_exported import struct Tuning.EvaluationReport
+@_exported import struct Tuning.FieldFill
 @_exported import struct Tuning.FieldScore
 @_exported import enum Tuning.ListCredit
 @_exported import struct Tuning.RewardConfiguration

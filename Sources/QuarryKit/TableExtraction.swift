@@ -280,15 +280,3 @@ public struct TableExtraction: Sendable {
         }
     }
 }
-
-extension Value {
-    /// Null, an empty list or empty text.
-    var isEmptyValue: Bool {
-        switch self {
-        case .null: true
-        case .array(let items): items.isEmpty
-        case .string(let s): s.isEmpty
-        default: false
-        }
-    }
-}

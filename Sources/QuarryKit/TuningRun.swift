@@ -67,6 +67,8 @@ public struct TuneReport: Sendable, Codable {
     /// Supervised training: the mean log-likelihood of the gold answers after each epoch.
     public var likelihood: [Double] = []
     public var stoppedEarly = false
+    /// Fields tuning had silenced on the held-back documents, whose starting weights were kept.
+    public var restored: [FieldFill] = []
     public var before: UnlabelledScore?
     public var after: UnlabelledScore?
     public var gold: GoldComparison?
@@ -172,6 +174,7 @@ public struct TuningRun: Sendable {
         report.heldBack = result.heldBack.count
         report.steps = result.steps
         report.stoppedEarly = result.stoppedEarly
+        report.restored = result.restored
         report.before = result.before
         report.after = result.after
 

@@ -107,3 +107,15 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension Value {
+    /// Null, an empty list or empty text: a field left unfilled.
+    public var isEmptyValue: Bool {
+        switch self {
+        case .null: true
+        case .array(let items): items.isEmpty
+        case .string(let s): s.isEmpty
+        default: false
+        }
+    }
+}

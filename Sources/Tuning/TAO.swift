@@ -54,13 +54,15 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         /// Indices into the documents given to `run`.
         public let training: [Int]
         public let heldBack: [Int]
+        /// Fields whose starting weights were kept because tuning had silenced them (`keepingFilledFields`).
+        public let restored: [FieldFill]
 
         public init(
             policy: Policy, before: UnlabelledScore, after: UnlabelledScore, steps: [Step], stoppedEarly: Bool,
-            training: [Int], heldBack: [Int]
+            training: [Int], heldBack: [Int], restored: [FieldFill] = []
         ) {
             self.policy = policy; self.before = before; self.after = after; self.steps = steps
-            self.stoppedEarly = stoppedEarly; self.training = training; self.heldBack = heldBack
+            self.stoppedEarly = stoppedEarly; self.training = training; self.heldBack = heldBack; self.restored = restored
         }
     }
 
@@ -136,11 +138,37 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             if smoothed > best + 1e-4 { best = smoothed; sinceBest = 0 } else { sinceBest += 1 }
             if sinceBest >= settings.patience, step < settings.steps { stoppedEarly = true; break }
         }
-        let tuned = optimizer.policy
+        let (tuned, restored) = keepingFilledFields(optimizer.policy, on: heldBack.isEmpty ? training : heldBack, prepared: prepared)
         let after = evaluate(tuned, heldBack, documents, prepared, evaluationMix)
         return Result(
             policy: tuned, before: before, after: after, steps: steps, stoppedEarly: stoppedEarly,
-            training: training, heldBack: heldBack)
+            training: training, heldBack: heldBack, restored: restored)
+    }
+
+    /// The tuned policy, with the starting parameters of every field it silenced put back: a
+    /// field the starting policy fills in at least a fifth of the documents that the tuned one
+    /// fills in less than half as often. Without labels nothing says the field is absent, and an
+    /// empty answer is the one no judge can fault (a reward hack, seen on lists of parties), so
+    /// tuning is not trusted to silence a field.
+    func keepingFilledFields(_ tuned: Policy, on indices: [Int], prepared: [Policy.Prepared]) -> (Policy, [FieldFill]) {
+        guard !indices.isEmpty else { return (tuned, []) }
+        func fills(_ p: Policy) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for d in indices {
+                for (field, value) in p.decode(prepared[d]).row where !value.isEmptyValue { counts[field, default: 0] += 1 }
+            }
+            return counts
+        }
+        let start = fills(policy), now = fills(tuned)
+        var vector = tuned.parameterVector
+        let base = policy.parameterVector
+        var restored: [FieldFill] = []
+        for block in tuned.parameterBlocks {
+            guard let field = block.field, let before = start[field], 5 * before >= indices.count, 2 * (now[field] ?? 0) < before else { continue }
+            vector.replaceSubrange(block.range, with: base[block.range])
+            restored.append(FieldFill(field: field, documents: indices.count, before: before, after: now[field] ?? 0))
+        }
+        return (restored.isEmpty ? tuned : tuned.with(parameterVector: vector), restored)
     }
 
     /// The decoded rows' mean reward on some documents (the consistency judge comparing each
@@ -169,6 +197,14 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             documents: indices.count, meanReward: total / n, validRows: Double(valid) / n,
             judges: Dictionary(uniqueKeysWithValues: judges.map { ($0.key, $0.value / Double(judged[$0.key] ?? 1)) }))
     }
+}
+
+/// How many of some documents a field was filled in before and after tuning.
+public struct FieldFill: Sendable, Equatable, Codable {
+    public let field: String
+    public let documents: Int
+    public let before: Int
+    public let after: Int
 }
 
 /// How a policy's decoded rows score without labels: the mean mixed reward, the share of rows

@@ -14,6 +14,11 @@ extension Tune {
                 + "(preparing \(String(format: "%.1f", r.prepareSeconds)) s)."
         ]
         for guideline in r.unrecognisedGuidelines { lines.append("Guideline not understood, not used: \(guideline)") }
+        for k in r.restored {
+            lines.append(
+                "Kept the starting weights of \(k.field): tuning filled it in \(k.after) of \(k.documents) held-back documents instead of \(k.before)."
+            )
+        }
         if let b = r.before, let a = r.after {
             lines.append("Held back: mean reward \(f(b.meanReward)) → \(f(a.meanReward)), valid rows \(f(b.validRows)) → \(f(a.validRows)).")
             let judges = b.judges.keys.sorted().map { "\($0) \(f(b.judges[$0]!)) → \(f(a.judges[$0] ?? .nan))" }

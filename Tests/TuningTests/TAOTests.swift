@@ -180,6 +180,31 @@ import Testing
         #expect(one.policy.parameterVector != SpanExtractor(schema: schema, embedder: HashingEmbedder()).parameterVector)
     }
 
+    @Test func aFieldTuningSilencedKeepsItsStartingWeights() throws {
+        // Tuning that raises one field's null score until it is never filled (the empty answer no
+        // judge can fault) gets that field's starting weights back; the other fields keep theirs.
+        let schema = SupervisedTrainingTests.schema
+        let documents = SupervisedTrainingTests.documents
+        let policy = SpanExtractor(schema: schema, embedder: HashingEmbedder())
+        let prepared = documents.map(policy.prepare)
+        let filled = schema.fields.first { field in
+            prepared.filter { !(policy.decode($0).row[field.name] ?? .null).isEmptyValue }.count * 2 >= documents.count
+        }!
+        let blocks = policy.parameterBlocks
+        var vector = policy.parameterVector
+        for block in blocks {
+            if block.field == filled.name { vector[block.range.upperBound - 1] = 1e6 } else { vector[block.range.lowerBound] += 0.25 }
+        }
+        let rewards = RewardConfiguration().factory(for: SpanExtractor.self, validator: try Validator(schema: schema), embedder: HashingEmbedder())
+        let tao = TAO(policy: policy, settings: TAO<SpanExtractor>.Settings(), rewards: rewards)
+        let (kept, restored) = tao.keepingFilledFields(policy.with(parameterVector: vector), on: Array(documents.indices), prepared: prepared)
+        #expect(restored.map(\.field) == [filled.name] && restored[0].after == 0 && restored[0].before * 2 >= documents.count)
+        for block in blocks {
+            let expected = block.field == filled.name ? policy.parameterVector[block.range] : vector[block.range]
+            #expect(kept.parameterVector[block.range] == expected, "\(block.field ?? "")")
+        }
+    }
+
     @Test func aJudgesScoreDoesNotDependOnTheOrderADictionaryIterates() {
         // Dictionaries with the same contents iterate in different orders from one instance to the
         // next; a mean summed in that order differs in its last bits, and TAO's advantages with it.
