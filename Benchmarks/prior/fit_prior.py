@@ -14,11 +14,15 @@ Steps (the data is ../shared/data; nothing of it is committed):
   2. for each set S and half H (tune, test):   # the candidates, features and vectors, with gold labels
        swift run quarry-bench span-data --db /tmp/quarry-ceilings/S-run.db \
            --schema Fixtures/schemas/S.json --gold /tmp/quarry-ceilings/gold/S-H.jsonl --out DATA/S-H [--day-first]
-     (--day-first for SROIE's receipts.) More schemas for the same documents (fields renamed and
-     described in other words) can be dumped the same way; they teach the query side that
-     wording varies.
-  3. python3 Benchmarks/prior/fit_prior.py --data DATA --train sroie-tune,kleister-tune,cuad-tune \
-         --report sroie-test,kleister-test,cuad-test --write Sources/Extraction/SpanPriorWeights.swift
+     (--day-first for SROIE's receipts.) The same documents are dumped again under a reworded
+     schema (fields renamed and described in other words: Benchmarks/prior/reword.py S training
+     GOLD PREFIX, then span-data with PREFIX.json and PREFIX.jsonl, out DATA/paraS-tune); these
+     teach the query side that wording varies. The `report` rewordings are never learnt from:
+     dump the TEST halves with them (DATA/paraS-test) to report on wording the prior never saw.
+  3. python3 Benchmarks/prior/fit_prior.py --data DATA \
+         --train sroie-tune,kleister-tune,cuad-tune,parasroie-tune,parakleister-tune,paracuad-tune \
+         --report sroie-test,kleister-test,cuad-test,parasroie-test,parakleister-test,paracuad-test \
+         --write Sources/Extraction/SpanPriorWeights.swift
 
 Only TUNE halves are learnt from; the report is on the TEST halves. The loss is the policy's own:
 for a single-valued field, −log of the softmax probability (over null and every option) of the
