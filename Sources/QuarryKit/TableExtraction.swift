@@ -82,17 +82,26 @@ public struct TableExtraction: Sendable {
             schema = try Schema.load(request.schemaPath)
             validator = try Validator(schema: schema, file: request.schemaPath)
         } catch { throw .schema(error) }
-        let ingest = try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder)
-            .ingest(request.paths, progress: progress)
+        // The model is read (and a wrong --model refused) before anything is ingested; the
+        // collection's date order is read after, from the documents as ingested.
+        func ingest() throws(QuarryError) -> IngestReport {
+            try Ingestor(store: store, password: request.password, parsing: parsing, encoder: encoder).ingest(request.paths, progress: progress)
+        }
         switch request.extractor {
         case .span:
-            return try run(
-                request, schema: schema, validator: validator, ingest: ingest, clock: clock, progress: progress,
-                extractor: try Self.spanExtractor(request, schema: schema, encoder: encoder, store: store))
+            let parameters = try Self.spanParameters(request, schema: schema, store: store)
+            let ingested = try ingest()
+            let extractor = SpanExtractor(
+                schema: schema, parameters: parameters, embedder: encoder, dates: request.dates,
+                collectionDates: try Self.collectionDates(request, store: store))
+            return try run(request, schema: schema, validator: validator, ingest: ingested, clock: clock, progress: progress, extractor: extractor)
         case .llm:
+            let model: LanguageModel
+            do { model = try LanguageModel(path: request.parametersPath) } catch { throw .model(error) }
+            let ingested = try ingest()
             return try run(
-                request, schema: schema, validator: validator, ingest: ingest, clock: clock, progress: progress,
-                extractor: try Self.languageModelExtractor(request, schema: schema, encoder: encoder, store: store))
+                request, schema: schema, validator: validator, ingest: ingested, clock: clock, progress: progress,
+                extractor: try Self.languageModelExtractor(request, schema: schema, model: model, encoder: encoder, store: store))
         }
     }
 
@@ -241,12 +250,10 @@ public struct TableExtraction: Sendable {
         return parameters
     }
 
-    /// The language-model extractor, on the request's GGUF file or the default model.
-    static func languageModelExtractor(_ request: ExtractRequest, schema: Schema, encoder: SentenceEncoder, store: Store? = nil)
-        throws(QuarryError) -> LanguageModelExtractor
-    {
-        let model: LanguageModel
-        do { model = try LanguageModel(path: request.parametersPath) } catch { throw .model(error) }
+    /// The language-model extractor on `model` (the request's GGUF file or the default model).
+    static func languageModelExtractor(
+        _ request: ExtractRequest, schema: Schema, model: LanguageModel, encoder: SentenceEncoder, store: Store? = nil
+    ) throws(QuarryError) -> LanguageModelExtractor {
         var options = LanguageModelExtractor.Options()
         options.dates = request.dates
         options.collectionDates = try collectionDates(request, store: store)
