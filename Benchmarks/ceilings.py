@@ -21,7 +21,10 @@ measurements:
 Per field it prints candidate recall, supervised fit (TUNE), and the F1 on TEST of supervised
 training, zero-shot and TAO, then the loss attributed to each stage, in F1 points of the field:
 candidates (1 − candidate recall), model (candidate recall − supervised fit), generalisation
-(supervised fit − supervised on TEST) and reward (supervised − TAO on TEST). Candidate recall is
+(supervised fit − supervised on TEST) and reward (supervised − TAO on TEST). Then each judge's
+AUC at telling right values from wrong among the samples of the zero-shot and of the tuned
+extractor, on the documents quarry tune held back from TUNE (it gets the TUNE gold with --gold,
+which it uses for that report only). Candidate recall is
 a recall and the others are F1, so the split is an attribution, not an identity. The work
 directory is tao.py's (default /tmp/quarry-ceilings); the sets need ../shared/data.
 """
@@ -59,6 +62,14 @@ def ceilings(name, result, a, work):
     result["candidate_gold"] = {f: c["gold"] for f, c in recall.items()}
     result["fit"] = {f["field"]: f["f1"] for f in fit["fields"]}
     result["fit_micro_f1"] = fit["micro"]["f1"]
+    # The judges' separation, measured by quarry tune on its held-back TUNE documents (--gold is
+    # used there for reports only).
+    tuned = tao.load_json(os.path.join(out, f"{name}-tao-tune.json")).get("gold") or {}
+    result["judges"] = {j["judge"]: dict(before=j.get("auc"), after=None, right=j["right"], wrong=j["wrong"])
+                        for j in tuned.get("judges_before", [])}
+    for j in tuned.get("judges_after", []):
+        if j["judge"] in result["judges"]:
+            result["judges"][j["judge"]]["after"] = j.get("auc")
     found = sum(c["found"] for c in recall.values())
     total = sum(c["gold"] for c in recall.values())
     result["candidate_recall_micro"] = found / total if total else 0.0
@@ -85,6 +96,16 @@ def print_set(r):
               + " | ".join(fmt(x) for x in losses) + " |")
     print(f"| **micro** | | {fmt(r['candidate_recall_micro'])} | {fmt(r['fit_micro_f1'])} | "
           f"{fmt(m['supervised']['micro_f1'])} | {fmt(m['zero-shot']['micro_f1'])} | {fmt(m['tao']['micro_f1'])} | | | | |\n")
+    calibrated = {k: v["calibration"] for k, v in m.items() if (v.get("calibration") or {}).get("cells")}
+    if calibrated:
+        print("Confidence on TEST, expected calibration error (values with a confidence): "
+              + ", ".join(f"{k} {c['expected_calibration_error']:.3f} ({c['cells']})" for k, c in calibrated.items()) + "\n")
+    if r.get("judges"):
+        print("| judge | right / wrong values | AUC, zero-shot samples | AUC, tuned samples |")
+        print("|---|---|---|---|")
+        for judge, j in r["judges"].items():
+            print(f"| {judge} | {j['right']} / {j['wrong']} | {fmt(j['before'])} | {fmt(j['after'])} |")
+        print()
 
 
 def main():
@@ -104,7 +125,8 @@ def main():
         ap.error(f"unknown set(s) {', '.join(unknown)}; choose from {', '.join(tao.SETS)}")
     require_quarry(a.quarry)
     # tao.py's options, as its defaults give them.
-    a.steps, a.tune_args, a.train_args, a.report_gold, a.fresh = 0, "", "", False, False
+    # --report-gold: quarry tune measures its judges against the TUNE gold (never trains on it).
+    a.steps, a.tune_args, a.train_args, a.report_gold, a.fresh = 0, "", "", True, False
     a.no_guidelines, a.guidelines = not a.guidelines, tao.GUIDELINES
     a.seed_from = "/tmp/quarry-extraction-eval"
     a.data = os.path.normpath(a.data)

@@ -194,7 +194,8 @@ def extract_and_score(name, method, table, model, schema, db, test, test_gold, a
                 docs_per_second=extract["extracted"] / extract["seconds"] if extract["seconds"] > 0 else 0,
                 issues=extract["issues"], eval_run=evaluation["run"],
                 micro_f1=report["micro"]["f1"], macro_f1=report["macro_f1"],
-                fields={f["field"]: f["f1"] for f in report["fields"]}, missing=len(report["missing"]), eval=report)
+                fields={f["field"]: f["f1"] for f in report["fields"]}, missing=len(report["missing"]), eval=report,
+                calibration=evaluation.get("calibration"))
 
 
 def evaluate_set(name, spec, a, work, methods):

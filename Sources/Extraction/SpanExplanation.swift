@@ -65,8 +65,10 @@ extension SpanExtractor {
             let w = weights(field)
             let s = scores(options, w)
             let chosen = Set(decoded.decisions[f])
-            let normaliser = Self.logSumExp([w.nullScore] + s)
-            func probability(_ i: Int) -> Double { multiple ? Self.sigmoid(s[i] - w.nullScore) : exp(s[i] - normaliser) }
+            // Probabilities are of values: an option's is that of its value's best occurrence.
+            let probabilities = valueProbabilities(prepared)[f]
+            let normaliser = Self.logSumExp([w.nullScore] + options.representatives(s).map { s[$0] })
+            func probability(_ i: Int) -> Double { probabilities[i] }
             let names = options.width == parameters.features.count ? parameters.features : parameters.rowFeatures
             let ranked = s.indices.sorted { s[$0] > s[$1] }
             let shown = Array(ranked.prefix(limit)) + ranked.dropFirst(limit).filter(chosen.contains)

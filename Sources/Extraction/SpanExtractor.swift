@@ -7,7 +7,9 @@ import Schema
 /// text is a value of the field's type, scores each with a linear model over `SpanFeatures`, and
 /// chooses: a single-valued field takes the best candidate unless null scores higher (a softmax
 /// over the candidates and null); a multi-valued field includes each candidate whose score beats
-/// the field's threshold (independent logistic choices), duplicates merged.
+/// the field's threshold (independent logistic choices). Its probabilities are over values: a
+/// value the document repeats counts once, with the score of its best occurrence
+/// (`FieldOptions.groupByValue`).
 ///
 /// Zero-shot, the weights are `SpanParameters.zeroShot`; tuning changes them per field.
 public struct SpanExtractor: ExtractorPolicy {
@@ -157,6 +159,7 @@ public struct SpanExtractor: ExtractorPolicy {
                 exampleKinds: SpanFeatures.exampleKinds(of: schema.fields[f]), similarity: similarity,
                 match: { field($0) })
         }
+        for f in fields.indices { fields[f]?.groupByValue() }
         return Prepared(fields: fields, pageNumbers: document.pages.map(\.number))
     }
 
@@ -187,7 +190,7 @@ public struct SpanExtractor: ExtractorPolicy {
             let w = weights(field)
             let s = scores(options, w)
             if isList[f] {
-                decisions[f] = s.indices.filter { s[$0] > w.nullScore }
+                decisions[f] = options.representatives(s).filter { s[$0] > w.nullScore }
             } else {
                 let ranked = s.indices.filter { s[$0] > w.nullScore }.map { ($0, s[$0] - w.nullScore) }.sorted { $0.1 > $1.1 }
                 if !ranked.isEmpty { single.append((f, ranked)) }
@@ -201,7 +204,24 @@ public struct SpanExtractor: ExtractorPolicy {
                 taken.insert(SpanKey(spans[pick.option]))
             }
         }
-        return candidate(decisions, prepared)
+        return candidate(decisions, prepared, confidences: valueProbabilities(prepared))
+    }
+
+    /// Per field, each option's value's probability under the policy at temperature 1: for a
+    /// single-valued field its share of the softmax over null and the values, for a list its
+    /// logistic chance of being included. It is the confidence a decoded value's evidence carries.
+    func valueProbabilities(_ prepared: Prepared) -> [[Double]] {
+        schema.fields.enumerated().map { f, field in
+            guard let options = prepared.fields[f] else { return [] }
+            let w = weights(field)
+            let s = scores(options, w)
+            let choices = options.representatives(s)
+            let normaliser = Self.logSumExp([w.nullScore] + choices.map { s[$0] })
+            return s.indices.map { i in
+                let best = s[choices[options.group[i]]]
+                return isList[f] ? Self.sigmoid(best - w.nullScore) : exp(best - normaliser)
+            }
+        }
     }
 
     /// A span's place, to tell when two fields chose the same one.
@@ -214,21 +234,22 @@ public struct SpanExtractor: ExtractorPolicy {
         let t = max(temperature, 1e-6)
         let list = isList
         let fieldScores = schema.fields.enumerated().map { f, field in prepared.fields[f].map { scores($0, weights(field)) } }
+        let choices = schema.fields.indices.map { f in fieldScores[f].map { prepared.fields[f]!.representatives($0) } ?? [] }
         return (0..<count).map { _ in
             var decisions: [[Int]] = []
             for (f, field) in schema.fields.enumerated() {
                 guard let s = fieldScores[f] else { decisions.append([]); continue }
                 let null = weights(field).nullScore
                 if list[f] {
-                    decisions.append(s.indices.filter { generator.unit() < Self.sigmoid((s[$0] - null) / t) })
+                    decisions.append(choices[f].filter { generator.unit() < Self.sigmoid((s[$0] - null) / t) })
                 } else {
-                    let logits = [null / t] + s.map { $0 / t }
+                    let logits = [null / t] + choices[f].map { s[$0] / t }
                     let top = logits.max()!
                     let p = logits.map { exp($0 - top) }
                     var u = generator.unit() * p.reduce(0, +)
                     var pick = p.count - 1
                     for (i, pi) in p.enumerated() { u -= pi; if u < 0 { pick = i; break } }
-                    decisions.append(pick == 0 ? [] : [pick - 1])
+                    decisions.append(pick == 0 ? [] : [choices[f][pick - 1]])
                 }
             }
             return candidate(decisions, prepared)
@@ -253,12 +274,12 @@ public struct SpanExtractor: ExtractorPolicy {
             guard let options = prepared.fields[f] else { return 0 }
             let w = weights(field)
             let s = scores(options, w)
-            let chosen = candidate.decisions[f]
+            let chosen = candidate.decisions[f], choices = options.representatives(s)
             if list[f] {
                 let included = Set(chosen)
-                return s.indices.reduce(0) { $0 + Self.logSigmoid(included.contains($1) ? s[$1] - w.nullScore : w.nullScore - s[$1]) }
+                return choices.reduce(0) { $0 + Self.logSigmoid(included.contains($1) ? s[$1] - w.nullScore : w.nullScore - s[$1]) }
             }
-            return (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp([w.nullScore] + s)
+            return (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp([w.nullScore] + choices.map { s[$0] })
         }
     }
 
@@ -270,9 +291,12 @@ public struct SpanExtractor: ExtractorPolicy {
             guard list[f], let options = prepared.fields[f] else { return [] }
             let w = weights(field)
             let included = Set(candidate.decisions[f])
-            return scores(options, w).enumerated().map { i, s in
-                Self.logSigmoid(included.contains(i) ? s - w.nullScore : w.nullScore - s)
+            let s = scores(options, w)
+            var result = [Double](repeating: 0, count: s.count)
+            for i in options.representatives(s) {
+                result[i] = Self.logSigmoid(included.contains(i) ? s[i] - w.nullScore : w.nullScore - s[i])
             }
+            return result
         }
     }
 
@@ -285,7 +309,7 @@ public struct SpanExtractor: ExtractorPolicy {
             let s = scores(options, w)
             let base = starts[f], n = SpanFeatures.width(of: field) + 1
             let included = Set(candidate.decisions[f])
-            for i in s.indices where i < optionWeights[f].count && optionWeights[f][i] != 0 {
+            for i in options.representatives(s) where i < optionWeights[f].count && optionWeights[f][i] != 0 {
                 // d/dz log σ(±z) with z = s − null, times the option's weight.
                 let r = optionWeights[f][i] * ((included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore))
                 for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
@@ -305,25 +329,24 @@ public struct SpanExtractor: ExtractorPolicy {
             let s = scores(options, w)
             let base = starts[f]
             let n = SpanFeatures.width(of: field) + 1
-            let chosen = candidate.decisions[f]
+            let chosen = candidate.decisions[f], choices = options.representatives(s)
             if list[f] {
                 let included = Set(chosen)
-                for i in s.indices {
+                for i in choices {
                     // d/dz log σ(±z) with z = s − null.
                     let r = (included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore)
                     for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
                     g[base + n - 1] -= r
                 }
             } else {
-                let all = [w.nullScore] + s
-                let lse = Self.logSumExp(all)
+                let lse = Self.logSumExp([w.nullScore] + choices.map { s[$0] })
                 if let c = chosen.first {
                     for (k, x) in options.features(c).enumerated() { g[base + k] += x }
                 } else {
                     g[base + n - 1] += 1
                 }
                 g[base + n - 1] -= exp(w.nullScore - lse)
-                for i in s.indices {
+                for i in choices {
                     let p = exp(s[i] - lse)
                     for (k, x) in options.features(i).enumerated() { g[base + k] -= p * x }
                 }
@@ -352,18 +375,20 @@ public struct SpanExtractor: ExtractorPolicy {
             if gold.isEmpty { fields.insert(f); continue }
             guard !matching.isEmpty else { continue }
             fields.insert(f)
+            let s = scores(options, weights(field))
             if isList[f] {
-                decisions[f] = matching
+                let matches = Set(matching)
+                decisions[f] = options.representatives(s).filter(matches.contains)
             } else {
-                let s = scores(options, weights(field))
                 decisions[f] = [matching.max { s[$0] < s[$1] }!]
             }
         }
         return (candidate(decisions, prepared), fields)
     }
 
-    /// The row and evidence for a set of decisions, and which item each decision became.
-    private func candidate(_ decisions: [[Int]], _ prepared: Prepared) -> Candidate {
+    /// The row and evidence for a set of decisions, and which item each decision became; the
+    /// evidence carries the chosen options' `confidences` when given.
+    private func candidate(_ decisions: [[Int]], _ prepared: Prepared, confidences: [[Double]]? = nil) -> Candidate {
         var row: [String: Value] = [:]
         var evidence: [Evidence] = []
         var items = decisions.map { _ in [Int]() }
@@ -378,7 +403,7 @@ public struct SpanExtractor: ExtractorPolicy {
                             Evidence(
                                 field: "\(field.name)[\(values.count)].\(sub)", valueIndex: 0,
                                 location: Location(page: prepared.pageNumbers[c.page], start: c.start, end: c.end),
-                                quote: c.text, box: c.box))
+                                quote: c.text, box: c.box, confidence: confidences?[f][i]))
                     }
                     values.append(options.values[i])
                 }
@@ -393,7 +418,8 @@ public struct SpanExtractor: ExtractorPolicy {
                 evidence.append(
                     Evidence(
                         field: field.name, valueIndex: values.count,
-                        location: Location(page: prepared.pageNumbers[c.page], start: c.start, end: c.end), quote: c.text, box: c.box))
+                        location: Location(page: prepared.pageNumbers[c.page], start: c.start, end: c.end), quote: c.text, box: c.box,
+                        confidence: confidences?[f][i]))
                 values.append(value)
             }
             row[field.name] = isList[f] ? .array(values) : (values.first ?? .null)

@@ -13,6 +13,9 @@ struct FieldOptions: Sendable {
     var features: [Double] = []
     /// Features per option: `SpanFeatures.count`, or `RowFeatures.count` for table rows.
     var width = SpanFeatures.count
+    /// The options of each distinct value, and each option's group (`groupByValue`).
+    var groups: [[Int]] = []
+    var group: [Int] = []
 
     var count: Int { values.count }
 

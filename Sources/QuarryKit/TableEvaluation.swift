@@ -19,6 +19,9 @@ public struct TableEvaluation: Sendable {
         public let table: String
         public let report: EvaluationReport
         public let evidence: EvidenceCheck
+        /// How well the stored cells' confidences match how often they are right (cells without a
+        /// confidence, such as older rows', are left out).
+        public let calibration: Calibration
         /// Per field, the share of gold values among the span extractor's candidates (the most it
         /// could find); nil unless asked for.
         public var candidates: [CandidateRecall]?
@@ -63,6 +66,7 @@ public struct TableEvaluation: Sendable {
         do { gold = try GoldFile.load(goldPath, schema: schema, dates: dates) } catch { throw .tuning(error) }
         let startedAt = Date().formatted(.iso8601)
         var predicted: [String: [String: Value]] = [:]
+        var confidences: [String: [String: [Int: Double]]] = [:]
         var models = Set<String>()
         do {
             guard try store.resultTableLayout(table) != nil else {
@@ -73,12 +77,16 @@ public struct TableEvaluation: Sendable {
                 var values: [String: Value] = [:]
                 for field in schema.fields { values[field.name] = TableExtraction.storedValue(field, row) }
                 predicted[record.path] = values
+                for e in row.evidence where e.field == e.topField {
+                    if let confidence = e.confidence { confidences[record.path, default: [:]][e.field, default: [:]][e.valueIndex] = confidence }
+                }
             }
             models = try store.models(table: table)
         } catch let error as QuarryError { throw error } catch let error as StoreError { throw .store(error) } catch {
             throw .invalidOption(name: "table", message: "\(error)")
         }
         let report = Evaluator.evaluate(schema: schema, predicted: predicted, gold: gold)
+        let calibration = Evaluator.calibration(schema: schema, predicted: predicted, confidences: confidences, gold: gold)
         var metrics: [Metric] = []
         for score in report.fields + [report.micro] {
             metrics += [
@@ -94,6 +102,7 @@ public struct TableEvaluation: Sendable {
             Metric(field: "macro", name: "f1", value: report.macroF1),
             Metric(field: "macro", name: "exact", value: report.macroExact),
         ]
+        if calibration.cells > 0 { metrics.append(Metric(field: "confidence", name: "ece", value: calibration.expectedCalibrationError)) }
         let details = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
         let run = RunRecord(
             kind: "eval", table: table, model: models.sorted().joined(separator: ", "),
@@ -104,7 +113,7 @@ public struct TableEvaluation: Sendable {
                 Metric(
                     field: "evidence", name: "verified",
                     value: check.checked == 0 ? 1 : Double(check.checked - check.mismatched) / Double(check.checked)))
-            return Result(run: try store.recordRun(run, metrics: metrics), table: table, report: report, evidence: check)
+            return Result(run: try store.recordRun(run, metrics: metrics), table: table, report: report, evidence: check, calibration: calibration)
         } catch { throw .store(error) }
     }
 }

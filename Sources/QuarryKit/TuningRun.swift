@@ -54,6 +54,10 @@ public struct TuneReport: Sendable, Codable {
         public let documents: Int
         public let before: EvaluationReport
         public let after: EvaluationReport
+        /// How well each judge told right values from wrong ones among the samples of the base
+        /// and of the tuned version on these documents.
+        public var judgesBefore: [JudgeSeparation] = []
+        public var judgesAfter: [JudgeSeparation] = []
     }
 
     public var table: String
@@ -186,6 +190,13 @@ public struct TuningRun: Sendable {
             let before = Evaluator.evaluate(schema: schema, predicted: rows(policy), gold: gold, onlyPredicted: true)
             let after = Evaluator.evaluate(schema: schema, predicted: rows(result.policy), gold: gold, onlyPredicted: true)
             report.gold = .init(documents: before.documents, before: before, after: after)
+            let index = GoldIndex(gold)
+            let goldRow = { (d: Int) in index.row(for: records[d].path) }
+            // Every judge, weighted or not, is measured.
+            let judges = request.rewards.factory(
+                for: SpanExtractor.self, validator: validator, embedder: encoder, languageModel: languageModel, observing: true)
+            report.gold?.judgesBefore = tao.separation(of: policy, held, documents, prepared, judges: judges, gold: goldRow)
+            report.gold?.judgesAfter = tao.separation(of: result.policy, held, documents, prepared, judges: judges, gold: goldRow)
         }
 
         var tuned = result.policy.parameters

@@ -86,7 +86,9 @@ enum Migrations {
         //   T__evidence (row_id → T(id) CASCADE, field TEXT NOT NULL,  -- "total", "line_items[2].amount"
         //      value_index INTEGER NOT NULL, document_id INTEGER NOT NULL, page_number INTEGER NOT NULL,
         //      start INTEGER NOT NULL, "end" INTEGER NOT NULL,    -- code points into pages.text
-        //      quote TEXT NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL)  -- box on the page, NULL for text
+        //      quote TEXT NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL,  -- box on the page, NULL for text
+        //      confidence REAL)                     -- in [0, 1], NULL when the extractor gives none;
+        //                                           -- added to older tables when they are next prepared
         //   T__issues (row_id → T(id) CASCADE, field TEXT, rule TEXT, message TEXT)
         // Result table names never contain "__" nor end with "_", so the prefix identifies the owner.
         migrator.registerMigration("v3-results") { db in

@@ -133,7 +133,7 @@ extension Store {
                     if let x0, let y0, let x1, let y1 { box = Box(x0: Float(x0), y0: Float(y0), x1: Float(x1), y1: Float(y1)) }
                     return Evidence(
                         field: e["field"], valueIndex: e["value_index"], location: Location(page: e["page_number"], start: e["start"], end: e["end"]),
-                        quote: e["quote"], box: box)
+                        quote: e["quote"], box: box, confidence: e.hasColumn("confidence") ? e["confidence"] : nil)
                 }
                 let issues = try Row.fetchAll(
                     db,
@@ -318,14 +318,14 @@ struct ResultWriter {
         let evidence = try db.makeStatement(
             sql: """
                 INSERT INTO \(ResultNames.evidence(layout.name).sqlIdentifier)
-                    (row_id, field, value_index, document_id, page_number, start, "end", quote, x0, y0, x1, y1)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (row_id, field, value_index, document_id, page_number, start, "end", quote, x0, y0, x1, y1, confidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for e in row.evidence where covered.contains(e.topField) {
             try evidence.execute(arguments: [
                 rowID, e.field, e.valueIndex, row.documentID, e.location.page, e.location.start, e.location.end,
                 e.quote, e.box.map { Double($0.x0) }, e.box.map { Double($0.y0) },
-                e.box.map { Double($0.x1) }, e.box.map { Double($0.y1) },
+                e.box.map { Double($0.x1) }, e.box.map { Double($0.y1) }, e.confidence,
             ])
         }
         let issues = try db.makeStatement(

@@ -150,6 +150,7 @@ extension Store {
                             """, arguments: [layout.name, try Self.encode(layout), schema, now, now])
                     return .created
                 }
+                try Self.addConfidence(to: layout.name, db)
                 let (merged, added) = try Self.evolve(stored, to: layout, db)
                 if let schema {
                     try db.execute(sql: "UPDATE result_tables SET schema = ? WHERE name = ?", arguments: [schema, layout.name])
@@ -161,6 +162,13 @@ extension Store {
                 return .addedColumns(added)
             }
         }
+    }
+
+    /// Gives an evidence table made before cells had confidences its `confidence` column.
+    static func addConfidence(to table: String, _ db: Database) throws {
+        let evidence = ResultNames.evidence(table)
+        guard try !db.columns(in: evidence).contains(where: { $0.name == "confidence" }) else { return }
+        try db.execute(sql: "ALTER TABLE \(evidence.sqlIdentifier) ADD COLUMN confidence REAL")
     }
 
     /// The stored layout of a result table, nil if it does not exist. Columns are in table order:
@@ -222,7 +230,8 @@ extension Store {
                     start INTEGER NOT NULL,
                     "end" INTEGER NOT NULL,
                     quote TEXT NOT NULL,
-                    x0 REAL, y0 REAL, x1 REAL, y1 REAL
+                    x0 REAL, y0 REAL, x1 REAL, y1 REAL,
+                    confidence REAL
                 );
                 CREATE INDEX \((ResultNames.evidence(t) + "__by_row").sqlIdentifier)
                     ON \(ResultNames.evidence(t).sqlIdentifier)(row_id);

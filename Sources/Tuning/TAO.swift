@@ -171,6 +171,25 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         return (restored.isEmpty ? tuned : tuned.with(parameterVector: vector), restored)
     }
 
+    /// How well each judge of the reward separates right values from wrong ones among `policy`'s
+    /// samples for the documents at `indices` that have gold rows (for a report; gold never enters
+    /// tuning). The judges (`judges`, else the reward's) see the set as the starting policy decodes
+    /// the training documents, as the held-back evaluation does.
+    public func separation(
+        of policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
+        judges: RewardFactory? = nil, gold: (Int) -> [String: Value]?
+    ) -> [JudgeSeparation] {
+        let training = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed).training
+        let mix = (judges ?? rewards)(training.map { self.policy.decode(prepared[$0]).row })
+        let samples = indices.compactMap { d -> JudgeSeparation.Sample? in
+            guard let row = gold(d) else { return nil }
+            var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
+            let candidates = policy.sample(prepared[d], count: settings.samples, temperature: settings.temperature, using: &sampler)
+            return JudgeSeparation.Sample(document: documents[d], candidates: candidates, gold: row)
+        }
+        return JudgeSeparation.measure(mix: mix, schema: policy.schema, samples: samples)
+    }
+
     /// The decoded rows' mean reward on some documents (the consistency judge comparing each
     /// decoded row with samples of the same policy), and each judge's mean.
     public func evaluate(

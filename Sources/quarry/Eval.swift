@@ -14,6 +14,12 @@ struct Eval: ParsableCommand {
             punctuation-insensitively, lists as multisets, arrays of objects per sub-field.
             A gold document without a row counts as missed.
 
+            Each extracted value carries a confidence (NAME__evidence.confidence). The report adds
+            how well they are calibrated: values binned by confidence, each bin's mean confidence
+            beside the share of its values that are right, and the expected calibration error
+            (the gaps weighted by the bins' sizes; 0 is perfect). Sort a review by it:
+              quarry query "SELECT field, quote, confidence FROM invoices__evidence ORDER BY confidence"
+
             Every run is stored: SELECT * FROM runs; SELECT * FROM metrics WHERE run_id = 1.
             scripts/gold/convert.py writes gold files for Kleister NDA, SROIE and CUAD.
 
@@ -58,6 +64,7 @@ struct Eval: ParsableCommand {
         } else {
             print(Self.render(result.report, runID: result.run, table: table))
             print("Evidence: \(evidence.checked - evidence.mismatched) of \(evidence.checked) quotes found verbatim at their page offsets.")
+            if let lines = Self.render(result.calibration) { print(lines) }
             if let recall = result.candidates {
                 print(
                     "Candidate recall (gold values among the span extractor's candidates): "
@@ -67,6 +74,20 @@ struct Eval: ParsableCommand {
         if evidence.mismatched > 0 {
             throw CLIFailure(message: "\(evidence.mismatched) evidence quotes do not match their pages", code: ExitStatus.runtime)
         }
+    }
+
+    /// The reliability table of the cells' confidences; nil when no cell has one.
+    static func render(_ c: Calibration) -> String? {
+        guard c.cells > 0 else { return nil }
+        var lines = [
+            "Confidence: \(c.cells) values with a confidence, \(c.right) right; expected calibration error "
+                + String(format: "%.3f", c.expectedCalibrationError) + " (a value marked 0.9 should be right 9 times in 10):"
+        ]
+        for b in c.bins {
+            lines.append(
+                String(format: "  %.1f–%.1f  %5d values  mean confidence %.3f  right %.3f", b.lower, b.upper, b.cells, b.meanConfidence, b.accuracy))
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func render(_ r: EvaluationReport, runID: Int64, table: String) -> String {

@@ -29,6 +29,9 @@ extension Tune {
                 "Gold (\(g.documents) held-back documents\(r.method == .tao ? ", report only" : ""): micro-F1 \(f(g.before.micro.f1)) → \(f(g.after.micro.f1)), "
                     + "macro-F1 \(f(g.before.macroF1)) → \(f(g.after.macroF1)).")
             for (b, a) in zip(g.before.fields, g.after.fields) { lines.append("  \(b.field): F1 \(f(b.f1)) → \(f(a.f1))") }
+            let after = Dictionary(g.judgesAfter.map { ($0.judge, $0.auc) }, uniquingKeysWith: { a, _ in a })
+            let separation = g.judgesBefore.map { "\($0.judge) \($0.auc.map(f) ?? "–") → \((after[$0.judge] ?? nil).map(f) ?? "–")" }
+            if !separation.isEmpty { lines.append("  judges' AUC at telling right values from wrong: " + separation.joined(separator: ", ")) }
         }
         lines.append(
             r.promoted

@@ -19,9 +19,16 @@ import Testing
             #expect(e.answer == "\(decoded.row[e.field] ?? .null)", "\(e.field)")
             #expect(e.options.filter(\.chosen).count == decoded.decisions[f].count, "\(e.field)")
             #expect(e.options.map(\.score) == e.options.map(\.score).sorted(by: >), "best first")
+            // Each decoded value's evidence carries its value's probability as its confidence.
+            // (A table's rows carry their confidence on every cell's evidence: `items[0].amount`.)
+            for option in e.options where option.chosen && SpanExtractorTests.schema.fields[f].scalarType != nil {
+                let evidence = decoded.evidence.first { $0.field == e.field && $0.quote == option.quote && $0.location == option.location }
+                #expect(evidence?.confidence == option.probability, "\(e.field): \(option.value)")
+            }
             if !e.multiple, let null = e.nullProbability {
-                // Null and every option share one softmax.
-                #expect(abs(null + e.options.reduce(0) { $0 + $1.probability } - 1) < 1e-9, "\(e.field)")
+                // Null and every value share one softmax (an option has its value's probability).
+                let values = Dictionary(e.options.map { ($0.value, $0.probability) }, uniquingKeysWith: { a, _ in a })
+                #expect(abs(null + values.values.reduce(0, +) - 1) < 1e-9, "\(e.field)")
             }
             if decoded.decisions[f].isEmpty {
                 #expect(e.reason.hasPrefix("null"), "\(e.field): \(e.reason)")

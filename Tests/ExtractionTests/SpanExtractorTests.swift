@@ -108,11 +108,13 @@ struct HashingEmbedder: TextEmbedder {
         let scalar = try Schema.parse(#"{"type": "object", "properties": {"total": {"type": "number"}}}"#)
         let extractor = SpanExtractor(schema: scalar, embedder: HashingEmbedder())
         let prepared = extractor.prepare(Self.document)
-        let n = prepared.fields[0]!.count
-        #expect(n > 3)
+        // The policy chooses between values: each value's best occurrence is a choice.
+        let options = prepared.fields[0]!
+        let choices = options.representatives(extractor.scores(options, extractor.weights(scalar.fields[0])))
+        #expect(choices.count > 3)
         var base = extractor.decode(prepared)
         var total = 0.0
-        for choice in [[]] + (0..<n).map({ [$0] }) {
+        for choice in [[]] + choices.map({ [$0] }) {
             base.decisions[0] = choice
             total += exp(extractor.logProbability(of: base, in: prepared))
         }
@@ -122,14 +124,40 @@ struct HashingEmbedder: TextEmbedder {
         let listExtractor = SpanExtractor(schema: list, embedder: HashingEmbedder())
         let short = Document(kind: .text, pages: [Page(number: 1, text: "Acme Ltd and Beta GmbH")])
         let listPrepared = listExtractor.prepare(short)
-        let m = listPrepared.fields[0]!.count
+        let listOptions = listPrepared.fields[0]!
+        let listChoices = listOptions.representatives(listExtractor.scores(listOptions, listExtractor.weights(list.fields[0])))
+        let m = listChoices.count
         #expect((2...10).contains(m))
         var sum = 0.0
         for mask in 0..<(1 << m) {
-            base.decisions = [(0..<m).filter { mask & (1 << $0) != 0 }]
+            base.decisions = [(0..<m).filter { mask & (1 << $0) != 0 }.map { listChoices[$0] }]
             sum += exp(listExtractor.logProbability(of: base, in: listPrepared))
         }
         #expect(abs(sum - 1) <= 1e-9)
+    }
+
+    @Test func aRepeatedValueIsOneChoiceSampledAsOftenAsItIsDecoded() throws {
+        // A defined term repeated in every sentence, against a name said once: sampling each
+        // occurrence on its own would put the term in nearly every sample whatever its score.
+        let list = try Schema.parse(#"{"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}"#)
+        let extractor = SpanExtractor(schema: list, embedder: HashingEmbedder())
+        let text = "Acme Holdings Ltd (the Company).\n" + (1...30).map { "Clause \($0). The Company shall keep it secret." }.joined(separator: "\n")
+        let prepared = extractor.prepare(Document(kind: .text, pages: [Page(number: 1, text: text)]))
+        let options = prepared.fields[0]!
+        let s = extractor.scores(options, extractor.weights(list.fields[0]))
+        let company = try #require(options.groups.first { options.values[$0[0]] == .string("The Company") })
+        #expect(company.count >= 30)
+        let expected = SpanExtractor.sigmoid(company.map { s[$0] }.max()! - extractor.weights(list.fields[0]).nullScore)
+        #expect((0.05...0.95).contains(expected), "the test needs a value that is neither sure nor hopeless: \(expected)")
+        var generator = SeededGenerator(seed: 5)
+        let samples = extractor.sample(prepared, count: 4000, temperature: 1, using: &generator)
+        let including = samples.filter { sample in
+            if case .array(let items) = sample.row["names"] ?? .null { items.contains(.string("The Company")) } else { false }
+        }
+        let share = Double(including.count) / Double(samples.count)
+        #expect(abs(share - expected) < 0.03, "sampled in \(share) of samples, probability \(expected)")
+        // Each sample decides the value once, through its best occurrence.
+        #expect(samples.allSatisfy { $0.decisions[0].filter(company.contains).count <= 1 })
     }
 
     @Test func gradientMatchesFiniteDifferences() {

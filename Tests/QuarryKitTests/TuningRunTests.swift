@@ -85,7 +85,7 @@ struct TuningRunTests {
         #expect(version.inputs.count == 2 && Set(version.inputs.map(Self.file)).isSubset(of: Self.names))
         let reward = try Self.json(version.rewardConfig)
         let weights = try #require(reward["weights"] as? [String: Double])
-        #expect(Set(weights.keys) == Set(RewardConfiguration.judges) && weights["validity"] == 1 && weights["set_consistency"] == 0.5)
+        #expect(Set(weights.keys) == Set(RewardConfiguration.judges) && weights["consistency"] == 1 && weights["set_consistency"] == 0.6)
         #expect(try RewardConfiguration.parse(json: try #require(version.rewardConfig)) == first.rewards)
         let metrics = try Self.json(version.metrics)
         #expect(metrics["method"] as? String == "tao" && metrics["steps"] as? Int == 3)

@@ -42,7 +42,7 @@ import Testing
                 Evidence(
                     field: "number", location: Location(page: 1, start: 8, end: 13), quote: number,
                     box: Box(x0: 1, y0: 2, x1: 3, y1: 4)),
-                Evidence(field: "total", location: Location(page: 1, start: 20, end: 25), quote: "\(total)"),
+                Evidence(field: "total", location: Location(page: 1, start: 20, end: 25), quote: "\(total)", confidence: 0.75),
             ]
                 + items.indices.map { Evidence(field: "line_items[\($0)].amount", location: Location(page: 1, start: 0, end: 3), quote: "pen") },
             issues: issues)
@@ -68,7 +68,7 @@ import Testing
             try base.query("SELECT name FROM pragma_table_info('invoices__evidence') ORDER BY cid").map { $0[0] }
                 == [
                     "row_id", "field", "value_index", "document_id", "page_number", "start", "end", "quote",
-                    "x0", "y0", "x1", "y1",
+                    "x0", "y0", "x1", "y1", "confidence",
                 ].map(SQLValue.text))
         #expect(
             try base.query("SELECT name FROM pragma_table_info('invoices__issues') ORDER BY cid").map { $0[0] }
@@ -107,6 +107,10 @@ import Testing
         #expect(
             try base.query("SELECT x0, y1, document_id FROM invoices__evidence WHERE field = 'number' ORDER BY row_id")
                 == [[.real(1), .real(4), .integer(a)], [.real(1), .real(4), .integer(b)]])
+        // Each value's confidence, where the extractor gave one, is a column to filter and sort by.
+        #expect(
+            try base.query("SELECT field, confidence FROM invoices__evidence WHERE row_id = 1 AND field IN ('number', 'total') ORDER BY field")
+                == [[.text("number"), .null], [.text("total"), .real(0.75)]])
         #expect(
             try base.query("SELECT fields, document_sha256, model FROM result_extractions WHERE document_id = \(a)")
                 == [[.text(#"["number","total","pages","line_items"]"#), .text("aa"), .text("span-v1")]])
@@ -114,6 +118,15 @@ import Testing
         guard case .text(let stamp) = extractedAt else { Issue.record("no timestamp"); return }
         #expect(stamp.hasSuffix("Z") && (try? Date(stamp, strategy: .iso8601)) != nil)
         #expect(try store.storedRow(table: "invoices", documentID: 999) == nil)
+    }
+
+    @Test func anEvidenceTableFromBeforeConfidencesGainsTheColumn() throws {
+        try store.prepareResultTable(invoices)
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE invoices__evidence DROP COLUMN confidence") }
+        let a = try addDocument("/a.pdf")
+        #expect(try store.prepareResultTable(invoices) == .unchanged)
+        try store.writeResults(table: "invoices", rows: [row(a)], model: "span-v1", fields: invoices.fields)
+        #expect(try store.storedRow(table: "invoices", documentID: a) == row(a))
     }
 
     @Test func rewritingReplacesTheRowAndCascades() throws {

@@ -108,7 +108,8 @@ import Testing
         let mix = RewardMix([(ValidityReward(validator: try Validator(schema: Self.schema)), 1), (GroundingJudge(), 3), (ConsistencyJudge(), 0)])
         let bare = Self.candidate(["shop": .string("Maple & Tide"), "total": .number(59.69)])
         let (value, verdicts) = mix.score(RewardContext(document: Self.document, schema: Self.schema, candidate: bare))
-        #expect(Set(verdicts.keys) == ["validity", "grounding"])
+        // A judge with weight 0 observes: its verdict is kept, but it does not count.
+        #expect(Set(verdicts.keys) == ["validity", "grounding", "consistency"])
         #expect(abs(value - (1 * verdicts["validity"]!.value + 3 * verdicts["grounding"]!.value) / 4) < 1e-12)
         #expect(verdicts["grounding"]!.value == 0)
     }

@@ -1,0 +1,25 @@
+import Schema
+
+extension FieldOptions {
+    /// The options grouped by equal value, in order of first occurrence: the policy chooses
+    /// between values, not between the places a value occurs. A name the document repeats in
+    /// every paragraph is one answer, not thirty chances to be sampled; otherwise sampling would
+    /// favour repeated words (a defined term such as `Company`) far beyond what decoding picks,
+    /// and judges that count agreement between samples would reward them.
+    mutating func groupByValue() {
+        var index: [Value: Int] = [:]
+        groups = []
+        group = values.enumerated().map { i, value in
+            if let g = index[value] { groups[g].append(i); return g }
+            index[value] = groups.count
+            groups.append([i])
+            return groups.count - 1
+        }
+    }
+
+    /// Each value's best-scoring occurrence (the first of equals), in order of first occurrence:
+    /// the options the policy's probabilities are over.
+    func representatives(_ scores: [Double]) -> [Int] {
+        groups.map { g in g.max { scores[$0] < scores[$1] }! }
+    }
+}
