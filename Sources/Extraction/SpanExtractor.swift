@@ -75,7 +75,9 @@ public struct SpanExtractor: ExtractorPolicy {
         let starts = offsets
         for (f, field) in schema.fields.enumerated() {
             let start = starts[f], n = SpanFeatures.width(of: field)
-            p.fields[field.name] = .init(weights: Array(vector[start..<start + n]), nullScore: vector[start + n])
+            p.fields[field.name] = .init(
+                weights: Array(vector[start..<start + n]), nullScore: vector[start + n],
+                confidenceTemperature: p.fields[field.name]?.confidenceTemperature)
         }
         return SpanExtractor(schema: schema, parameters: p, embedder: embedder, dates: dates, collectionDates: collectionDates)
     }
@@ -205,23 +207,6 @@ public struct SpanExtractor: ExtractorPolicy {
             }
         }
         return candidate(decisions, prepared, confidences: valueProbabilities(prepared))
-    }
-
-    /// Per field, each option's value's probability under the policy at temperature 1: for a
-    /// single-valued field its share of the softmax over null and the values, for a list its
-    /// logistic chance of being included. It is the confidence a decoded value's evidence carries.
-    func valueProbabilities(_ prepared: Prepared) -> [[Double]] {
-        schema.fields.enumerated().map { f, field in
-            guard let options = prepared.fields[f] else { return [] }
-            let w = weights(field)
-            let s = scores(options, w)
-            let choices = options.representatives(s)
-            let normaliser = Self.logSumExp([w.nullScore] + choices.map { s[$0] })
-            return s.indices.map { i in
-                let best = s[choices[options.group[i]]]
-                return isList[f] ? Self.sigmoid(best - w.nullScore) : exp(best - normaliser)
-            }
-        }
     }
 
     /// A span's place, to tell when two fields chose the same one.

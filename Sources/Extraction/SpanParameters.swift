@@ -10,6 +10,10 @@ public struct SpanParameters: Sendable, Equatable, Codable {
         public var weights: [Double]
         /// The score of null for a single-valued field; the inclusion threshold for a list.
         public var nullScore: Double
+        /// The temperature at which values' confidences are read (nil: 1); it changes no choice.
+        /// Tuning sets it so that a sharpened field is not more sure of itself than before
+        /// (`SpanExtractor.calibratingConfidence`).
+        public var confidenceTemperature: Double? = nil
     }
 
     public static let format = "quarry-span-parameters/1"

@@ -199,7 +199,13 @@ public struct TuningRun: Sendable {
             report.gold?.judgesAfter = tao.separation(of: result.policy, held, documents, prepared, judges: judges, gold: goldRow)
         }
 
-        var tuned = result.policy.parameters
+        // A version tuned without labels keeps its base's level of confidence (supervised training
+        // learns its own from the labels).
+        let calibrated =
+            request.method == .tao
+            ? result.policy.calibratingConfidence(to: policy, on: (result.heldBack.isEmpty ? result.training : result.heldBack).map { prepared[$0] })
+            : result.policy
+        var tuned = calibrated.parameters
         tuned.base = base.version == SpanParameters.zeroShot(for: schema).version ? nil : base.version
         tuned.version = try saveVersion(request, tuned: &tuned, records: records, result: result, report: &report)
         report.version = tuned.version
