@@ -146,8 +146,8 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
     }
 
     /// The tuned policy, with the starting parameters of every field it silenced put back: a
-    /// field the starting policy fills in at least two documents and a tenth of them that the
-    /// tuned one fills in less than half as often. Without labels nothing says the field is
+    /// field the starting policy fills in at least two documents that the tuned one fills in less
+    /// than half as often. Without labels nothing says the field is
     /// absent, and an empty answer is the one no judge can fault (a reward hack, seen on lists of
     /// parties; and on a field most documents lack, such as an NDA's term, where the samples'
     /// majority is null in most documents and tuning toward it empties the field everywhere), so
@@ -166,8 +166,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         let base = policy.parameterVector
         var restored: [FieldFill] = []
         for block in tuned.parameterBlocks {
-            guard let field = block.field, let before = start[field], before >= 2, 10 * before >= indices.count, 2 * (now[field] ?? 0) < before
-            else { continue }
+            guard let field = block.field, let before = start[field], before >= 2, 2 * (now[field] ?? 0) < before else { continue }
             vector.replaceSubrange(block.range, with: base[block.range])
             restored.append(FieldFill(field: field, documents: indices.count, before: before, after: now[field] ?? 0))
         }
