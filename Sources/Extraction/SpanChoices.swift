@@ -18,8 +18,14 @@ extension FieldOptions {
     }
 
     /// Each value's best-scoring occurrence (the first of equals), in order of first occurrence:
-    /// the options the policy's probabilities are over.
+    /// the options the policy's probabilities are over. Which occurrence is best depends on the
+    /// weights, so a decision stands for its value (`group`), never for the occurrence: a list's
+    /// decisions are each value's first occurrence (`groups[g][0]`), the same under any weights,
+    /// and its evidence quotes the best one.
     func representatives(_ scores: [Double]) -> [Int] {
         groups.map { g in g.max { scores[$0] < scores[$1] }! }
     }
+
+    /// The values (groups) that some decision stands for.
+    func values(of decisions: [Int]) -> Set<Int> { Set(decisions.map { group[$0] }) }
 }

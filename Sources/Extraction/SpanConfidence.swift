@@ -6,12 +6,14 @@ extension SpanExtractor {
     /// confidence temperature (or, for every field, `temperature`): for a single-valued field its share of the
     /// softmax over null and the values, for a list its logistic chance of being included. It is
     /// the confidence a decoded value's evidence carries.
-    func valueProbabilities(_ prepared: Prepared, temperature: Double? = nil) -> [[Double]] {
+    /// `scores` are the fields' option scores when the caller has them already.
+    func valueProbabilities(_ prepared: Prepared, scores known: [[Double]]? = nil, temperature: Double? = nil) -> [[Double]] {
         schema.fields.enumerated().map { f, field in
             guard let options = prepared.fields[f] else { return [] }
             let w = weights(field)
             let t = max(temperature ?? w.confidenceTemperature ?? 1, 1e-6)
-            let s = scores(options, w).map { $0 / t }, null = w.nullScore / t
+            let raw = known.map { $0[f] }.flatMap { $0.count == options.count ? $0 : nil } ?? scores(options, w)
+            let s = raw.map { $0 / t }, null = w.nullScore / t
             let choices = options.representatives(s)
             let normaliser = Self.logSumExp([null] + choices.map { s[$0] })
             let list: Bool = if case .scalar = field.kind { false } else { true }
@@ -20,6 +22,18 @@ extension SpanExtractor {
                 return list ? Self.sigmoid(best - null) : exp(best - normaliser)
             }
         }
+    }
+
+    /// The same extractor reading confidences at temperature 1 (its base's temperatures dropped).
+    public var withoutConfidenceTemperatures: SpanExtractor {
+        var parameters = self.parameters
+        for name in parameters.fields.keys { parameters.fields[name]?.confidenceTemperature = nil }
+        return SpanExtractor(schema: schema, parameters: parameters, embedder: embedder, dates: dates, collectionDates: collectionDates)
+    }
+
+    /// Every field's option scores (empty for a field without options).
+    func scoresOfFields(_ prepared: Prepared) -> [[Double]] {
+        schema.fields.enumerated().map { f, field in prepared.fields[f].map { scores($0, weights(field)) } ?? [] }
     }
 
     /// This extractor with each field's confidence temperature set so that, over `prepared`, its

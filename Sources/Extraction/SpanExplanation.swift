@@ -64,10 +64,13 @@ extension SpanExtractor {
             }
             let w = weights(field)
             let s = scores(options, w)
-            let chosen = Set(decoded.decisions[f])
-            // Probabilities are of values: an option's is that of its value's best occurrence.
-            let probabilities = valueProbabilities(prepared)[f]
-            let normaliser = Self.logSumExp([w.nullScore] + options.representatives(s).map { s[$0] })
+            // A list's decision stands for its value; the option shown as chosen is the occurrence it quotes.
+            let best = options.representatives(s)
+            let chosen = Set(decoded.decisions[f].map { multiple ? best[options.group[$0]] : $0 })
+            // Probabilities are of values (an option's is its value's best occurrence's), under the
+            // policy itself: a tuned version's stored confidence reads them at its confidence temperature.
+            let probabilities = valueProbabilities(prepared, temperature: 1)[f]
+            let normaliser = Self.logSumExp([w.nullScore] + best.map { s[$0] })
             func probability(_ i: Int) -> Double { probabilities[i] }
             let names = options.width == parameters.features.count ? parameters.features : parameters.rowFeatures
             let ranked = s.indices.sorted { s[$0] > s[$1] }

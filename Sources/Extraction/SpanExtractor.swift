@@ -187,12 +187,14 @@ public struct SpanExtractor: ExtractorPolicy {
     public func decode(_ prepared: Prepared) -> Candidate {
         var decisions = [[Int]](repeating: [], count: schema.fields.count)
         var single: [(field: Int, ranked: [(option: Int, lead: Double)])] = []
+        var fieldScores = [[Double]](repeating: [], count: schema.fields.count)
         for (f, field) in schema.fields.enumerated() {
             guard let options = prepared.fields[f] else { continue }
             let w = weights(field)
             let s = scores(options, w)
+            fieldScores[f] = s
             if isList[f] {
-                decisions[f] = options.representatives(s).filter { s[$0] > w.nullScore }
+                decisions[f] = options.representatives(s).enumerated().filter { s[$0.element] > w.nullScore }.map { options.groups[$0.offset][0] }
             } else {
                 let ranked = s.indices.filter { s[$0] > w.nullScore }.map { ($0, s[$0] - w.nullScore) }.sorted { $0.1 > $1.1 }
                 if !ranked.isEmpty { single.append((f, ranked)) }
@@ -206,7 +208,7 @@ public struct SpanExtractor: ExtractorPolicy {
                 taken.insert(SpanKey(spans[pick.option]))
             }
         }
-        return candidate(decisions, prepared, confidences: valueProbabilities(prepared))
+        return candidate(decisions, prepared, scores: fieldScores, confidences: valueProbabilities(prepared, scores: fieldScores))
     }
 
     /// A span's place, to tell when two fields chose the same one.
@@ -226,7 +228,9 @@ public struct SpanExtractor: ExtractorPolicy {
                 guard let s = fieldScores[f] else { decisions.append([]); continue }
                 let null = weights(field).nullScore
                 if list[f] {
-                    decisions.append(choices[f].filter { generator.unit() < Self.sigmoid((s[$0] - null) / t) })
+                    let groups = prepared.fields[f]!.groups
+                    decisions.append(
+                        choices[f].indices.filter { generator.unit() < Self.sigmoid((s[choices[f][$0]] - null) / t) }.map { groups[$0][0] })
                 } else {
                     let logits = [null / t] + choices[f].map { s[$0] / t }
                     let top = logits.max()!
@@ -237,7 +241,7 @@ public struct SpanExtractor: ExtractorPolicy {
                     decisions.append(pick == 0 ? [] : [choices[f][pick - 1]])
                 }
             }
-            return candidate(decisions, prepared)
+            return candidate(decisions, prepared, scores: fieldScores.map { $0 ?? [] })
         }
     }
 
@@ -261,10 +265,12 @@ public struct SpanExtractor: ExtractorPolicy {
             let s = scores(options, w)
             let chosen = candidate.decisions[f], choices = options.representatives(s)
             if list[f] {
-                let included = Set(chosen)
-                return choices.reduce(0) { $0 + Self.logSigmoid(included.contains($1) ? s[$1] - w.nullScore : w.nullScore - s[$1]) }
+                let included = options.values(of: chosen)
+                return choices.enumerated().reduce(0) { total, choice in
+                    total + Self.logSigmoid(included.contains(choice.offset) ? s[choice.element] - w.nullScore : w.nullScore - s[choice.element])
+                }
             }
-            return (chosen.first.map { s[$0] } ?? w.nullScore) - Self.logSumExp([w.nullScore] + choices.map { s[$0] })
+            return (chosen.first.map { s[choices[options.group[$0]]] } ?? w.nullScore) - Self.logSumExp([w.nullScore] + choices.map { s[$0] })
         }
     }
 
@@ -275,11 +281,11 @@ public struct SpanExtractor: ExtractorPolicy {
         return schema.fields.enumerated().map { f, field in
             guard list[f], let options = prepared.fields[f] else { return [] }
             let w = weights(field)
-            let included = Set(candidate.decisions[f])
+            let included = options.values(of: candidate.decisions[f])
             let s = scores(options, w)
             var result = [Double](repeating: 0, count: s.count)
-            for i in options.representatives(s) {
-                result[i] = Self.logSigmoid(included.contains(i) ? s[i] - w.nullScore : w.nullScore - s[i])
+            for (g, best) in options.representatives(s).enumerated() {
+                result[options.groups[g][0]] = Self.logSigmoid(included.contains(g) ? s[best] - w.nullScore : w.nullScore - s[best])
             }
             return result
         }
@@ -293,10 +299,13 @@ public struct SpanExtractor: ExtractorPolicy {
             let w = weights(field)
             let s = scores(options, w)
             let base = starts[f], n = SpanFeatures.width(of: field) + 1
-            let included = Set(candidate.decisions[f])
-            for i in options.representatives(s) where i < optionWeights[f].count && optionWeights[f][i] != 0 {
-                // d/dz log σ(±z) with z = s − null, times the option's weight.
-                let r = optionWeights[f][i] * ((included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore))
+            let included = options.values(of: candidate.decisions[f])
+            for (group, i) in options.representatives(s).enumerated() {
+                // A value's decision is keyed by its first occurrence; its score is its best one's.
+                let key = options.groups[group][0]
+                guard key < optionWeights[f].count, optionWeights[f][key] != 0 else { continue }
+                // d/dz log σ(±z) with z = s − null, times the decision's weight.
+                let r = optionWeights[f][key] * ((included.contains(group) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore))
                 for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
                 g[base + n - 1] -= r
             }
@@ -316,17 +325,17 @@ public struct SpanExtractor: ExtractorPolicy {
             let n = SpanFeatures.width(of: field) + 1
             let chosen = candidate.decisions[f], choices = options.representatives(s)
             if list[f] {
-                let included = Set(chosen)
-                for i in choices {
+                let included = options.values(of: chosen)
+                for (group, i) in choices.enumerated() {
                     // d/dz log σ(±z) with z = s − null.
-                    let r = (included.contains(i) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore)
+                    let r = (included.contains(group) ? 1 : 0) - Self.sigmoid(s[i] - w.nullScore)
                     for (k, x) in options.features(i).enumerated() { g[base + k] += r * x }
                     g[base + n - 1] -= r
                 }
             } else {
                 let lse = Self.logSumExp([w.nullScore] + choices.map { s[$0] })
                 if let c = chosen.first {
-                    for (k, x) in options.features(c).enumerated() { g[base + k] += x }
+                    for (k, x) in options.features(choices[options.group[c]]).enumerated() { g[base + k] += x }
                 } else {
                     g[base + n - 1] += 1
                 }
@@ -362,18 +371,18 @@ public struct SpanExtractor: ExtractorPolicy {
             fields.insert(f)
             let s = scores(options, weights(field))
             if isList[f] {
-                let matches = Set(matching)
-                decisions[f] = options.representatives(s).filter(matches.contains)
+                decisions[f] = options.values(of: matching).sorted().map { options.groups[$0][0] }
             } else {
                 decisions[f] = [matching.max { s[$0] < s[$1] }!]
             }
         }
-        return (candidate(decisions, prepared), fields)
+        return (candidate(decisions, prepared, scores: scoresOfFields(prepared)), fields)
     }
 
-    /// The row and evidence for a set of decisions, and which item each decision became; the
-    /// evidence carries the chosen options' `confidences` when given.
-    private func candidate(_ decisions: [[Int]], _ prepared: Prepared, confidences: [[Double]]? = nil) -> Candidate {
+    /// The row and evidence for a set of decisions, and which item each decision became. A list's
+    /// evidence quotes each value's best occurrence under `scores`; the evidence carries the
+    /// chosen options' `confidences` when given.
+    private func candidate(_ decisions: [[Int]], _ prepared: Prepared, scores: [[Double]], confidences: [[Double]]? = nil) -> Candidate {
         var row: [String: Value] = [:]
         var evidence: [Evidence] = []
         var items = decisions.map { _ in [Int]() }
@@ -395,11 +404,12 @@ public struct SpanExtractor: ExtractorPolicy {
                 row[field.name] = .array(values)
                 continue
             }
+            let best = isList[f] && scores[f].count == options.count ? options.representatives(scores[f]) : nil
             for i in decisions[f] {
                 let value = options.values[i]
                 if let same = values.firstIndex(of: value) { items[f].append(same); continue }
                 items[f].append(values.count)
-                let c = options.spans[i]
+                let c = options.spans[best?[options.group[i]] ?? i]
                 evidence.append(
                     Evidence(
                         field: field.name, valueIndex: values.count,

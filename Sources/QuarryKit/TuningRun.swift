@@ -204,7 +204,7 @@ public struct TuningRun: Sendable {
         let calibrated =
             request.method == .tao
             ? result.policy.calibratingConfidence(to: policy, on: (result.heldBack.isEmpty ? result.training : result.heldBack).map { prepared[$0] })
-            : result.policy
+            : result.policy.withoutConfidenceTemperatures
         var tuned = calibrated.parameters
         tuned.base = base.version == SpanParameters.zeroShot(for: schema).version ? nil : base.version
         tuned.version = try saveVersion(request, tuned: &tuned, records: records, result: result, report: &report)

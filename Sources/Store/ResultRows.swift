@@ -161,6 +161,7 @@ extension Store {
         try guarded {
             try pool.write { db in
                 let layout = try Self.requireLayout(table, db)
+                try Self.addConfidence(to: layout.name, db)
                 let all = layout.fields
                 let covered = Set(fields)
                 if let unknown = fields.first(where: { !all.contains($0) }) {

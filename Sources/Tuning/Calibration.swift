@@ -22,10 +22,12 @@ public struct Calibration: Sendable, Codable, Equatable {
     public let bins: [Bin]
     public let expectedCalibrationError: Double
 
-    /// The reliability table of `cells` over `binCount` equal-width bins of confidence.
+    /// The reliability table of `cells` over `binCount` equal-width bins of confidence (a
+    /// confidence that is not a number is left out).
     public init(_ cells: [(confidence: Double, right: Bool)], binCount: Int = 10) {
         let n = max(1, binCount)
         var grouped = [[(confidence: Double, right: Bool)]](repeating: [], count: n)
+        let cells = cells.filter { $0.confidence.isFinite }
         for cell in cells { grouped[min(n - 1, max(0, Int(cell.confidence * Double(n))))].append(cell) }
         bins = grouped.enumerated().compactMap { b, members in
             guard !members.isEmpty else { return nil }

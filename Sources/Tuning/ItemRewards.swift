@@ -9,12 +9,14 @@ extension RewardMix {
     /// so that which items it happened to skip does not favour them. Judges that judge lists only
     /// as a whole abstain.
     public func itemScores(_ scored: (value: Double, verdicts: [String: RewardScore])) -> [String: [Int: Double]] {
+        // Only weighted judges count: an observer's verdicts (weight 0) must not decide which items are scored.
+        let counted = parts.filter { $0.weight > 0 }.compactMap { scored.verdicts[$0.reward.name] }
         var fields = Set<String>()
-        for verdict in scored.verdicts.values { fields.formUnion(verdict.items.keys) }
+        for verdict in counted { fields.formUnion(verdict.items.keys) }
         var result: [String: [Int: Double]] = [:]
         for field in fields {
             var indices = Set<Int>()
-            for verdict in scored.verdicts.values { if let items = verdict.items[field] { indices.formUnion(items.keys) } }
+            for verdict in counted { if let items = verdict.items[field] { indices.formUnion(items.keys) } }
             var scores: [Int: Double] = [:]
             for index in indices {
                 var total = 0.0, weights = 0.0

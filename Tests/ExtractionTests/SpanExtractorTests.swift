@@ -156,8 +156,52 @@ struct HashingEmbedder: TextEmbedder {
         }
         let share = Double(including.count) / Double(samples.count)
         #expect(abs(share - expected) < 0.03, "sampled in \(share) of samples, probability \(expected)")
-        // Each sample decides the value once, through its best occurrence.
+        // Each sample decides the value once.
         #expect(samples.allSatisfy { $0.decisions[0].filter(company.contains).count <= 1 })
+
+        // A decision stands for its value, whichever occurrence it names and whichever occurrence
+        // scores best under the weights it is judged with (tuning judges samples under weights
+        // that moved since they were drawn).
+        // Weights that favour the other end of the document move each value's best occurrence.
+        let position = try #require(SpanFeatures.names.firstIndex(of: "document_position"))
+        let movers = [-10.0, 10].map { delta in
+            var vector = extractor.parameterVector
+            vector[position] += delta
+            return extractor.with(parameterVector: vector)
+        }
+        let moved = try #require(
+            movers.first { options.representatives($0.scores(options, $0.weights(list.fields[0]))) != options.representatives(s) })
+        let movedScores = moved.scores(options, moved.weights(list.fields[0]))
+        #expect(options.representatives(movedScores) != options.representatives(s), "the test needs weights that change the best occurrences")
+        for sample in samples.prefix(20) {
+            var other = sample
+            other.decisions[0] = sample.decisions[0].map { options.groups[options.group[$0]].last! }
+            #expect(abs(moved.logProbability(of: other, in: prepared) - moved.logProbability(of: sample, in: prepared)) < 1e-12)
+            #expect(moved.gradient(of: other, in: prepared) == moved.gradient(of: sample, in: prepared))
+            #expect(moved.optionLogProbabilities(of: other, in: prepared) == moved.optionLogProbabilities(of: sample, in: prepared))
+        }
+    }
+
+    @Test func gradientMatchesFiniteDifferencesForSamplesOfOtherWeights() {
+        // Policy-gradient steps judge samples drawn under earlier weights.
+        let base = SpanExtractor(schema: Self.schema, embedder: HashingEmbedder())
+        var g = SeededGenerator(seed: 11)
+        let prepared = base.prepare(Self.document)
+        let samples = base.sample(prepared, count: 5, temperature: 2, using: &g)
+        let extractor = base.with(parameterVector: base.parameterVector.map { $0 + (g.unit() - 0.5) })
+        for candidate in samples {
+            let analytic = extractor.gradient(of: candidate, in: prepared)
+            let theta = extractor.parameterVector
+            for k in theta.indices {
+                let h = 1e-5
+                var plus = theta, minus = theta
+                plus[k] += h; minus[k] -= h
+                let numeric =
+                    (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
+                        - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
+                #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
+            }
+        }
     }
 
     @Test func gradientMatchesFiniteDifferences() {
