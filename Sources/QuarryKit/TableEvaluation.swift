@@ -21,7 +21,7 @@ public struct TableEvaluation: Sendable {
         public let evidence: EvidenceCheck
         /// How well the stored cells' confidences match how often they are right (cells without a
         /// confidence, such as older rows', are left out).
-        public let calibration: Calibration
+        public var calibration: Calibration
         /// Per field, the share of gold values among the span extractor's candidates (the most it
         /// could find); nil unless asked for.
         public var candidates: [CandidateRecall]?

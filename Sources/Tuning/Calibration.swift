@@ -21,6 +21,25 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// The bins that hold cells, lowest first.
     public let bins: [Bin]
     public let expectedCalibrationError: Double
+    /// Every cell, when the calibration was built from documents' values (`Evaluator.calibration`):
+    /// what a calibration map is fitted from. Nil once dropped (`withoutValues`).
+    public var values: [Cell]?
+
+    /// One extracted value with its confidence and whether gold agrees.
+    public struct Cell: Sendable, Codable, Equatable {
+        public let document: String
+        public let field: String
+        public let value: String
+        public let confidence: Double
+        public let right: Bool
+    }
+
+    /// The same table without its cells (for reports).
+    public var withoutValues: Calibration {
+        var copy = self
+        copy.values = nil
+        return copy
+    }
 
     /// The reliability table of `cells` over `binCount` equal-width bins of confidence (a
     /// confidence that is not a number is left out).
@@ -54,17 +73,20 @@ extension Evaluator {
         schema: Schema, predicted: [String: [String: Value]], confidences: [String: [String: [Int: Double]]], gold: [GoldRow]
     ) -> Calibration {
         let index = DocumentIndex(predicted.keys)
-        var cells: [(confidence: Double, right: Bool)] = []
+        var cells: [Calibration.Cell] = []
         for row in gold {
             guard let key = index.match(row.document), let extracted = predicted[key] else { continue }
             for field in schema.fields where field.scalarType != nil {
                 let truth = values(.object(row.fields), [field.name])
                 for (k, value) in FieldProfile.items(extracted[field.name] ?? .null).enumerated() {
                     guard let confidence = confidences[key]?[field.name]?[k] else { continue }
-                    cells.append((confidence, truth.contains { ValueMatch.pairs([value], [$0]) == 1 }))
+                    let right = truth.contains { ValueMatch.pairs([value], [$0]) == 1 }
+                    cells.append(.init(document: key, field: field.name, value: value.description, confidence: confidence, right: right))
                 }
             }
         }
-        return Calibration(cells)
+        var calibration = Calibration(cells.map { ($0.confidence, $0.right) })
+        calibration.values = cells
+        return calibration
     }
 }

@@ -19,6 +19,8 @@ struct Eval: ParsableCommand {
             beside the share of its values that are right, and the expected calibration error
             (the gaps weighted by the bins' sizes; 0 is perfect). Sort a review by it:
               quarry query "SELECT field, quote, confidence FROM invoices__evidence ORDER BY confidence"
+            --cells --json lists every such value with whether gold agrees (to fit or check a
+            calibration).
 
             Every run is stored: SELECT * FROM runs; SELECT * FROM metrics WHERE run_id = 1.
             scripts/gold/convert.py writes gold files for Kleister NDA, SROIE and CUAD.
@@ -46,6 +48,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Also report, per field, how many gold values were among the span extractor's candidates at all (reads the documents again).")
     var candidates = false
 
+    @Flag(help: "With --json, also list every value that has a confidence: document, field, value, confidence and whether gold agrees.")
+    var cells = false
+
     @Flag(help: "Print the scores as JSON.")
     var json = false
 
@@ -56,8 +61,9 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let result = try database.open().evaluate(
+        var result = try database.open().evaluate(
             table: table, goldPath: gold, schemaPath: schema, dates: dates.order ?? .monthFirst, candidates: candidates)
+        if !cells { result.calibration = result.calibration.withoutValues }
         let evidence = result.evidence
         if json {
             try Output.json(result)

@@ -80,6 +80,14 @@ import Testing
                 "--db", ws.db, "--format", "json",
             ]).json as? [[String: Any]])
         #expect(metrics.first?["n"] as? Int == 4)  // precision, recall, F1, exact
+        // Every value carries its confidence: the report gives the calibration, --cells every value.
+        #expect(eval.stdout.contains("Confidence: ") && eval.stdout.contains("expected calibration error"), "\(eval.stdout)")
+        let cells = try #require(
+            try CLI.run(["eval", "--table", "invoices", "--gold", goldFile.path, "--db", ws.db, "--cells", "--json"]).json as? [String: Any])
+        let calibration = try #require(cells["calibration"] as? [String: Any])
+        let values = try #require(calibration["values"] as? [[String: Any]], "\(calibration)")
+        #expect(
+            values.count == calibration["cells"] as? Int && values.allSatisfy { ($0["confidence"] as? Double).map { (0...1).contains($0) } ?? false })
         // The candidates hold at least every value the extractor found; the report names each field.
         let ceiling = try #require(
             try CLI.run(["eval", "--table", "invoices", "--gold", goldFile.path, "--db", ws.db, "--candidates", "--json"]).json as? [String: Any])

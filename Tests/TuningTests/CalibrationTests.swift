@@ -38,5 +38,11 @@ import Testing
         #expect(c.cells == 4 && c.right == 2)
         #expect(c.bins.map(\.cells) == [1, 1, 1, 1])
         #expect(abs(c.expectedCalibrationError - (0.1 + 0.2 + 0.3 + 0.6) / 4) < 1e-12)
+        // Every cell is listed, for fitting a calibration map; reports drop them.
+        let listed = try #require(c.values)
+        #expect(
+            listed.map(\.value).sorted() == ["ACME", "Acme", "Beta", "Gamma"] && listed.filter(\.right).map(\.field).sorted() == ["party", "vendor"])
+        #expect(listed.first { $0.value == "Beta" }?.document == "/docs/a.pdf")
+        #expect(c.withoutValues.values == nil && c.withoutValues.expectedCalibrationError == c.expectedCalibrationError)
     }
 }
