@@ -52,6 +52,9 @@ extension SpanExtractor {
     /// (the chosen ones are always shown) and the `features` strongest contributions per option.
     public func explain(_ prepared: Prepared, limit: Int = 5, features: Int = 3) -> [FieldExplanation] {
         let decoded = decode(prepared)
+        // Probabilities are of values (an option's is its value's best occurrence's), under the
+        // policy itself: a tuned version's stored confidence reads them at its confidence temperature.
+        let allProbabilities = valueProbabilities(prepared, temperature: 1)
         return schema.fields.enumerated().map { f, field in
             let multiple: Bool
             if case .scalar = field.kind { multiple = false } else { multiple = true }
@@ -67,9 +70,7 @@ extension SpanExtractor {
             // A list's decision stands for its value; the option shown as chosen is the occurrence it quotes.
             let best = options.representatives(s)
             let chosen = Set(decoded.decisions[f].map { multiple ? best[options.group[$0]] : $0 })
-            // Probabilities are of values (an option's is its value's best occurrence's), under the
-            // policy itself: a tuned version's stored confidence reads them at its confidence temperature.
-            let probabilities = valueProbabilities(prepared, temperature: 1)[f]
+            let probabilities = allProbabilities[f]
             let normaliser = Self.logSumExp([w.nullScore] + best.map { s[$0] })
             func probability(_ i: Int) -> Double { probabilities[i] }
             let names = options.width == parameters.features.count ? parameters.features : parameters.rowFeatures

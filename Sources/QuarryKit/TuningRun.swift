@@ -195,8 +195,9 @@ public struct TuningRun: Sendable {
             // Every judge, weighted or not, is measured.
             let judges = request.rewards.factory(
                 for: SpanExtractor.self, validator: validator, embedder: encoder, languageModel: languageModel, observing: true)
-            report.gold?.judgesBefore = tao.separation(of: policy, held, documents, prepared, judges: judges, gold: goldRow)
-            report.gold?.judgesAfter = tao.separation(of: result.policy, held, documents, prepared, judges: judges, gold: goldRow)
+            let mix = tao.startingMix(prepared, judges: judges)
+            report.gold?.judgesBefore = tao.separation(of: policy, held, documents, prepared, mix: mix, gold: goldRow)
+            report.gold?.judgesAfter = tao.separation(of: result.policy, held, documents, prepared, mix: mix, gold: goldRow)
         }
 
         // A version tuned without labels keeps its base's level of confidence (supervised training

@@ -94,7 +94,7 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
         let (training, heldBack) = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed)
         let schema = policy.schema
         // The held-back evaluation judges every policy with the starting policy's view of the set.
-        let evaluationMix = rewards(training.map { policy.decode(prepared[$0]).row })
+        let evaluationMix = startingMix(prepared)
         let before = evaluate(policy, heldBack, documents, prepared, evaluationMix)
 
         var optimizer = GroupRelativeOptimizer(policy: policy, settings: settings.optimizer)
@@ -175,14 +175,11 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
 
     /// How well each judge of the reward separates right values from wrong ones among `policy`'s
     /// samples for the documents at `indices` that have gold rows (for a report; gold never enters
-    /// tuning). The judges (`judges`, else the reward's) see the set as the starting policy decodes
-    /// the training documents, as the held-back evaluation does.
+    /// tuning), judged by `mix` (`startingMix`).
     public func separation(
         of policy: Policy, _ indices: [Int], _ documents: [Document], _ prepared: [Policy.Prepared],
-        judges: RewardFactory? = nil, gold: (Int) -> [String: Value]?
+        mix: RewardMix, gold: (Int) -> [String: Value]?
     ) -> [JudgeSeparation] {
-        let training = Self.split(count: documents.count, heldBack: settings.heldBack, seed: settings.seed).training
-        let mix = (judges ?? rewards)(training.map { self.policy.decode(prepared[$0]).row })
         let samples = indices.compactMap { d -> JudgeSeparation.Sample? in
             guard let row = gold(d) else { return nil }
             var sampler = SeededGenerator(seed: settings.seed &+ UInt64(d) &* 7_919)
@@ -190,6 +187,13 @@ public struct TAO<Policy: ExtractorPolicy>: Sendable {
             return JudgeSeparation.Sample(document: documents[d], candidates: candidates, gold: row)
         }
         return JudgeSeparation.measure(mix: mix, schema: policy.schema, samples: samples)
+    }
+
+    /// The judges (`judges`, else the reward's) seeing the set as the starting policy decodes the
+    /// training documents: what the held-back evaluation judges every policy with.
+    public func startingMix(_ prepared: [Policy.Prepared], judges: RewardFactory? = nil) -> RewardMix {
+        let training = Self.split(count: prepared.count, heldBack: settings.heldBack, seed: settings.seed).training
+        return (judges ?? rewards)(training.map { policy.decode(prepared[$0]).row })
     }
 
     /// The decoded rows' mean reward on some documents (the consistency judge comparing each

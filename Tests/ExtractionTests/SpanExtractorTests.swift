@@ -189,18 +189,22 @@ struct HashingEmbedder: TextEmbedder {
         let prepared = base.prepare(Self.document)
         let samples = base.sample(prepared, count: 5, temperature: 2, using: &g)
         let extractor = base.with(parameterVector: base.parameterVector.map { $0 + (g.unit() - 0.5) })
-        for candidate in samples {
-            let analytic = extractor.gradient(of: candidate, in: prepared)
-            let theta = extractor.parameterVector
-            for k in theta.indices {
-                let h = 1e-5
-                var plus = theta, minus = theta
-                plus[k] += h; minus[k] -= h
-                let numeric =
-                    (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
-                        - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
-                #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
-            }
+        for candidate in samples { Self.expectGradientMatchesFiniteDifferences(extractor, candidate, prepared) }
+    }
+
+    /// Every partial derivative of the candidate's log-probability against a central difference.
+    static func expectGradientMatchesFiniteDifferences(_ extractor: SpanExtractor, _ candidate: Candidate, _ prepared: SpanExtractor.Prepared) {
+        let analytic = extractor.gradient(of: candidate, in: prepared)
+        let theta = extractor.parameterVector
+        #expect(analytic.count == theta.count)
+        for k in theta.indices {
+            let h = 1e-5
+            var plus = theta, minus = theta
+            plus[k] += h; minus[k] -= h
+            let numeric =
+                (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
+                    - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
+            #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
         }
     }
 
@@ -211,20 +215,7 @@ struct HashingEmbedder: TextEmbedder {
         extractor = extractor.with(parameterVector: extractor.parameterVector.map { $0 + (g.unit() - 0.5) })
         let prepared = extractor.prepare(Self.document)
         let samples = extractor.sample(prepared, count: 5, temperature: 2, using: &g)
-        for candidate in samples {
-            let analytic = extractor.gradient(of: candidate, in: prepared)
-            let theta = extractor.parameterVector
-            #expect(analytic.count == theta.count)
-            for k in theta.indices {
-                let h = 1e-5
-                var plus = theta, minus = theta
-                plus[k] += h; minus[k] -= h
-                let numeric =
-                    (extractor.with(parameterVector: plus).logProbability(of: candidate, in: prepared)
-                        - extractor.with(parameterVector: minus).logProbability(of: candidate, in: prepared)) / (2 * h)
-                #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "parameter \(k)")
-            }
-        }
+        for candidate in samples { Self.expectGradientMatchesFiniteDifferences(extractor, candidate, prepared) }
     }
 
     @Test func samplingIsSeededAndTemperatureSpreadsChoices() {
