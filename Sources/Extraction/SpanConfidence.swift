@@ -44,14 +44,15 @@ extension SpanExtractor {
     /// do not change.
     public func calibratingConfidence(to base: SpanExtractor, on prepared: [Prepared]) -> SpanExtractor {
         guard !prepared.isEmpty else { return self }
-        // What each decodes does not depend on the temperature.
+        // What each decodes, and its scores, do not depend on the temperature.
         let extractors = [self, base]
         let decoded = extractors.map { extractor in prepared.map { extractor.decode($0).decisions } }
+        let scored = extractors.map { extractor in prepared.map(extractor.scoresOfFields) }
         /// The mean confidence of the decoded values of a field, by this extractor (0) or the base (1).
         func meanConfidence(_ which: Int, _ field: Int, _ temperature: Double?) -> Double? {
             var total = 0.0, count = 0
-            for (p, decisions) in zip(prepared, decoded[which]) where !decisions[field].isEmpty {
-                let probabilities = extractors[which].valueProbabilities(p, temperature: temperature)[field]
+            for (d, decisions) in decoded[which].enumerated() where !decisions[field].isEmpty {
+                let probabilities = extractors[which].valueProbabilities(prepared[d], scores: scored[which][d], temperature: temperature)[field]
                 for i in decisions[field] { total += probabilities[i]; count += 1 }
             }
             return count > 0 ? total / Double(count) : nil
